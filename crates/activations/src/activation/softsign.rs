@@ -1,0 +1,26 @@
+//! Softsign: like tanh, but with polynomial instead of exponential tails. Bergstra et al. 2009.
+
+use crate::prelude::*;
+
+/// `f(x) = x / (1 + |x|)`.
+#[derive(Module, Debug, Default)]
+pub struct Softsign;
+
+impl ActivationModule for Softsign {
+    const INFO: ActivationInfo = ActivationInfo {
+        name: "softsign",
+        formula: "f(x) = x / (1 + |x|)",
+        family: Family::SigmoidFamily,
+        properties: Properties { zero_centred: true, bounded_below: true, bounded_above: true, monotonic: true, smooth: true, needs_exp: false },
+        params: &[],
+        reference: "Bergstra et al. 2009, Quadratic Polynomials Learn Better Image Features",
+    };
+
+    fn init(_: &ActivationConfig, _: &Device) -> Self {
+        Self
+    }
+
+    fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        burn::tensor::activation::softsign(x)
+    }
+}

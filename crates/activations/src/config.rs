@@ -1,0 +1,332 @@
+//! The one serialisable config every activation is built from.
+//!
+//! Two spellings, both validated against the registry:
+//! - a short string: `relu`, `leaky-relu:0.1` (values in the order the activation declares its
+//!   parameters), `swish:beta=1.5:learnable=true` (named values);
+//! - a TOML/JSON table: `{ name = "leaky-relu", slope = 0.1 }`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::ActivationError;
+use crate::info::{ActivationInfo, ParamKind, ParamSpec};
+use crate::registry;
+
+/// A parameter value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    /// A switch.
+    Flag(bool),
+    /// A number.
+    Number(f64),
+}
+
+impl fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamValue::Flag(b) => write!(f, "{b}"),
+            ParamValue::Number(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+/// A validated activation choice: a registry entry plus a value for every parameter it declares.
+#[derive(Debug, Clone)]
+pub struct ActivationConfig {
+    info: &'static ActivationInfo,
+    values: BTreeMap<&'static str, ParamValue>,
+}
+
+impl ActivationConfig {
+    /// The activation called `name` with default parameters.
+    pub fn new(name: &str) -> Result<Self, ActivationError> {
+        let info = registry::info(name)?;
+        let values = info.params.iter().map(|p| (p.name, default_value(p))).collect();
+        Ok(Self { info, values })
+    }
+
+    /// Sets one parameter, checking its name, type and range.
+    pub fn with(mut self, param: &str, value: ParamValue) -> Result<Self, ActivationError> {
+        let spec = self.info.param(param).ok_or_else(|| ActivationError::UnknownParam {
+            activation: self.info.name.to_string(),
+            param: param.to_string(),
+            valid: describe_params(self.info),
+        })?;
+        check_value(self.info, spec, value)?;
+        self.values.insert(spec.name, value);
+        Ok(self)
+    }
+
+    /// Registry name (`leaky-relu`).
+    pub fn name(&self) -> &'static str {
+        self.info.name
+    }
+
+    /// The registry entry.
+    pub fn info(&self) -> &'static ActivationInfo {
+        self.info
+    }
+
+    /// A number parameter. Panics if the activation declares no number called `name`,
+    /// which is a bug in the activation's own file, not a user error.
+    pub fn number(&self, name: &str) -> f64 {
+        match self.values.get(name) {
+            Some(ParamValue::Number(v)) => *v,
+            other => panic!("activation `{}` has no number parameter `{name}` (found {other:?})", self.info.name),
+        }
+    }
+
+    /// A flag parameter. Panics like [`ActivationConfig::number`].
+    pub fn flag(&self, name: &str) -> bool {
+        match self.values.get(name) {
+            Some(ParamValue::Flag(v)) => *v,
+            other => panic!("activation `{}` has no flag parameter `{name}` (found {other:?})", self.info.name),
+        }
+    }
+
+    /// All parameter values, by name.
+    pub fn values(&self) -> &BTreeMap<&'static str, ParamValue> {
+        &self.values
+    }
+
+    /// Short, parseable label: the name, plus the parameters that differ from their defaults
+    /// (`leaky-relu:slope=0.1`).
+    pub fn label(&self) -> String {
+        let mut label = self.info.name.to_string();
+        for spec in self.info.params {
+            let value = self.values[spec.name];
+            if value != default_value(spec) {
+                label.push_str(&format!(":{}={}", spec.name, value));
+            }
+        }
+        label
+    }
+}
+
+impl PartialEq for ActivationConfig {
+    fn eq(&self, other: &Self) -> bool {
+        self.info.name == other.info.name && self.values == other.values
+    }
+}
+
+impl fmt::Display for ActivationConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+impl FromStr for ActivationConfig {
+    type Err = ActivationError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let mut parts = text.trim().split(':');
+        let name = parts.next().unwrap_or_default().trim();
+        let mut config = Self::new(name)?;
+        let info = config.info;
+        for (position, part) in parts.enumerate() {
+            let part = part.trim();
+            let (spec, raw) = match part.split_once('=') {
+                Some((key, raw)) => {
+                    let spec = info.param(key.trim()).ok_or_else(|| ActivationError::UnknownParam {
+                        activation: info.name.to_string(),
+                        param: key.trim().to_string(),
+                        valid: describe_params(info),
+                    })?;
+                    (spec, raw.trim())
+                }
+                None => {
+                    let spec = info.params.get(position).ok_or_else(|| ActivationError::TooManyValues {
+                        activation: info.name.to_string(),
+                        text: text.to_string(),
+                        valid: describe_params(info),
+                    })?;
+                    (spec, part)
+                }
+            };
+            let value = parse_value(info, spec, raw)?;
+            config = config.with(spec.name, value)?;
+        }
+        Ok(config)
+    }
+}
+
+fn default_value(spec: &ParamSpec) -> ParamValue {
+    match spec.kind {
+        ParamKind::Number { default, .. } => ParamValue::Number(default),
+        ParamKind::Flag { default } => ParamValue::Flag(default),
+    }
+}
+
+fn parse_value(info: &ActivationInfo, spec: &ParamSpec, raw: &str) -> Result<ParamValue, ActivationError> {
+    let parsed = match spec.kind {
+        ParamKind::Number { .. } => raw.parse::<f64>().ok().map(ParamValue::Number),
+        ParamKind::Flag { .. } => raw.parse::<bool>().ok().map(ParamValue::Flag),
+    };
+    parsed.ok_or_else(|| bad_value(info, spec, raw.to_string()))
+}
+
+fn check_value(info: &ActivationInfo, spec: &ParamSpec, value: ParamValue) -> Result<(), ActivationError> {
+    let ok = match (spec.kind, value) {
+        (ParamKind::Number { min, max, min_exclusive, .. }, ParamValue::Number(v)) => {
+            v.is_finite() && v <= max && (v > min || (!min_exclusive && v == min))
+        }
+        (ParamKind::Flag { .. }, ParamValue::Flag(_)) => true,
+        _ => false,
+    };
+    if ok { Ok(()) } else { Err(bad_value(info, spec, value.to_string())) }
+}
+
+fn bad_value(info: &ActivationInfo, spec: &ParamSpec, value: String) -> ActivationError {
+    ActivationError::BadValue {
+        activation: info.name.to_string(),
+        param: spec.name.to_string(),
+        value,
+        allowed: spec.allowed(),
+    }
+}
+
+/// `slope (a number in [0, 1], default 0.01)`, one per parameter; "none" when there are none.
+pub(crate) fn describe_params(info: &ActivationInfo) -> String {
+    if info.params.is_empty() {
+        return format!("`{}` takes no parameters", info.name);
+    }
+    let list: Vec<String> = info
+        .params
+        .iter()
+        .map(|p| format!("{} ({}, default {})", p.name, p.allowed(), p.default_text()))
+        .collect();
+    format!("`{}` takes: {}", info.name, list.join(", "))
+}
+
+impl Serialize for ActivationConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1 + self.values.len()))?;
+        map.serialize_entry("name", self.info.name)?;
+        for spec in self.info.params {
+            map.serialize_entry(spec.name, &self.values[spec.name])?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawConfig {
+    Short(String),
+    Table {
+        name: String,
+        #[serde(flatten)]
+        params: BTreeMap<String, ParamValue>,
+    },
+}
+
+impl<'de> Deserialize<'de> for ActivationConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = RawConfig::deserialize(deserializer).map_err(|_| {
+            serde::de::Error::custom(
+                "an activation is a string like \"leaky-relu:0.1\" or a table like { name = \"leaky-relu\", slope = 0.1 }",
+            )
+        })?;
+        let config = match raw {
+            RawConfig::Short(text) => text.parse(),
+            RawConfig::Table { name, params } => ActivationConfig::new(&name)
+                .and_then(|config| params.into_iter().try_fold(config, |config, (key, value)| config.with(&key, value))),
+        };
+        config.map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_form_positional_and_named() {
+        let c: ActivationConfig = "leaky-relu:0.1".parse().unwrap();
+        assert_eq!(c.name(), "leaky-relu");
+        assert_eq!(c.number("slope"), 0.1);
+        let c: ActivationConfig = "swish:beta=1.5:learnable=true".parse().unwrap();
+        assert_eq!((c.number("beta"), c.flag("learnable")), (1.5, true));
+        let c: ActivationConfig = "swish:2:true".parse().unwrap();
+        assert_eq!((c.number("beta"), c.flag("learnable")), (2.0, true));
+        assert_eq!("relu".parse::<ActivationConfig>().unwrap().label(), "relu");
+    }
+
+    #[test]
+    fn label_is_canonical_and_round_trips() {
+        let c: ActivationConfig = "elu:alpha=0.5".parse().unwrap();
+        assert_eq!(c.label(), "elu:alpha=0.5");
+        assert_eq!(c.label().parse::<ActivationConfig>().unwrap(), c);
+        assert_eq!("leaky-relu:0.01".parse::<ActivationConfig>().unwrap().label(), "leaky-relu");
+    }
+
+    #[test]
+    fn toml_table_and_string_forms() {
+        #[derive(Deserialize)]
+        struct File {
+            a: ActivationConfig,
+            b: ActivationConfig,
+            c: ActivationConfig,
+        }
+        let file: File = toml::from_str("a = \"mish\"\nb = { name = \"leaky-relu\", slope = 0.2 }\nc = { name = \"elu\", alpha = 2 }").unwrap();
+        assert_eq!(file.a.name(), "mish");
+        assert_eq!(file.b.number("slope"), 0.2);
+        assert_eq!(file.c.number("alpha"), 2.0);
+    }
+
+    #[test]
+    fn serialises_as_a_full_table() {
+        let c: ActivationConfig = "swish:1.5".parse().unwrap();
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(json, r#"{"name":"swish","beta":1.5,"learnable":false}"#);
+        assert_eq!(serde_json::from_str::<ActivationConfig>(&json).unwrap(), c);
+    }
+
+    #[test]
+    fn unknown_name_lists_valid_names_and_suggests() {
+        let e = "reul".parse::<ActivationConfig>().unwrap_err().to_string();
+        assert!(e.contains("unknown activation `reul`"), "{e}");
+        assert!(e.contains("did you mean `relu`"), "{e}");
+        assert!(e.contains("leaky-relu") && e.contains("mish") && e.contains("selu"), "{e}");
+    }
+
+    #[test]
+    fn bad_parameters_say_what_is_allowed() {
+        let e = "leaky-relu:2".parse::<ActivationConfig>().unwrap_err().to_string();
+        assert!(e.contains("`slope` = 2 is not allowed") && e.contains("[0, 1]"), "{e}");
+        let e = "elu:alpha=-1".parse::<ActivationConfig>().unwrap_err().to_string();
+        assert!(e.contains("(0, 100]"), "{e}");
+        let e = "elu:beta=1".parse::<ActivationConfig>().unwrap_err().to_string();
+        assert!(e.contains("no parameter `beta`") && e.contains("alpha"), "{e}");
+        let e = "relu:0.1".parse::<ActivationConfig>().unwrap_err().to_string();
+        assert!(e.contains("takes no parameters"), "{e}");
+        let e = "swish:abc".parse::<ActivationConfig>().unwrap_err().to_string();
+        assert!(e.contains("`beta` = abc"), "{e}");
+        let e = "swish:1:maybe".parse::<ActivationConfig>().unwrap_err().to_string();
+        assert!(e.contains("true or false"), "{e}");
+        let e = "leaky-relu:nan".parse::<ActivationConfig>().unwrap_err().to_string();
+        assert!(e.contains("not allowed"), "{e}");
+        let e = toml::from_str::<std::collections::BTreeMap<String, ActivationConfig>>("a = { name = \"elu\", alpha = \"x\" }")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`alpha` = x") || e.contains("alpha"), "{e}");
+    }
+
+    #[test]
+    fn every_registry_entry_has_valid_defaults() {
+        for info in crate::REGISTRY {
+            let c = ActivationConfig::new(info.name).unwrap();
+            assert_eq!(c.label(), info.name);
+            assert!(info.name.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'), "{} is not kebab-case", info.name);
+        }
+        let mut names = crate::registry::names();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), crate::REGISTRY.len(), "registry names are unique");
+    }
+}

@@ -1,0 +1,80 @@
+//! The command line, as clap types. Parsing only: validation happens in the commands.
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::format::Format;
+
+/// Which activation function should I use here? actbench trains every model x activation
+/// combination, measures what happens, and checks the activation-choice guidelines.
+#[derive(Debug, Parser)]
+#[command(name = "actbench", version, about, after_help = "\
+Examples:
+  actbench list activations
+  actbench curves --activation mish,swish --from -5 --to 5 --points 201
+  actbench curves --activation leaky-relu:0.1 --format json --backend wgpu")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List what this build knows: activations or backends.
+    #[command(after_help = "Examples:\n  actbench list activations\n  actbench list backends")]
+    List {
+        /// What to list.
+        what: ListWhat,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Print x, f(x) and f'(x) (from autodiff) for one or more activations.
+    #[command(after_help = "\
+Activations are registry names, optionally with parameters in declaration order or by name:
+  relu   leaky-relu:0.1   elu:alpha=0.5   swish:beta=1.5:learnable=true
+
+Examples:
+  actbench curves --activation mish,swish --from -5 --to 5 --points 201
+  actbench curves --activation selu --format csv --dtype f64
+  actbench curves --activation all --points 11 --format json")]
+    Curves(CurvesArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListWhat {
+    /// Every registered activation: name, formula, family, properties, parameters.
+    Activations,
+    /// Every backend and whether this build has it.
+    Backends,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CurvesArgs {
+    /// Comma-separated activations, or `all`.
+    #[arg(long, short, value_delimiter = ',', default_value = "all")]
+    pub activation: Vec<String>,
+    /// First x.
+    #[arg(long, default_value_t = -5.0, allow_negative_numbers = true)]
+    pub from: f64,
+    /// Last x.
+    #[arg(long, default_value_t = 5.0, allow_negative_numbers = true)]
+    pub to: f64,
+    /// Number of evenly spaced points, ends included.
+    #[arg(long, default_value_t = 201)]
+    pub points: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Backend that computes the values.
+    #[arg(long, default_value = "flex")]
+    pub backend: String,
+    /// Floating-point precision.
+    #[arg(long, value_enum, default_value_t = Precision::F32)]
+    pub dtype: Precision,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Precision {
+    F32,
+    F64,
+}

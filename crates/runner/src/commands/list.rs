@@ -1,0 +1,91 @@
+//! `actbench list activations|backends`.
+
+use actbench_activations::backend::Backend;
+use actbench_activations::{ParamKind, REGISTRY};
+use serde_json::json;
+
+use crate::cli::ListWhat;
+use crate::error::CliError;
+use crate::format::{Format, csv_field};
+use crate::output::{print, table};
+
+pub fn run(what: ListWhat, format: Format) -> Result<(), CliError> {
+    let (header, rows, json) = match what {
+        ListWhat::Activations => activations(),
+        ListWhat::Backends => backends(),
+    };
+    let text = match format {
+        Format::Table => table(&header, &rows),
+        Format::Csv => {
+            let mut out = header.join(",") + "\n";
+            for row in &rows {
+                out += &(row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",") + "\n");
+            }
+            out
+        }
+        Format::Json => serde_json::to_string_pretty(&json).expect("serialisable") + "\n",
+    };
+    print(&text)
+}
+
+type Listing = (Vec<&'static str>, Vec<Vec<String>>, serde_json::Value);
+
+fn activations() -> Listing {
+    let header = vec!["name", "formula", "family", "properties", "parameters"];
+    let rows = REGISTRY
+        .iter()
+        .map(|info| {
+            let params: Vec<String> = info
+                .params
+                .iter()
+                .map(|p| {
+                    let learned = if p.learnable { ", learned" } else { "" };
+                    format!("{}={}{learned}", p.name, p.default_text())
+                })
+                .collect();
+            vec![
+                info.name.to_string(),
+                info.formula.to_string(),
+                info.family.name().to_string(),
+                info.properties.names().join(", "),
+                if params.is_empty() { "-".to_string() } else { params.join(", ") },
+            ]
+        })
+        .collect();
+    let json = REGISTRY
+        .iter()
+        .map(|info| {
+            json!({
+                "name": info.name,
+                "formula": info.formula,
+                "family": info.family.name(),
+                "properties": info.properties,
+                "parameters": info.params.iter().map(|p| json!({
+                    "name": p.name,
+                    "help": p.help,
+                    "default": match p.kind { ParamKind::Number { default, .. } => json!(default), ParamKind::Flag { default } => json!(default) },
+                    "allowed": p.allowed(),
+                    "learnable": p.learnable,
+                })).collect::<Vec<_>>(),
+                "reference": info.reference,
+            })
+        })
+        .collect();
+    (header, rows, json)
+}
+
+fn backends() -> Listing {
+    let header = vec!["backend", "compiled", "float64", "cargo feature"];
+    let rows = Backend::ALL
+        .iter()
+        .map(|b| {
+            let yes_no = |v: bool| if v { "yes" } else { "no" }.to_string();
+            vec![b.name().to_string(), yes_no(b.is_compiled()), yes_no(b.supports_f64()), b.feature().to_string()]
+        })
+        .collect();
+    let json = Backend::ALL
+        .iter()
+        .map(|b| json!({"backend": b.name(), "compiled": b.is_compiled(), "float64": b.supports_f64(), "feature": b.feature()}))
+        .collect();
+    (header, rows, json)
+}

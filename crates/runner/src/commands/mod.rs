@@ -1,0 +1,27 @@
+//! One file per command; `run` dispatches.
+
+mod curves;
+mod list;
+
+use actbench_activations::backend::Backend;
+use actbench_activations::burn::prelude::Device;
+
+use crate::cli::{Cli, Command};
+use crate::error::CliError;
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::List { what, format } => list::run(what, format),
+        Command::Curves(args) => curves::run(args),
+    }
+}
+
+/// Starts `backend`'s device; a GPU backend with no adapter is an error, not a panic message.
+pub fn start_device(backend: Backend) -> Result<Device, CliError> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let device = backend.device();
+    std::panic::set_hook(hook);
+    Ok(device?)
+}

@@ -1,0 +1,22 @@
+//! `actbench`: parse the command line, run the command, turn errors into messages and exit codes.
+
+mod cli;
+mod commands;
+mod error;
+mod format;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

@@ -1,1 +1,16 @@
+//! Datasets for actbench: built-in tasks generated from a seed (no download), and real images
+//! from local IDX files (MNIST, Fashion-MNIST).
+//!
+//! Everything is a [`Dataset`]: inputs as row-major `f32` rows, targets as class indices or
+//! values, a train and a test split, and a [`Task`] that says what the targets mean.
 
+pub mod config;
+pub mod dataset;
+pub mod error;
+pub mod idx;
+pub mod rng;
+pub mod synthetic;
+
+pub use config::DatasetConfig;
+pub use dataset::{Dataset, InputShape, Split, Targets, Task};
+pub use error::DataError;

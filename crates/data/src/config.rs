@@ -1,0 +1,207 @@
+//! Which dataset a benchmark cell uses, as written in a config file.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dataset::Dataset;
+use crate::error::DataError;
+use crate::{idx, synthetic};
+
+/// Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST.
+pub const FASHION_MNIST_DIR: &str = "/usr/share/datasets/fashion-mnist";
+
+/// The kinds of dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DatasetKind {
+    /// Two concentric circles (scikit-learn's make_circles), binary.
+    TwoCircles,
+    /// XOR of the signs of two uniform inputs, binary.
+    Xor,
+    /// Two interleaved spirals, binary.
+    Spirals,
+    /// The adding problem: sum of the two marked values in a sequence (regression).
+    Adding,
+    /// Several linear-threshold labels per sample.
+    MultiLabel,
+    /// Smooth nonlinear regression with targets outside (0, 1).
+    Regression,
+    /// Procedural 28x28 images of 10 shape classes.
+    Images,
+    /// MNIST-style IDX files from a directory (Fashion-MNIST, MNIST).
+    Idx,
+}
+
+impl DatasetKind {
+    /// Kebab-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            DatasetKind::TwoCircles => "two-circles",
+            DatasetKind::Xor => "xor",
+            DatasetKind::Spirals => "spirals",
+            DatasetKind::Adding => "adding",
+            DatasetKind::MultiLabel => "multi-label",
+            DatasetKind::Regression => "regression",
+            DatasetKind::Images => "images",
+            DatasetKind::Idx => "idx",
+        }
+    }
+
+    /// Options this kind reads (beyond `kind`, `test_fraction` and `standardize`).
+    pub fn options(self) -> &'static [&'static str] {
+        match self {
+            DatasetKind::TwoCircles => &["n", "noise", "factor"],
+            DatasetKind::Xor | DatasetKind::Spirals | DatasetKind::Images => &["n", "noise"],
+            DatasetKind::Adding => &["n", "steps"],
+            DatasetKind::MultiLabel => &["n", "features", "labels"],
+            DatasetKind::Regression => &["n", "features", "noise"],
+            DatasetKind::Idx => &["dir", "limit", "test_limit"],
+        }
+    }
+}
+
+/// A dataset choice: the kind plus its options (unset options take the defaults below).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetConfig {
+    /// Which dataset.
+    pub kind: DatasetKind,
+    /// Number of samples, train and test together (generators). Default 1000 (two-circles, xor,
+    /// spirals), 2000 (others), 3000 (images).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<usize>,
+    /// Gaussian noise standard deviation (generators). Default 0.1 (0.15 for images).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise: Option<f64>,
+    /// Inner/outer radius ratio (two-circles). Default 0.8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<f64>,
+    /// Sequence length (adding). Default 20.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<usize>,
+    /// Input features (multi-label 10, regression 8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<usize>,
+    /// Labels per sample (multi-label). Default 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<usize>,
+    /// IDX directory. Default `/usr/share/datasets/fashion-mnist`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dir: Option<PathBuf>,
+    /// Use only the first `limit` training images (idx).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+    /// Use only the first `test_limit` test images (idx).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_limit: Option<usize>,
+    /// Fraction of generated samples held out for testing. Default 0.5 for two-circles (the
+    /// classic experiment), 0.25 otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_fraction: Option<f64>,
+    /// Standardise inputs to mean 0, variance 1 with the training statistics. Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standardize: Option<bool>,
+}
+
+impl DatasetConfig {
+    /// A config of `kind` with every option at its default.
+    pub fn new(kind: DatasetKind) -> Self {
+        Self {
+            kind,
+            n: None,
+            noise: None,
+            factor: None,
+            steps: None,
+            features: None,
+            labels: None,
+            dir: None,
+            limit: None,
+            test_limit: None,
+            test_fraction: None,
+            standardize: None,
+        }
+    }
+
+    /// Checks options apply to this kind and are in range; does not touch files.
+    pub fn validate(&self) -> Result<(), DataError> {
+        let set: [(&str, bool); 9] = [
+            ("n", self.n.is_some()),
+            ("noise", self.noise.is_some()),
+            ("factor", self.factor.is_some()),
+            ("steps", self.steps.is_some()),
+            ("features", self.features.is_some()),
+            ("labels", self.labels.is_some()),
+            ("dir", self.dir.is_some()),
+            ("limit", self.limit.is_some()),
+            ("test_limit", self.test_limit.is_some()),
+        ];
+        for (option, is_set) in set {
+            if is_set && !self.kind.options().contains(&option) {
+                return Err(self.bad(option, "set", &format!("unset: `{}` takes {}, test_fraction, standardize", self.kind.name(), self.kind.options().join(", "))));
+            }
+        }
+        let check = |ok: bool, option: &str, value: String, allowed: &str| if ok { Ok(()) } else { Err(self.bad(option, &value, allowed)) };
+        if let Some(n) = self.n {
+            check((8..=10_000_000).contains(&n), "n", n.to_string(), "between 8 and 10000000")?;
+        }
+        if let Some(v) = self.noise {
+            check(v.is_finite() && (0.0..=10.0).contains(&v), "noise", v.to_string(), "a number in [0, 10]")?;
+        }
+        if let Some(v) = self.factor {
+            check(v > 0.0 && v < 1.0, "factor", v.to_string(), "a number in (0, 1)")?;
+        }
+        if let Some(v) = self.steps {
+            check((2..=10_000).contains(&v), "steps", v.to_string(), "between 2 and 10000")?;
+        }
+        if let Some(v) = self.features {
+            check((1..=10_000).contains(&v), "features", v.to_string(), "between 1 and 10000")?;
+        }
+        if let Some(v) = self.labels {
+            check((1..=1000).contains(&v), "labels", v.to_string(), "between 1 and 1000")?;
+        }
+        if let Some(v) = self.limit.or(self.test_limit) {
+            check(v >= 1, "limit", v.to_string(), "at least 1")?;
+        }
+        if let Some(v) = self.test_fraction {
+            check(v > 0.0 && v < 1.0, "test_fraction", v.to_string(), "a number in (0, 1)")?;
+        }
+        Ok(())
+    }
+
+    /// The IDX directory this config reads, if it is an IDX dataset.
+    pub fn idx_dir(&self) -> Option<PathBuf> {
+        (self.kind == DatasetKind::Idx).then(|| self.dir.clone().unwrap_or_else(|| PathBuf::from(FASHION_MNIST_DIR)))
+    }
+
+    /// Builds the dataset; generated data depends only on the options and `seed`.
+    pub fn load(&self, seed: u64) -> Result<Dataset, DataError> {
+        self.validate()?;
+        let n = self.n.unwrap_or(match self.kind {
+            DatasetKind::TwoCircles | DatasetKind::Xor | DatasetKind::Spirals => 1000,
+            DatasetKind::Images => 3000,
+            _ => 2000,
+        });
+        let noise = self.noise.unwrap_or(if self.kind == DatasetKind::Images { 0.15 } else { 0.1 });
+        let test_fraction = self.test_fraction.unwrap_or(if self.kind == DatasetKind::TwoCircles { 0.5 } else { 0.25 });
+        let mut dataset = match self.kind {
+            DatasetKind::TwoCircles => synthetic::two_circles(n, noise, self.factor.unwrap_or(0.8), seed, test_fraction),
+            DatasetKind::Xor => synthetic::xor(n, noise, seed, test_fraction),
+            DatasetKind::Spirals => synthetic::spirals(n, noise, seed, test_fraction),
+            DatasetKind::Adding => synthetic::adding(n, self.steps.unwrap_or(20), seed, test_fraction),
+            DatasetKind::MultiLabel => synthetic::multi_label(n, self.features.unwrap_or(10), self.labels.unwrap_or(5), seed, test_fraction),
+            DatasetKind::Regression => synthetic::regression(n, self.features.unwrap_or(8), noise, seed, test_fraction),
+            DatasetKind::Images => synthetic::images(n, noise, seed, test_fraction),
+            DatasetKind::Idx => idx::load_dir(&self.idx_dir().expect("idx"), self.limit, self.test_limit)?,
+        };
+        if self.standardize.unwrap_or(false) {
+            dataset.standardize();
+            dataset.source.push_str(", standardised");
+        }
+        Ok(dataset)
+    }
+
+    fn bad(&self, option: &str, value: &str, allowed: &str) -> DataError {
+        DataError::BadOption { dataset: self.kind.name().to_string(), option: option.to_string(), value: value.to_string(), allowed: allowed.to_string() }
+    }
+}

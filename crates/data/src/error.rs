@@ -1,0 +1,25 @@
+//! Data errors: every message names the file (or the dataset option) and what is wrong.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// A dataset that cannot be built or read.
+#[derive(Debug, Error)]
+pub enum DataError {
+    /// A file could not be opened or read.
+    #[error("{path}: cannot read: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    /// A file's content is not what its format requires.
+    #[error("{path}: {problem}")]
+    Corrupt { path: PathBuf, problem: String },
+    /// The images and labels files disagree.
+    #[error("{images} has {image_count} images but {labels} has {label_count} labels")]
+    CountMismatch { images: PathBuf, image_count: usize, labels: PathBuf, label_count: usize },
+    /// A directory lacks a file it needs.
+    #[error("{dir}: no `{name}` (or `{name}.gz`); an IDX dataset directory holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, raw or gzipped (Debian: apt-get install dataset-fashion-mnist)")]
+    MissingFile { dir: PathBuf, name: String },
+    /// A generator option is out of range.
+    #[error("dataset `{dataset}`: `{option}` = {value} is not allowed; it must be {allowed}")]
+    BadOption { dataset: String, option: String, value: String, allowed: String },
+}

@@ -1,0 +1,127 @@
+//! Convolutional network: stages of 3x3 conv blocks, each stage ending in 2x2 max-pooling, then a
+//! dense hidden layer and the output layer.
+
+use actbench_activations::{Activation, ActivationConfig};
+use actbench_data::InputShape;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d};
+use burn::prelude::*;
+use burn::tensor::Gradients;
+use rand_chacha::ChaCha8Rng;
+
+use crate::config::ModelConfig;
+use crate::dense::Dense;
+use crate::init::param;
+use crate::model::LayerTrace;
+use crate::stats::{GradStat, grad_stat};
+
+/// Kernel size of every convolution.
+const KERNEL: usize = 3;
+
+/// Conv block: `a = f(BN(conv(h))) (+ h when residual)`.
+#[derive(Module, Debug)]
+pub struct Cnn {
+    convs: Vec<Conv2d>,
+    norms: Vec<BatchNorm>,
+    activations: Vec<Activation>,
+    /// Per block: add the block's input to its output.
+    residual: Vec<bool>,
+    /// Per block: 2x2 max-pool after it (the last block of each stage).
+    pool_after: Vec<bool>,
+    pool: MaxPool2d,
+    dense: Dense,
+    dense_activation: Activation,
+    output: Dense,
+    /// Input layout `[channels, height, width]`.
+    image: [usize; 3],
+}
+
+impl Cnn {
+    /// Builds the network; `config` must be a CNN config and `input` an image.
+    pub fn new(config: &ModelConfig, input: InputShape, outputs: usize, activation: &ActivationConfig, rng: &mut ChaCha8Rng, device: &Device) -> Self {
+        let ModelConfig::Cnn { channels, blocks, dense, init, batch_norm, residual } = config else { unreachable!("a CNN config") };
+        let InputShape::Image { channels: in_channels, height, width } = input else { unreachable!("validated: image input") };
+        let (mut convs, mut norms, mut activations, mut residuals, mut pool_after) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut c_in = in_channels;
+        for &c_out in channels {
+            for b in 0..*blocks {
+                let mut conv = Conv2dConfig::new([c_in, c_out], [KERNEL, KERNEL]).with_padding(PaddingConfig2d::Same).init(device);
+                let fan_in = c_in * KERNEL * KERNEL;
+                conv.weight = param(init.weights(rng, c_out * fan_in, fan_in, c_out * KERNEL * KERNEL), [c_out, c_in, KERNEL, KERNEL], device);
+                conv.bias = Some(param(init.biases(rng, c_out, fan_in, None), [c_out], device));
+                convs.push(conv);
+                if *batch_norm {
+                    norms.push(BatchNormConfig::new(c_out).init(device));
+                }
+                activations.push(activation.init(device));
+                residuals.push(*residual && b > 0);
+                pool_after.push(b + 1 == *blocks);
+                c_in = c_out;
+            }
+        }
+        let shrink = 1 << channels.len();
+        let flat = c_in * (height / shrink) * (width / shrink);
+        Self {
+            convs,
+            norms,
+            activations,
+            residual: residuals,
+            pool_after,
+            pool: MaxPool2dConfig::new([2, 2]).init(),
+            dense: Dense::new(flat, *dense, init, None, rng, device),
+            dense_activation: activation.init(device),
+            output: Dense::new(*dense, outputs, init, None, rng, device),
+            image: [in_channels, height, width],
+        }
+    }
+
+    /// Logits for flat images `[batch, channels * height * width]`.
+    pub fn forward(&self, x: Tensor<2>, mut traces: Option<&mut Vec<LayerTrace>>) -> Tensor<2> {
+        let [batch, _] = x.dims();
+        let [c, h, w] = self.image;
+        let mut x = x.reshape([batch, c, h, w]);
+        for (i, (conv, activation)) in self.convs.iter().zip(&self.activations).enumerate() {
+            let mut z = conv.forward(x.clone());
+            if let Some(norm) = self.norms.get(i) {
+                z = norm.forward(z);
+            }
+            let mut a = activation.forward(z.clone());
+            if let Some(traces) = traces.as_deref_mut() {
+                traces.push(LayerTrace::new(format!("conv{i}"), activation, units(z), units(a.clone())));
+            }
+            if self.residual[i] {
+                a = a + x;
+            }
+            x = if self.pool_after[i] { self.pool.forward(a) } else { a };
+        }
+        let [batch, c, h, w] = x.dims();
+        let z = self.dense.forward(x.reshape([batch, c * h * w]));
+        let a = self.dense_activation.forward(z.clone());
+        if let Some(traces) = traces {
+            traces.push(LayerTrace::new("dense".into(), &self.dense_activation, z, a.clone()));
+        }
+        self.output.forward(a)
+    }
+
+    /// Gradient statistics per layer.
+    pub fn gradient_stats(&self, grads: &Gradients) -> Vec<GradStat> {
+        let mut stats: Vec<GradStat> = self.convs.iter().enumerate().map(|(i, c)| grad_stat(format!("conv{i}"), &c.weight, grads)).collect();
+        stats.push(grad_stat("dense".into(), &self.dense.weight, grads));
+        stats.push(grad_stat("output".into(), &self.output.weight, grads));
+        stats
+    }
+
+    /// The activation modules, by layer.
+    pub fn activations(&self) -> Vec<(String, &Activation)> {
+        let mut all: Vec<(String, &Activation)> = self.activations.iter().enumerate().map(|(i, a)| (format!("conv{i}"), a)).collect();
+        all.push(("dense".into(), &self.dense_activation));
+        all
+    }
+}
+
+/// `[n, c, h, w]` -> `[n * h * w, c]`: one column per channel.
+fn units(t: Tensor<4>) -> Tensor<2> {
+    let [n, c, h, w] = t.dims();
+    t.permute([0, 2, 3, 1]).reshape([n * h * w, c])
+}

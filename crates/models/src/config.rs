@@ -1,0 +1,212 @@
+//! Model configs, as written in a benchmark config file.
+
+use actbench_activations::ActivationConfig;
+use actbench_data::InputShape;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ModelError;
+pub use crate::init::InitScheme;
+
+/// Which model, with its options. In TOML: `model = { kind = "mlp", depth = 5, width = 16 }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum ModelConfig {
+    /// Fully connected network.
+    Mlp {
+        /// Hidden layers (1 to 200).
+        #[serde(default = "default_depth")]
+        depth: usize,
+        /// Units per hidden layer.
+        #[serde(default = "default_width")]
+        width: usize,
+        /// Weight initialisation.
+        #[serde(default)]
+        init: InitScheme,
+        /// Batch normalisation before each activation.
+        #[serde(default)]
+        batch_norm: bool,
+        /// Residual connections around hidden layers 2..depth.
+        #[serde(default)]
+        residual: bool,
+        /// Constant initial bias for hidden layers (e.g. negative, to provoke dying units).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bias_init: Option<f64>,
+    },
+    /// Convolutional network: stages of (conv 3x3, [batch-norm], activation) blocks, each stage
+    /// ending in 2x2 max-pooling, then a dense hidden layer.
+    Cnn {
+        /// Channels of each stage.
+        #[serde(default = "default_channels")]
+        channels: Vec<usize>,
+        /// Conv blocks per stage (depth sweeps); blocks after the first are residual when
+        /// `residual` is set.
+        #[serde(default = "one")]
+        blocks: usize,
+        /// Units of the dense hidden layer.
+        #[serde(default = "default_dense")]
+        dense: usize,
+        /// Weight initialisation.
+        #[serde(default)]
+        init: InitScheme,
+        /// Batch normalisation before each activation.
+        #[serde(default)]
+        batch_norm: bool,
+        /// Residual connections around blocks after the first in each stage.
+        #[serde(default)]
+        residual: bool,
+    },
+    /// Recurrent network over a sequence (images are read row by row).
+    Rnn {
+        /// The cell.
+        #[serde(default)]
+        cell: Cell,
+        /// Hidden units per layer.
+        #[serde(default = "default_hidden")]
+        hidden: usize,
+        /// Stacked layers.
+        #[serde(default = "one")]
+        layers: usize,
+        /// Gate activation of LSTM/GRU cells (default sigmoid); the experiment's activation is
+        /// the recurrent (vanilla) or candidate/cell (LSTM, GRU) activation.
+        #[serde(default = "default_gate")]
+        gate_activation: ActivationConfig,
+        /// Weight initialisation.
+        #[serde(default = "default_rnn_init")]
+        init: InitScheme,
+    },
+}
+
+/// Recurrent cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cell {
+    /// `h' = f(x W + h U + b)`.
+    Vanilla,
+    /// Long short-term memory.
+    #[default]
+    Lstm,
+    /// Gated recurrent unit.
+    Gru,
+}
+
+fn default_depth() -> usize {
+    3
+}
+fn default_width() -> usize {
+    32
+}
+fn default_channels() -> Vec<usize> {
+    vec![8, 16]
+}
+fn default_dense() -> usize {
+    32
+}
+fn default_hidden() -> usize {
+    32
+}
+fn one() -> usize {
+    1
+}
+fn default_gate() -> ActivationConfig {
+    ActivationConfig::new("sigmoid").expect("registered")
+}
+fn default_rnn_init() -> InitScheme {
+    InitScheme::XavierUniform
+}
+
+impl ModelConfig {
+    /// `mlp`, `cnn` or `rnn`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ModelConfig::Mlp { .. } => "mlp",
+            ModelConfig::Cnn { .. } => "cnn",
+            ModelConfig::Rnn { .. } => "rnn",
+        }
+    }
+
+    /// The depth a sweep varies: hidden layers (MLP), blocks per stage (CNN), layers (RNN).
+    pub fn depth(&self) -> usize {
+        match self {
+            ModelConfig::Mlp { depth, .. } => *depth,
+            ModelConfig::Cnn { blocks, .. } => *blocks,
+            ModelConfig::Rnn { layers, .. } => *layers,
+        }
+    }
+
+    /// The same model at another depth.
+    pub fn with_depth(mut self, d: usize) -> Self {
+        match &mut self {
+            ModelConfig::Mlp { depth, .. } => *depth = d,
+            ModelConfig::Cnn { blocks, .. } => *blocks = d,
+            ModelConfig::Rnn { layers, .. } => *layers = d,
+        }
+        self
+    }
+
+    /// Short description for tables: `mlp d5 w16 he-uniform`.
+    pub fn label(&self) -> String {
+        match self {
+            ModelConfig::Mlp { depth, width, init, batch_norm, residual, .. } => {
+                format!("mlp d{depth} w{width} {}{}{}", init.label(), if *batch_norm { " bn" } else { "" }, if *residual { " res" } else { "" })
+            }
+            ModelConfig::Cnn { channels, blocks, .. } => format!("cnn {channels:?}x{blocks}"),
+            ModelConfig::Rnn { cell, hidden, layers, .. } => format!("{cell:?} h{hidden} l{layers}").to_lowercase(),
+        }
+    }
+
+    /// Checks ranges and that the model can read `input`.
+    pub fn validate(&self, input: InputShape) -> Result<(), ModelError> {
+        let kind: &'static str = self.kind();
+        let range = |option: &'static str, value: usize, lo: usize, hi: usize| {
+            if (lo..=hi).contains(&value) { Ok(()) } else { Err(ModelError::BadOption { model: kind, option, value: value.to_string(), allowed: format!("between {lo} and {hi}") }) }
+        };
+        match self {
+            ModelConfig::Mlp { depth, width, init, .. } => {
+                range("depth", *depth, 1, 200)?;
+                range("width", *width, 1, 4096)?;
+                check_init(kind, init)?;
+            }
+            ModelConfig::Cnn { channels, blocks, dense, init, .. } => {
+                if channels.is_empty() || channels.iter().any(|&c| c == 0 || c > 512) {
+                    return Err(ModelError::BadOption { model: kind, option: "channels", value: format!("{channels:?}"), allowed: "a non-empty list of 1 to 512".into() });
+                }
+                range("blocks", *blocks, 1, 50)?;
+                range("dense", *dense, 1, 4096)?;
+                check_init(kind, init)?;
+                let InputShape::Image { height, width, .. } = input else {
+                    return Err(ModelError::WrongInput { model: kind, input: describe(input), hint: "a CNN needs images; use the `images` or `idx` dataset" });
+                };
+                let shrink = 1usize << channels.len();
+                if height < shrink || width < shrink {
+                    return Err(ModelError::WrongInput { model: kind, input: describe(input), hint: "too small for that many pooling stages; use fewer `channels` entries" });
+                }
+            }
+            ModelConfig::Rnn { hidden, layers, init, .. } => {
+                range("hidden", *hidden, 1, 4096)?;
+                range("layers", *layers, 1, 20)?;
+                check_init(kind, init)?;
+                if let InputShape::Vector { .. } = input {
+                    return Err(ModelError::WrongInput { model: kind, input: describe(input), hint: "an RNN needs sequences or images (read row by row); use `adding`, `images` or `idx`" });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_init(model: &'static str, init: &InitScheme) -> Result<(), ModelError> {
+    if let InitScheme::Uniform { min, max } = *init {
+        if !(min.is_finite() && max.is_finite() && min < max) {
+            return Err(ModelError::BadOption { model, option: "init", value: format!("uniform({min}, {max})"), allowed: "uniform with finite min < max".into() });
+        }
+    }
+    Ok(())
+}
+
+fn describe(input: InputShape) -> String {
+    match input {
+        InputShape::Vector { features } => format!("vectors of {features} features"),
+        InputShape::Image { channels, height, width } => format!("{channels}x{height}x{width} images"),
+        InputShape::Sequence { steps, features } => format!("sequences of {steps} steps x {features} features"),
+    }
+}

@@ -1,0 +1,110 @@
+//! Any model, built from its config; what the trainer calls.
+
+use actbench_activations::{Activation, ActivationConfig};
+use actbench_data::InputShape;
+use burn::prelude::*;
+use burn::tensor::Gradients;
+
+use crate::cnn::Cnn;
+use crate::config::ModelConfig;
+use crate::error::ModelError;
+use crate::head::Head;
+use crate::mlp::Mlp;
+use crate::rnn::Rnn;
+use crate::stats::{ActivationStat, GradStat, activation_stat};
+
+/// A hidden layer's outputs on a batch, with its activation's derivative at the
+/// pre-activations (both `[samples, units]`), recorded by [`Model::forward_traced`].
+#[derive(Debug, Clone)]
+pub struct LayerTrace {
+    /// Layer name.
+    pub layer: String,
+    /// Outputs, one column per unit (channels for conv layers, hidden units for RNNs).
+    pub outputs: Tensor<2>,
+    /// f'(pre-activation), same shape.
+    pub slopes: Tensor<2>,
+}
+
+impl LayerTrace {
+    /// Records `activation` applied to `pre`, whose result is `outputs` (needs an autodiff device).
+    pub fn new(layer: String, activation: &Activation, pre: Tensor<2>, outputs: Tensor<2>) -> Self {
+        let x = pre.detach().require_grad();
+        let y = activation.forward(x.clone());
+        let grads = y.sum().backward();
+        let slopes = x.grad(&grads).expect("pre-activation gradient");
+        Self { layer, outputs: outputs.detach(), slopes }
+    }
+
+    /// Mean, variance and dead-unit fraction.
+    pub fn stat(self) -> ActivationStat {
+        activation_stat(self.layer, self.outputs, self.slopes)
+    }
+}
+
+/// A model: an MLP, a CNN or an RNN, with its hidden activation and output layer.
+#[derive(Module, Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum Model {
+    /// Fully connected.
+    Mlp(Mlp),
+    /// Convolutional.
+    Cnn(Cnn),
+    /// Recurrent.
+    Rnn(Rnn),
+}
+
+impl Model {
+    /// Builds `config` for inputs of shape `input`, hidden activation `activation`, output head
+    /// `head`; weights drawn from `seed`.
+    pub fn new(config: &ModelConfig, input: InputShape, head: &Head, activation: &ActivationConfig, seed: u64, device: &Device) -> Result<Self, ModelError> {
+        config.validate(input)?;
+        let mut rng = actbench_data::rng::seeded(seed, 10);
+        Ok(match config {
+            ModelConfig::Mlp { .. } => Model::Mlp(Mlp::new(config, input, head.outputs(), activation, &mut rng, device)),
+            ModelConfig::Cnn { .. } => Model::Cnn(Cnn::new(config, input, head.outputs(), activation, &mut rng, device)),
+            ModelConfig::Rnn { .. } => Model::Rnn(Rnn::new(config, input, head.outputs(), activation, &mut rng, device)),
+        })
+    }
+
+    /// Logits `[batch, outputs]` for flat inputs `[batch, input size]`.
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        self.run(x, None)
+    }
+
+    /// Logits and a trace of every hidden layer (needs an autodiff device).
+    pub fn forward_traced(&self, x: Tensor<2>) -> (Tensor<2>, Vec<LayerTrace>) {
+        let mut traces = Vec::new();
+        let logits = self.run(x, Some(&mut traces));
+        (logits, traces)
+    }
+
+    fn run(&self, x: Tensor<2>, traces: Option<&mut Vec<LayerTrace>>) -> Tensor<2> {
+        match self {
+            Model::Mlp(m) => m.forward(x, traces),
+            Model::Cnn(m) => m.forward(x, traces),
+            Model::Rnn(m) => m.forward(x, traces),
+        }
+    }
+
+    /// Weight-gradient statistics of every layer, input side first, output layer last.
+    pub fn gradient_stats(&self, grads: &Gradients) -> Vec<GradStat> {
+        match self {
+            Model::Mlp(m) => m.gradient_stats(grads),
+            Model::Cnn(m) => m.gradient_stats(grads),
+            Model::Rnn(m) => m.gradient_stats(grads),
+        }
+    }
+
+    /// Current values of trained activation parameters, as `layer.parameter`.
+    pub fn learned(&self) -> Vec<(String, f64)> {
+        let activations: Vec<(String, &Activation)> = match self {
+            Model::Mlp(m) => m.activations(),
+            Model::Cnn(m) => m.activations(),
+            Model::Rnn(m) => m.activations(),
+        };
+        activations
+            .into_iter()
+            .flat_map(|(layer, a)| a.learned().into_iter().map(move |(name, v)| (format!("{layer}.{name}"), v)))
+            .collect()
+    }
+}

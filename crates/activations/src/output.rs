@@ -4,7 +4,7 @@ use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The activation of a model's output layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OutputActivation {
     /// Linear output (regression), paired with mean squared error.

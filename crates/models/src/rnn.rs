@@ -155,7 +155,7 @@ impl RecurrentLayer {
         if let Some(traces) = traces {
             let pre = Tensor::cat(candidates, 0);
             let post = self.activation.forward(pre.clone());
-            traces.push(LayerTrace::new(format!("rnn{index}"), &self.activation, pre, post));
+            traces.push(LayerTrace::new(format!("rnn{index}.recurrent"), &self.activation, pre, post));
         }
         out
     }

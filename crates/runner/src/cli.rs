@@ -2,13 +2,19 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use std::path::PathBuf;
+
 use crate::format::Format;
+use crate::render::ReportFormat;
 
 /// Which activation function should I use here? actbench trains every model x activation
 /// combination, measures what happens, and checks the activation-choice guidelines.
 #[derive(Debug, Parser)]
 #[command(name = "actbench", version, about, after_help = "\
 Examples:
+  actbench run configs/quick.toml
+  actbench run configs/default.toml --backend flex,wgpu --out results/mine
+  actbench report results/quick --format markdown
   actbench list activations
   actbench curves --activation mish,swish --from -5 --to 5 --points 201
   actbench curves --activation leaky-relu:0.1 --format json --backend wgpu")]
@@ -38,6 +44,47 @@ Examples:
   actbench curves --activation selu --format csv --dtype f64
   actbench curves --activation all --points 11 --format json")]
     Curves(CurvesArgs),
+    /// Train every cell of a benchmark matrix and print the comparison tables.
+    #[command(after_help = "\
+Results: one JSON record per cell under --out (default results/<name>/), written atomically;
+`--resume` skips cells already there. Exit code 2 for bad configs, flags or data files.
+
+Examples:
+  actbench run configs/quick.toml
+  actbench run configs/quick.toml --dry-run
+  actbench run configs/default.toml --backend ndarray --out results/nd
+  actbench run configs/default.toml --resume")]
+    Run(RunArgs),
+    /// Re-render the tables of a results directory (never trains).
+    #[command(after_help = "Examples:\n  actbench report results/quick\n  actbench report results/quick --format markdown > report.md")]
+    Report {
+        /// Results directory written by `actbench run`.
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Benchmark config (TOML), e.g. configs/quick.toml.
+    pub config: PathBuf,
+    /// Results directory (default: results/<config name>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Comma-separated backends, overriding the config's.
+    #[arg(long, value_delimiter = ',')]
+    pub backend: Option<Vec<String>>,
+    /// Continue a run: skip cells whose results are already in --out.
+    #[arg(long)]
+    pub resume: bool,
+    /// Print the planned cells and exit without training.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Format of the tables printed at the end.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,9 +2,17 @@
 
 mod cli;
 mod commands;
+mod config;
 mod error;
 mod format;
+mod machine;
 mod output;
+mod plan;
+mod record;
+mod render;
+mod report;
+mod stats;
+mod train;
 
 use std::process::ExitCode;
 

@@ -2,6 +2,8 @@
 
 mod curves;
 mod list;
+mod report;
+mod run;
 
 use actbench_activations::backend::Backend;
 use actbench_activations::burn::prelude::Device;
@@ -14,6 +16,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::List { what, format } => list::run(what, format),
         Command::Curves(args) => curves::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Report { dir, format } => report::run(&dir, format),
     }
 }
 

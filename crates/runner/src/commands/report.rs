@@ -1,0 +1,17 @@
+//! `actbench report DIR`: re-renders the tables from stored results, without training.
+
+use std::path::Path;
+
+use crate::error::CliError;
+use crate::output::print;
+use crate::record;
+use crate::render::{ReportFormat, render};
+use crate::report::tables;
+
+pub fn run(dir: &Path, format: ReportFormat) -> Result<(), CliError> {
+    let records = record::read_dir(dir)?;
+    if records.is_empty() {
+        return Err(CliError::Usage(format!("{}: no result records (*.json) here; run `actbench run CONFIG --out {}` first", dir.display(), dir.display())));
+    }
+    print(&render(&tables(&records), format))
+}

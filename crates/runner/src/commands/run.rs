@@ -1,0 +1,154 @@
+//! `actbench run CONFIG`: plan, train every cell not yet done, store each record atomically,
+//! print the tables.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
+use std::path::Path;
+
+use actbench_activations::backend::Backend;
+use actbench_data::Dataset;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use crate::cli::RunArgs;
+use crate::config;
+use crate::error::CliError;
+use crate::output::{print, table};
+use crate::plan::{Plan, load_dataset};
+use crate::record::{self, RUN_FILE};
+use crate::render::render;
+use crate::report::tables;
+use crate::train::train;
+
+pub fn run(args: RunArgs) -> Result<(), CliError> {
+    let (config, text) = config::load(&args.config)?;
+    let backends = match &args.backend {
+        Some(list) => Some(list.iter().map(|b| b.parse::<Backend>()).collect::<Result<Vec<_>, _>>()?),
+        None => None,
+    };
+    let plan = Plan::build(&config, &args.config.display().to_string(), backends)?;
+    if args.dry_run {
+        return print(&dry_run(&plan));
+    }
+    let out = args.out.clone().unwrap_or_else(|| config::default_out(&config));
+    let done = prepare(&out, &plan, args.resume)?;
+    let mut devices = BTreeMap::new();
+    for backend in plan.cells.iter().map(|c| c.backend).collect::<BTreeSet<_>>() {
+        devices.insert(backend, super::start_device(backend)?);
+    }
+    write_run_file(&out, &args.config, &text, &plan)?;
+
+    let todo: Vec<_> = plan.cells.iter().filter(|c| !done.contains(&c.id)).collect();
+    let progress = progress_bar(todo.len());
+    let mut datasets: BTreeMap<(usize, u64), Dataset> = BTreeMap::new();
+    for cell in &todo {
+        progress.set_message(cell.id.clone());
+        datasets.retain(|(experiment, _), _| *experiment == cell.experiment_index);
+        let key = (cell.experiment_index, cell.seed);
+        if !datasets.contains_key(&key) {
+            datasets.insert(key, load_dataset(cell)?);
+        }
+        let record = train(cell, &datasets[&key], &devices[&cell.backend]);
+        record::write(&out, &record)?;
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    eprintln!(
+        "{} cells trained, {} already done; results in {} (re-render with `actbench report {}`)",
+        todo.len(),
+        done.len(),
+        out.display(),
+        out.display()
+    );
+    let records = record::read_dir(&out)?;
+    print(&render(&tables(&records), args.format))
+}
+
+/// Creates `out`, or checks what it holds: without `--resume` it must hold no results; with it,
+/// every record there must belong to this plan, unchanged. Returns the ids already done.
+fn prepare(out: &Path, plan: &Plan, resume: bool) -> Result<BTreeSet<String>, CliError> {
+    std::fs::create_dir_all(out).map_err(|e| CliError::Usage(format!("{}: cannot create results directory: {e}", out.display())))?;
+    let existing = record::read_dir(out)?;
+    if existing.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    if !resume {
+        return Err(CliError::Usage(format!(
+            "{} already holds {} result records; pass --resume to finish that run, or --out another directory",
+            out.display(),
+            existing.len()
+        )));
+    }
+    let cells: BTreeMap<&str, _> = plan.cells.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut done = BTreeSet::new();
+    for r in existing {
+        match cells.get(r.cell.id.as_str()) {
+            Some(cell) if **cell == r.cell => {
+                done.insert(r.cell.id.clone());
+            }
+            Some(_) => {
+                return Err(CliError::Usage(format!(
+                    "{}: cell {} was run with different settings than the config now asks for; use another --out for the new settings",
+                    out.join(r.cell.file_name()).display(),
+                    r.cell.id
+                )));
+            }
+            None => {
+                return Err(CliError::Usage(format!(
+                    "{}: cell {} is not part of this config; --resume continues the same config, use another --out",
+                    out.join(r.cell.file_name()).display(),
+                    r.cell.id
+                )));
+            }
+        }
+    }
+    Ok(done)
+}
+
+fn write_run_file(out: &Path, config_path: &Path, text: &str, plan: &Plan) -> Result<(), CliError> {
+    let run = json!({
+        "name": plan.name,
+        "description": plan.description,
+        "config_file": config_path.display().to_string(),
+        "config": text,
+        "cells": plan.cells.len(),
+        "command": std::env::args().collect::<Vec<_>>().join(" "),
+    });
+    let path = out.join(RUN_FILE);
+    let tmp = out.join(format!(".{RUN_FILE}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, serde_json::to_string_pretty(&run).expect("json") + "\n")
+        .and_then(|_| std::fs::rename(&tmp, &path))
+        .map_err(|e| CliError::Runtime(format!("{}: cannot write: {e}", path.display())))
+}
+
+fn progress_bar(len: usize) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} cells, {elapsed} elapsed, ETA {eta}  {msg}").expect("template"));
+    bar
+}
+
+fn dry_run(plan: &Plan) -> String {
+    let header = ["#", "cell", "model", "dataset", "epochs", "batch", "optimizer", "lr"];
+    let rows: Vec<Vec<String>> = plan
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            vec![
+                (i + 1).to_string(),
+                c.id.clone(),
+                c.model.label(),
+                c.dataset.kind.name().to_string(),
+                c.train.epochs.to_string(),
+                c.train.batch_size.to_string(),
+                format!("{:?}", c.train.optimizer).to_lowercase(),
+                c.train.learning_rate.to_string(),
+            ]
+        })
+        .collect();
+    format!("{}{} cells planned for run `{}`\n", table(&header, &rows), plan.cells.len(), plan.name)
+}
+

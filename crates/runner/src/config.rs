@@ -1,0 +1,160 @@
+//! The benchmark config file (TOML), as written by users. Parsing only; `plan.rs` validates it
+//! into cells.
+
+use std::path::{Path, PathBuf};
+
+use actbench_activations::{ActivationConfig, OutputActivation};
+use actbench_data::DatasetConfig;
+use actbench_models::ModelConfig;
+use serde::{Deserialize, Serialize};
+
+use crate::error::CliError;
+
+/// A benchmark matrix: experiments x activations x (depths) x (outputs) x seeds x backends.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BenchConfig {
+    /// Run name; results go to `results/<name>/` unless `--out` says otherwise.
+    pub name: String,
+    /// What the run is for.
+    #[serde(default)]
+    pub description: String,
+    /// Seeds every experiment runs (each seed draws the data, the initial weights and the
+    /// batch order). Default [1, 2, 3].
+    #[serde(default = "default_seeds")]
+    pub seeds: Vec<u64>,
+    /// Backends every cell runs on. Default ["flex"]; `--backend` overrides.
+    #[serde(default = "default_backends")]
+    pub backends: Vec<String>,
+    /// The activation per-epoch time is reported relative to. Default "relu".
+    #[serde(default = "default_reference")]
+    pub reference: String,
+    /// Training settings for every experiment (each may override any of them).
+    #[serde(default)]
+    pub train: TrainOverrides,
+    /// The experiments.
+    #[serde(rename = "experiment")]
+    pub experiments: Vec<ExperimentConfig>,
+}
+
+/// One experiment: a dataset and a model, trained with each listed activation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentConfig {
+    /// Name, unique in the file (`[a-z0-9-]`).
+    pub name: String,
+    /// What it measures.
+    #[serde(default)]
+    pub description: String,
+    /// Hidden activations to compare.
+    pub activations: Vec<ActivationConfig>,
+    /// The data.
+    pub dataset: DatasetConfig,
+    /// The model.
+    pub model: ModelConfig,
+    /// Depth sweep: the model at each of these depths (MLP hidden layers, CNN blocks per stage,
+    /// RNN layers).
+    #[serde(default)]
+    pub depths: Vec<usize>,
+    /// Output activations to train with (default: the task's natural one).
+    #[serde(default)]
+    pub outputs: Vec<OutputActivation>,
+    /// Test-metric target for "epochs to target".
+    #[serde(default)]
+    pub target: Option<f64>,
+    /// Seeds for this experiment (default: the file's).
+    #[serde(default)]
+    pub seeds: Option<Vec<u64>>,
+    /// Training overrides for this experiment.
+    #[serde(default)]
+    pub train: TrainOverrides,
+}
+
+/// Training settings as written (every field optional, so experiments override the file's).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainOverrides {
+    pub epochs: Option<usize>,
+    pub batch_size: Option<usize>,
+    pub optimizer: Option<OptimizerKind>,
+    pub learning_rate: Option<f64>,
+    pub momentum: Option<f64>,
+    pub eval_samples: Option<usize>,
+}
+
+/// Optimizers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OptimizerKind {
+    /// Stochastic gradient descent, with optional momentum.
+    Sgd,
+    /// Adam (beta1 0.9, beta2 0.999, eps 1e-8).
+    Adam,
+}
+
+/// Complete training settings of a cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// Passes over the training split.
+    pub epochs: usize,
+    /// Samples per step.
+    pub batch_size: usize,
+    /// Optimizer.
+    pub optimizer: OptimizerKind,
+    /// Learning rate.
+    pub learning_rate: f64,
+    /// SGD momentum (0 = none).
+    pub momentum: f64,
+    /// Test samples used for per-layer statistics (gradients, activations, dead units).
+    pub eval_samples: usize,
+}
+
+impl TrainOverrides {
+    /// `self` where set, else `base`.
+    pub fn over(&self, base: &TrainOverrides) -> TrainOverrides {
+        TrainOverrides {
+            epochs: self.epochs.or(base.epochs),
+            batch_size: self.batch_size.or(base.batch_size),
+            optimizer: self.optimizer.or(base.optimizer),
+            learning_rate: self.learning_rate.or(base.learning_rate),
+            momentum: self.momentum.or(base.momentum),
+            eval_samples: self.eval_samples.or(base.eval_samples),
+        }
+    }
+
+    /// Fills the defaults: 10 epochs, batch 32, Adam, learning rate 0.01 (Adam) / 0.1 (SGD),
+    /// momentum 0, 256 evaluation samples.
+    pub fn complete(&self) -> TrainConfig {
+        let optimizer = self.optimizer.unwrap_or(OptimizerKind::Adam);
+        TrainConfig {
+            epochs: self.epochs.unwrap_or(10),
+            batch_size: self.batch_size.unwrap_or(32),
+            optimizer,
+            learning_rate: self.learning_rate.unwrap_or(if optimizer == OptimizerKind::Adam { 0.01 } else { 0.1 }),
+            momentum: self.momentum.unwrap_or(0.0),
+            eval_samples: self.eval_samples.unwrap_or(256),
+        }
+    }
+}
+
+fn default_seeds() -> Vec<u64> {
+    vec![1, 2, 3]
+}
+fn default_backends() -> Vec<String> {
+    vec!["flex".into()]
+}
+fn default_reference() -> String {
+    "relu".into()
+}
+
+/// Reads and parses a config file; errors name the file, the line and the key.
+pub fn load(path: &Path) -> Result<(BenchConfig, String), CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("{}: cannot read config: {e}", path.display())))?;
+    let config = toml::from_str::<BenchConfig>(&text).map_err(|e| CliError::Usage(format!("{}: {}", path.display(), e.to_string().trim_end())))?;
+    Ok((config, text))
+}
+
+/// Where results go by default.
+pub fn default_out(config: &BenchConfig) -> PathBuf {
+    PathBuf::from("results").join(&config.name)
+}

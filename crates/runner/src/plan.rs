@@ -1,0 +1,191 @@
+//! Config -> plan: the expanded matrix of cells, every part validated (datasets loaded, models
+//! checked against their data, backends present) before any training starts.
+
+use std::collections::BTreeSet;
+
+use actbench_activations::backend::Backend;
+use actbench_activations::{ActivationConfig, OutputActivation};
+use actbench_data::{Dataset, DatasetConfig};
+use actbench_models::{Head, ModelConfig};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{BenchConfig, TrainConfig};
+use crate::error::CliError;
+
+/// One training run: everything needed to reproduce it. Stored in its result record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    /// `experiment/activation/d<depth>/<output>/s<seed>/<backend>`.
+    pub id: String,
+    /// Experiment name.
+    pub experiment: String,
+    /// Position of the experiment in the config (report order).
+    pub experiment_index: usize,
+    /// Position of the activation in the experiment's list (report order).
+    pub activation_index: usize,
+    /// Experiment description.
+    pub description: String,
+    /// Hidden activation.
+    pub activation: ActivationConfig,
+    /// The model (at this cell's depth).
+    pub model: ModelConfig,
+    /// The data.
+    pub dataset: DatasetConfig,
+    /// Output activation.
+    pub output: OutputActivation,
+    /// Training settings.
+    pub train: TrainConfig,
+    /// Seed for data, initial weights and batch order.
+    pub seed: u64,
+    /// Backend.
+    pub backend: Backend,
+    /// Test-metric target for "epochs to target".
+    pub target: Option<f64>,
+    /// Activation that per-epoch time is reported relative to.
+    pub reference: String,
+}
+
+impl Cell {
+    /// File name of the cell's result record.
+    pub fn file_name(&self) -> String {
+        let safe: String = self.id.replace('/', "__").chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
+        format!("{safe}.json")
+    }
+}
+
+/// The validated matrix.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Run name.
+    pub name: String,
+    /// Run description.
+    pub description: String,
+    /// Cells in run order.
+    pub cells: Vec<Cell>,
+}
+
+/// Allowed name characters.
+fn valid_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+impl Plan {
+    /// Expands and validates `config` (read from `file`); `backends` overrides the file's.
+    pub fn build(config: &BenchConfig, file: &str, backends: Option<Vec<Backend>>) -> Result<Plan, CliError> {
+        let bad = |what: String| CliError::Usage(format!("{file}: {what}"));
+        if !valid_name(&config.name) {
+            return Err(bad(format!("name = {:?}: use 1 to 64 of a-z, 0-9, '-' and '_'", config.name)));
+        }
+        let backends = match backends {
+            Some(b) => b,
+            None => config
+                .backends
+                .iter()
+                .map(|b| b.parse::<Backend>().map_err(|e| bad(format!("backends: {e}"))))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        if backends.is_empty() {
+            return Err(bad("backends: give at least one (flex, ndarray, wgpu, cuda)".into()));
+        }
+        for b in &backends {
+            if !b.is_compiled() {
+                return Err(CliError::from(b.device().unwrap_err()));
+            }
+        }
+        let reference: ActivationConfig = config.reference.parse().map_err(|e| bad(format!("reference: {e}")))?;
+        if config.experiments.is_empty() {
+            return Err(bad("no [[experiment]]; add at least one".into()));
+        }
+        let mut names = BTreeSet::new();
+        let mut cells = Vec::new();
+        for (index, experiment) in config.experiments.iter().enumerate() {
+            let at = |what: String| bad(format!("experiment `{}`: {what}", experiment.name));
+            if !valid_name(&experiment.name) {
+                return Err(bad(format!("experiment name {:?}: use 1 to 64 of a-z, 0-9, '-' and '_'", experiment.name)));
+            }
+            if !names.insert(experiment.name.clone()) {
+                return Err(bad(format!("two experiments are called `{}`; names must be unique", experiment.name)));
+            }
+            if experiment.activations.is_empty() {
+                return Err(at("`activations` is empty; list at least one (see `actbench list activations`)".into()));
+            }
+            let labels: BTreeSet<String> = experiment.activations.iter().map(|a| a.label()).collect();
+            if labels.len() != experiment.activations.len() {
+                return Err(at("`activations` lists the same activation twice".into()));
+            }
+            let seeds = experiment.seeds.clone().unwrap_or_else(|| config.seeds.clone());
+            if seeds.is_empty() || seeds.iter().collect::<BTreeSet<_>>().len() != seeds.len() {
+                return Err(at("`seeds` must be a non-empty list without repeats".into()));
+            }
+            let train = experiment.train.over(&config.train).complete();
+            validate_train(&train).map_err(|e| at(e))?;
+            if let Some(t) = experiment.target {
+                if !t.is_finite() {
+                    return Err(at(format!("`target` = {t} must be a finite number")));
+                }
+            }
+            // Load the data once now: bad options, missing or corrupt files fail before training.
+            let dataset = experiment.dataset.load(seeds[0]).map_err(|e| at(format!("dataset: {e}")))?;
+            if dataset.train.len() < train.batch_size.min(2) || dataset.test.is_empty() {
+                return Err(at(format!("dataset: {} training and {} test samples is too few", dataset.train.len(), dataset.test.len())));
+            }
+            let depths = if experiment.depths.is_empty() { vec![experiment.model.depth()] } else { experiment.depths.clone() };
+            let outputs = if experiment.outputs.is_empty() { vec![Head::natural_output(dataset.task)] } else { experiment.outputs.clone() };
+            for &depth in &depths {
+                let model = experiment.model.clone().with_depth(depth);
+                model.validate(dataset.input).map_err(|e| at(format!("model: {e}")))?;
+                for &output in &outputs {
+                    for (activation_index, activation) in experiment.activations.iter().enumerate() {
+                        for &seed in &seeds {
+                            for &backend in &backends {
+                                cells.push(Cell {
+                                    id: format!("{}/{}/d{depth}/{}/s{seed}/{backend}", experiment.name, activation.label(), output.name()),
+                                    experiment: experiment.name.clone(),
+                                    experiment_index: index,
+                                    activation_index,
+                                    description: experiment.description.clone(),
+                                    activation: activation.clone(),
+                                    model: model.clone(),
+                                    dataset: experiment.dataset.clone(),
+                                    output,
+                                    train: train.clone(),
+                                    seed,
+                                    backend,
+                                    target: experiment.target,
+                                    reference: reference.label(),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Plan { name: config.name.clone(), description: config.description.clone(), cells })
+    }
+}
+
+fn validate_train(t: &TrainConfig) -> Result<(), String> {
+    let bad = |key: &str, value: String, allowed: &str| Err(format!("train.{key} = {value} is not allowed; it must be {allowed}"));
+    if !(1..=100_000).contains(&t.epochs) {
+        return bad("epochs", t.epochs.to_string(), "between 1 and 100000");
+    }
+    if !(1..=1_000_000).contains(&t.batch_size) {
+        return bad("batch_size", t.batch_size.to_string(), "between 1 and 1000000");
+    }
+    if !(t.learning_rate.is_finite() && t.learning_rate > 0.0 && t.learning_rate <= 100.0) {
+        return bad("learning_rate", t.learning_rate.to_string(), "a number in (0, 100]");
+    }
+    if !(0.0..1.0).contains(&t.momentum) {
+        return bad("momentum", t.momentum.to_string(), "a number in [0, 1)");
+    }
+    if t.eval_samples == 0 {
+        return bad("eval_samples", "0".into(), "at least 1");
+    }
+    Ok(())
+}
+
+/// Loads a cell's dataset (the plan already loaded it once, so this does not fail on a config
+/// error; a file changed since is reported).
+pub fn load_dataset(cell: &Cell) -> Result<Dataset, CliError> {
+    cell.dataset.load(cell.seed).map_err(|e| CliError::Runtime(format!("{}: dataset: {e}", cell.id)))
+}

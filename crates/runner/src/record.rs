@@ -1,0 +1,171 @@
+//! The result record: one JSON file per cell, the contract between training and reports.
+//! Every field says its unit; times are wall-clock seconds.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::CliError;
+use crate::plan::Cell;
+
+/// Version of this record layout; readers refuse others.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything one cell produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellRecord {
+    /// [`SCHEMA_VERSION`] of the writer.
+    pub schema_version: u32,
+    /// The cell, complete: activation, model, dataset, output, training settings, seed, backend.
+    pub cell: Cell,
+    /// Where and with what it ran.
+    pub environment: Environment,
+    /// The data actually used (generator and options, or directory and counts).
+    pub dataset_source: String,
+    /// Name of the test metric (`accuracy`, `exact-match`, `mse`).
+    pub metric: String,
+    /// Whether a larger metric is better.
+    pub higher_is_better: bool,
+    /// `finished` or `diverged`.
+    pub status: Status,
+    /// Set when the loss became NaN or infinite.
+    pub divergence: Option<Divergence>,
+    /// Start time, seconds since the Unix epoch.
+    pub started_unix_s: u64,
+    /// Whole cell, seconds (data loading, training, evaluation).
+    pub wall_time_s: f64,
+    /// Epoch 0 is the untrained model; then one entry per finished epoch.
+    pub epochs: Vec<EpochRecord>,
+}
+
+/// How a cell ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// All epochs ran.
+    Finished,
+    /// The loss became NaN or infinite; training stopped.
+    Diverged,
+}
+
+/// Where a diverged cell stopped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Divergence {
+    /// Epoch (1-based) in which the loss stopped being finite.
+    pub epoch: usize,
+    /// Optimizer step within the run (1-based).
+    pub step: usize,
+    /// Last finite training-batch loss.
+    pub last_finite_loss: Option<f64>,
+}
+
+/// Software and machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Environment {
+    /// actbench version.
+    pub actbench_version: String,
+    /// burn version.
+    pub burn_version: String,
+    /// `git rev-parse HEAD` of the working directory, if any.
+    pub git_commit: Option<String>,
+    /// CPU model from /proc/cpuinfo.
+    pub cpu_model: String,
+    /// Logical CPUs.
+    pub cpu_count: usize,
+}
+
+/// Measurements after one epoch (epoch 0: before training).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    /// 0 = untrained.
+    pub epoch: usize,
+    /// Mean training-batch loss during the epoch (none for epoch 0).
+    pub train_loss: Option<f64>,
+    /// Loss on the whole test split.
+    pub test_loss: f64,
+    /// Metric on the whole training split.
+    pub train_metric: f64,
+    /// Metric on the whole test split.
+    pub test_metric: f64,
+    /// Micro-F1 on the test split (multi-label tasks).
+    pub test_f1: Option<f64>,
+    /// Seconds spent in training steps (0 for epoch 0).
+    pub train_time_s: f64,
+    /// Seconds spent evaluating and measuring.
+    pub eval_time_s: f64,
+    /// Per-layer statistics on the evaluation samples, input side first.
+    pub layers: Vec<LayerRecord>,
+    /// Trained activation parameters (`hidden0.alpha`, `rnn0.beta`, ...).
+    pub learned: BTreeMap<String, f64>,
+}
+
+/// One layer's statistics on the evaluation samples.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerRecord {
+    /// Layer name.
+    pub layer: String,
+    /// L2 norm of the weight gradient of the evaluation-batch loss.
+    pub grad_norm: f64,
+    /// Mean |weight gradient|.
+    pub grad_mean_abs: f64,
+    /// Mean activation output (hidden layers only).
+    pub activation_mean: Option<f64>,
+    /// Variance of the activation output (hidden layers only).
+    pub activation_variance: Option<f64>,
+    /// Fraction of units with zero activation derivative on every evaluation sample.
+    pub dead_fraction: Option<f64>,
+}
+
+impl CellRecord {
+    /// The last epoch's record.
+    pub fn last(&self) -> &EpochRecord {
+        self.epochs.last().expect("epoch 0 is always recorded")
+    }
+}
+
+/// Writes `record` to `dir/<cell file>` atomically (temporary file, then rename): a crash leaves
+/// either the complete old state or the complete new file, never half a record.
+pub fn write(dir: &Path, record: &CellRecord) -> Result<PathBuf, CliError> {
+    let path = dir.join(record.cell.file_name());
+    let tmp = dir.join(format!(".{}.tmp-{}", record.cell.file_name(), std::process::id()));
+    let json = serde_json::to_string_pretty(record).expect("records serialise");
+    std::fs::write(&tmp, json + "\n").map_err(|e| CliError::Runtime(format!("{}: cannot write: {e}", tmp.display())))?;
+    std::fs::rename(&tmp, &path).map_err(|e| CliError::Runtime(format!("{}: cannot rename into place: {e}", path.display())))?;
+    Ok(path)
+}
+
+/// Reads one record, refusing other schema versions.
+pub fn read(path: &Path) -> Result<CellRecord, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("{}: cannot read: {e}", path.display())))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("{}: not a result record (invalid JSON: {e})", path.display())))?;
+    match value.get("schema_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == SCHEMA_VERSION as u64 => {}
+        Some(v) => {
+            return Err(CliError::Usage(format!(
+                "{}: result schema version {v}, this actbench reads version {SCHEMA_VERSION}; use the actbench version that wrote it",
+                path.display()
+            )));
+        }
+        None => return Err(CliError::Usage(format!("{}: not a result record (no schema_version)", path.display()))),
+    }
+    serde_json::from_value(value).map_err(|e| CliError::Usage(format!("{}: damaged result record: {e}", path.display())))
+}
+
+/// Every record in `dir` (files `*.json` other than `run.json`), sorted by cell id.
+pub fn read_dir(dir: &Path) -> Result<Vec<CellRecord>, CliError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| CliError::Usage(format!("{}: cannot read results directory: {e}", dir.display())))?;
+    let mut records = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| CliError::Usage(format!("{}: {e}", dir.display())))?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if name.ends_with(".json") && !name.starts_with('.') && name != RUN_FILE {
+            records.push(read(&path)?);
+        }
+    }
+    records.sort_by(|a, b| a.cell.id.cmp(&b.cell.id));
+    Ok(records)
+}
+
+/// File in a results directory that describes the run (config, command); not a cell record.
+pub const RUN_FILE: &str = "run.json";

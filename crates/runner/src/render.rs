@@ -1,0 +1,97 @@
+//! Renders experiment tables as text, markdown, CSV or JSON.
+
+use clap::ValueEnum;
+
+use crate::format::csv_field;
+use crate::output::table;
+use crate::report::{ExperimentTable, columns, num};
+
+/// Formats of `run` and `report` output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned tables.
+    Table,
+    /// Markdown tables (for READMEs and committed reports).
+    Markdown,
+    /// One CSV row per table row, raw numbers.
+    Csv,
+    /// The tables as JSON.
+    Json,
+}
+
+/// Renders `tables`.
+pub fn render(tables: &[ExperimentTable], format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Table => tables
+            .iter()
+            .map(|t| {
+                let (header, rows) = columns(t);
+                format!("{}\n{}", heading(t), table(&header, &rows))
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ReportFormat::Markdown => tables
+            .iter()
+            .map(|t| {
+                let (header, rows) = columns(t);
+                let mut out = format!("### {}\n\n{}\n\n", t.experiment, heading_lines(t).join("  \n"));
+                out += &format!("| {} |\n|{}\n", header.join(" | "), "---|".repeat(header.len()));
+                for row in rows {
+                    out += &format!("| {} |\n", row.join(" | "));
+                }
+                out
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ReportFormat::Csv => {
+            let mut out = String::from(
+                "experiment,activation,depth,output,backend,metric,seeds,diverged,metric_mean,metric_std,rank,epochs_to_target,reached_target,epoch_time_s,epoch_time_relative,dead_fraction,gradient_ratio\n",
+            );
+            let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+            for t in tables {
+                for r in &t.rows {
+                    out += &format!(
+                        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                        csv_field(&t.experiment),
+                        csv_field(&r.activation),
+                        r.depth,
+                        r.output,
+                        r.backend,
+                        t.metric,
+                        r.seeds,
+                        r.diverged,
+                        r.metric_mean,
+                        r.metric_std,
+                        r.rank,
+                        opt(r.epochs_to_target),
+                        r.reached_target,
+                        r.epoch_time_s,
+                        opt(r.epoch_time_relative),
+                        opt(r.dead_fraction),
+                        opt(r.gradient_ratio)
+                    );
+                }
+            }
+            out
+        }
+        ReportFormat::Json => serde_json::to_string_pretty(tables).expect("tables serialise") + "\n",
+    }
+}
+
+fn heading(t: &ExperimentTable) -> String {
+    let mut lines = vec![format!("== {} ==", t.experiment)];
+    lines.extend(heading_lines(t));
+    lines.join("\n")
+}
+
+fn heading_lines(t: &ExperimentTable) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !t.description.is_empty() {
+        lines.push(t.description.clone());
+    }
+    lines.push(format!("data: {}", t.dataset));
+    if let Some(target) = t.target {
+        lines.push(format!("target: test {} {} {}", t.metric, if t.higher_is_better { ">=" } else { "<=" }, num(target)));
+    }
+    lines
+}

@@ -1,0 +1,170 @@
+//! Trains one cell with our own loop (not burn's Learner) and measures it.
+
+use std::collections::BTreeMap;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use actbench_activations::burn;
+use actbench_data::{Dataset, Split, rng};
+use actbench_models::{Head, Model};
+use burn::optim::momentum::MomentumConfig;
+use burn::optim::{AdamConfig, GradientsParams, SgdConfig};
+use burn::prelude::*;
+use burn::tensor::TensorData;
+
+use crate::config::OptimizerKind;
+use crate::machine;
+use crate::plan::Cell;
+use crate::record::{CellRecord, Divergence, EpochRecord, LayerRecord, SCHEMA_VERSION, Status};
+
+/// Samples per forward pass when evaluating whole splits.
+const EVAL_BATCH: usize = 1024;
+
+/// Trains `cell` on `dataset` on `device` (a plain device; autodiff is added here).
+pub fn train(cell: &Cell, dataset: &Dataset, device: &Device) -> CellRecord {
+    let started = Instant::now();
+    let started_unix_s = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let head = Head { output: cell.output, task: dataset.task };
+    let train_device = device.clone().autodiff();
+    let mut model = Model::new(&cell.model, dataset.input, &head, &cell.activation, cell.seed, &train_device).expect("the plan validated the model");
+    let mut optimizer = match cell.train.optimizer {
+        OptimizerKind::Adam => AdamConfig::new().with_epsilon(1e-8).init(),
+        OptimizerKind::Sgd if cell.train.momentum > 0.0 => {
+            SgdConfig::new().with_momentum(Some(MomentumConfig::new().with_momentum(cell.train.momentum).with_dampening(0.0))).init()
+        }
+        OptimizerKind::Sgd => SgdConfig::new().init(),
+    };
+    let batches = Batches { dataset, size: dataset.input.size(), width: dataset.task.target_width() };
+    let eval_samples: Vec<usize> = (0..cell.train.eval_samples.min(dataset.test.len())).collect();
+
+    let mut epochs = Vec::new();
+    let mut divergence = None;
+    let mut last_finite = None;
+    let mut step = 0;
+    match measure(&model, &head, &batches, &eval_samples, device, &train_device, 0, None, 0.0) {
+        Some(record) => epochs.push(record),
+        None => divergence = Some(Divergence { epoch: 0, step: 0, last_finite_loss: None }),
+    }
+    for epoch in 1..=cell.train.epochs {
+        if divergence.is_some() {
+            break;
+        }
+        let timer = Instant::now();
+        let order = rng::permutation(&mut rng::seeded(cell.seed, 1000 + epoch as u64), dataset.train.len());
+        let (mut loss_sum, mut count) = (0.0, 0usize);
+        for chunk in order.chunks(cell.train.batch_size) {
+            step += 1;
+            let (x, y) = batches.get(&dataset.train, chunk, &train_device);
+            let loss = head.loss(model.forward(x), y);
+            let value = loss.clone().into_scalar::<f64>();
+            if !value.is_finite() {
+                divergence = Some(Divergence { epoch, step, last_finite_loss: last_finite });
+                break;
+            }
+            last_finite = Some(value);
+            loss_sum += value * chunk.len() as f64;
+            count += chunk.len();
+            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            model = optimizer.step(cell.train.learning_rate, model, grads);
+        }
+        if divergence.is_some() {
+            break;
+        }
+        let train_time_s = timer.elapsed().as_secs_f64();
+        match measure(&model, &head, &batches, &eval_samples, device, &train_device, epoch, Some(loss_sum / count.max(1) as f64), train_time_s) {
+            Some(record) => epochs.push(record),
+            // Finite batch losses but non-finite evaluation: the weights blew up in the last step.
+            None => divergence = Some(Divergence { epoch, step, last_finite_loss: last_finite }),
+        }
+    }
+    let metric = head.metric();
+    CellRecord {
+        schema_version: SCHEMA_VERSION,
+        cell: cell.clone(),
+        environment: machine::environment(),
+        dataset_source: dataset.source.clone(),
+        metric: metric.name.to_string(),
+        higher_is_better: metric.higher_is_better,
+        status: if divergence.is_some() { Status::Diverged } else { Status::Finished },
+        divergence,
+        started_unix_s,
+        wall_time_s: started.elapsed().as_secs_f64(),
+        epochs,
+    }
+}
+
+/// Turns sample indices into input and target tensors.
+struct Batches<'a> {
+    dataset: &'a Dataset,
+    size: usize,
+    width: usize,
+}
+
+impl Batches<'_> {
+    fn get(&self, split: &Split, indices: &[usize], device: &Device) -> (Tensor<2>, Tensor<2>) {
+        let n = indices.len();
+        let x = Tensor::from_data(TensorData::new(split.gather_inputs(indices, self.size), [n, self.size]), device);
+        let y = Tensor::from_data(TensorData::new(split.dense_targets(indices, self.width), [n, self.width]), device);
+        (x, y)
+    }
+
+    /// Loss, metric and micro-F1 of `model` (without autodiff) on a whole split.
+    fn score(&self, model: &Model, head: &Head, split: &Split, device: &Device) -> (f64, f64, Option<f64>) {
+        let all: Vec<usize> = (0..split.len()).collect();
+        let (mut loss_sum, mut outputs) = (0.0, Vec::with_capacity(split.len() * head.outputs()));
+        for chunk in all.chunks(EVAL_BATCH) {
+            let (x, y) = self.get(split, chunk, device);
+            let logits = model.forward(x);
+            loss_sum += head.loss(logits.clone(), y).into_scalar::<f64>() * chunk.len() as f64;
+            outputs.extend(head.predict(logits).into_data().iter::<f32>());
+        }
+        let targets = split.dense_targets(&all, self.width);
+        let score = head.score(&outputs, &targets);
+        (loss_sum / split.len().max(1) as f64, score.value, score.f1)
+    }
+}
+
+/// Evaluates both splits and measures every layer on the evaluation samples. `None` when a
+/// number came out non-finite.
+#[allow(clippy::too_many_arguments)]
+fn measure(model: &Model, head: &Head, batches: &Batches, eval_samples: &[usize], device: &Device, train_device: &Device, epoch: usize, train_loss: Option<f64>, train_time_s: f64) -> Option<EpochRecord> {
+    let timer = Instant::now();
+    let plain = model.valid();
+    let (_, train_metric, _) = batches.score(&plain, head, &batches.dataset.train, device);
+    let (test_loss, test_metric, test_f1) = batches.score(&plain, head, &batches.dataset.test, device);
+
+    let (x, y) = batches.get(&batches.dataset.test, eval_samples, train_device);
+    let (logits, traces) = model.forward_traced(x);
+    let grads = head.loss(logits, y).backward();
+    let activation_stats: Vec<_> = traces.into_iter().map(|t| t.stat()).collect();
+    let layers: Vec<LayerRecord> = model
+        .gradient_stats(&grads)
+        .into_iter()
+        .map(|g| {
+            let a = activation_stats.iter().find(|a| a.layer == g.layer);
+            LayerRecord {
+                layer: g.layer,
+                grad_norm: g.grad_norm,
+                grad_mean_abs: g.grad_mean_abs,
+                activation_mean: a.map(|a| a.mean),
+                activation_variance: a.map(|a| a.variance),
+                dead_fraction: a.map(|a| a.dead_fraction),
+            }
+        })
+        .collect();
+    let learned: BTreeMap<String, f64> = model.learned().into_iter().collect();
+    let finite = [test_loss, train_metric, test_metric].iter().all(|v| v.is_finite())
+        && layers.iter().all(|l| l.grad_norm.is_finite() && l.activation_mean.is_none_or(f64::is_finite) && l.activation_variance.is_none_or(f64::is_finite))
+        && learned.values().all(|v| v.is_finite());
+    finite.then(|| EpochRecord {
+        epoch,
+        train_loss,
+        test_loss,
+        train_metric,
+        test_metric,
+        test_f1,
+        train_time_s,
+        eval_time_s: timer.elapsed().as_secs_f64(),
+        layers,
+        learned,
+    })
+}

@@ -1,0 +1,245 @@
+//! `actbench run` and `actbench report` end to end: results on disk, resume, report, determinism,
+//! divergence, backends, and refused configs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn actbench(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_actbench")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("run actbench")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("actbench-run-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn records(dir: &Path) -> Vec<Value> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("run.json")).collect();
+    files.sort();
+    files.iter().map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()).collect()
+}
+
+/// The metrics of a record, without anything that depends on the clock or the machine.
+fn metrics(record: &Value) -> Value {
+    let epochs: Vec<Value> = record["epochs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| serde_json::json!([e["epoch"], e["train_loss"], e["test_loss"], e["train_metric"], e["test_metric"], e["layers"], e["learned"]]))
+        .collect();
+    serde_json::json!([record["cell"], record["status"], epochs])
+}
+
+const QUICK: &str = "../../configs/quick.toml";
+
+#[test]
+fn quick_config_runs_resumes_and_reports() {
+    let out = temp("quick");
+    let o = out.to_str().unwrap();
+    let first = actbench(&["run", QUICK, "--out", o]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let table = text(&first.stdout);
+    for experiment in ["mlp-circles", "cnn-images", "rnn-adding"] {
+        assert!(table.contains(&format!("== {experiment} ==")), "{table}");
+    }
+    let stored = records(&out);
+    assert_eq!(stored.len(), 18, "5x2 + 2x2 + 2x2 cells");
+    for r in &stored {
+        assert_eq!(r["schema_version"], 1);
+        assert_eq!(r["status"], "finished");
+        assert_eq!(r["environment"]["burn_version"], "0.22.1");
+        assert!(r["epochs"].as_array().unwrap().len() >= 3, "epoch 0 plus training epochs");
+        assert!(r["epochs"][1]["layers"].as_array().unwrap().iter().any(|l| l["dead_fraction"].is_number()));
+    }
+    assert!(out.join("run.json").is_file());
+    assert!(!std::fs::read_dir(&out).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains(".tmp")), "no temporary files left");
+
+    let again = actbench(&["run", QUICK, "--out", o, "--resume"]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(text(&again.stderr).contains("0 cells trained, 18 already done"), "{}", text(&again.stderr));
+    assert_eq!(records(&out), stored, "resume rewrote nothing");
+
+    let report = actbench(&["report", o]);
+    assert!(report.status.success());
+    assert_eq!(text(&report.stdout), table, "report re-renders exactly the run's tables");
+    let markdown = text(&actbench(&["report", o, "--format", "markdown"]).stdout);
+    assert!(markdown.contains("### mlp-circles") && markdown.contains("| relu |"), "{markdown}");
+    let json: Value = serde_json::from_slice(&actbench(&["report", o, "--format", "json"]).stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 3);
+    assert_eq!(json[0]["rows"][0]["activation"], "relu", "rows in config order");
+    let csv = text(&actbench(&["report", o, "--format", "csv"]).stdout);
+    assert_eq!(csv.lines().count(), 1 + 5 + 2 + 2);
+
+    let refused = actbench(&["run", QUICK, "--out", o]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("pass --resume"), "{}", text(&refused.stderr));
+}
+
+#[test]
+fn same_config_seed_and_backend_give_the_same_metrics() {
+    let config = write_config(
+        "determinism",
+        r#"name = "det"
+seeds = [5]
+[[experiment]]
+name = "e"
+activations = ["prelu", "swish:1:true"]
+dataset = { kind = "spirals", n = 200 }
+model = { kind = "mlp", depth = 2, width = 8, batch_norm = true }
+train = { epochs = 3, batch_size = 16 }
+"#,
+    );
+    let (a, b) = (temp("det-a"), temp("det-b"));
+    for out in [&a, &b] {
+        let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    let (ra, rb) = (records(&a), records(&b));
+    assert_eq!(ra.len(), 2);
+    for (x, y) in ra.iter().zip(&rb) {
+        assert_eq!(metrics(x), metrics(y));
+    }
+    assert!(ra[0]["epochs"][3]["learned"]["hidden0.alpha"].as_f64().unwrap() != 0.25, "PReLU's slope moved");
+}
+
+#[test]
+fn exploding_cells_are_marked_diverged_and_the_matrix_goes_on() {
+    let config = write_config(
+        "diverge",
+        r#"name = "diverge"
+seeds = [1]
+[[experiment]]
+name = "explode"
+activations = ["relu", "tanh"]
+dataset = { kind = "regression", n = 200 }
+model = { kind = "mlp", depth = 3, width = 32 }
+train = { epochs = 5, optimizer = "sgd", learning_rate = 50.0 }
+"#,
+    );
+    let out = temp("diverge");
+    let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stored = records(&out);
+    assert_eq!(stored.len(), 2, "both cells recorded");
+    let relu = stored.iter().find(|r| r["cell"]["activation"]["name"] == "relu").unwrap();
+    assert_eq!(relu["status"], "diverged", "{relu}");
+    assert!(relu["divergence"]["epoch"].as_u64().unwrap() >= 1);
+    assert!(text(&o.stdout).contains("diverged"), "{}", text(&o.stdout));
+}
+
+#[test]
+fn other_backends_run_the_same_matrix() {
+    let config = write_config(
+        "backends",
+        r#"name = "backends"
+seeds = [1]
+[[experiment]]
+name = "tiny"
+activations = ["relu", "mish"]
+dataset = { kind = "xor", n = 200 }
+model = { kind = "mlp", depth = 2, width = 8 }
+train = { epochs = 2 }
+[[experiment]]
+name = "tiny-cnn"
+activations = ["elu"]
+dataset = { kind = "images", n = 100 }
+model = { kind = "cnn", channels = [2], dense = 8 }
+train = { epochs = 1 }
+[[experiment]]
+name = "tiny-gru"
+activations = ["tanh"]
+dataset = { kind = "adding", n = 100, steps = 4 }
+model = { kind = "rnn", cell = "gru", hidden = 4 }
+train = { epochs = 1 }
+"#,
+    );
+    let out = temp("backends");
+    let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--backend", "flex,ndarray,wgpu"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stored = records(&out);
+    assert_eq!(stored.len(), 4 * 3);
+    for backend in ["flex", "ndarray", "wgpu"] {
+        assert_eq!(stored.iter().filter(|r| r["cell"]["backend"] == backend && r["status"] == "finished").count(), 4, "{backend}");
+    }
+}
+
+#[test]
+fn dry_run_prints_the_plan_and_trains_nothing() {
+    let out = temp("dry");
+    let o = actbench(&["run", QUICK, "--dry-run", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("18 cells planned for run `quick`"), "{}", text(&o.stdout));
+    assert!(text(&o.stdout).contains("mlp-circles/relu/d3/sigmoid/s1/flex"));
+    assert!(!out.exists());
+}
+
+fn write_config(name: &str, body: &str) -> PathBuf {
+    let dir = temp(&format!("config-{name}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+#[test]
+fn bad_configs_are_refused_with_the_file_key_and_what_is_valid() {
+    let base = "name = \"bad\"\n[[experiment]]\nname = \"e\"\nactivations = [\"relu\"]\ndataset = { kind = \"xor\" }\nmodel = { kind = \"mlp\" }\n";
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("syntax", "name = \"bad\n".into(), "line 1"),
+        ("unknown-key", format!("{base}epochz = 3\n"), "unknown field `epochz`"),
+        ("unknown-top-key", format!("colour = 1\n{base}"), "unknown field `colour`"),
+        ("wrong-type", base.replace("name = \"e\"", "name = 3"), "invalid type"),
+        ("activation", base.replace("[\"relu\"]", "[\"relu\", \"swishh\"]"), "unknown activation `swishh` (did you mean `swish`?)"),
+        ("activation-param", base.replace("[\"relu\"]", "[\"leaky-relu:7\"]"), "[0, 1]"),
+        ("negative-epochs", format!("{base}train = {{ epochs = -3 }}\n"), "epochs"),
+        ("zero-epochs", format!("{base}train = {{ epochs = 0 }}\n"), "train.epochs = 0"),
+        ("learning-rate", format!("{base}train = {{ learning_rate = -1.0 }}\n"), "train.learning_rate = -1"),
+        ("impossible-shape", base.replace("{ kind = \"mlp\" }", "{ kind = \"cnn\" }"), "a CNN needs images"),
+        ("depth", base.replace("{ kind = \"mlp\" }", "{ kind = \"mlp\", depth = 0 }"), "`depth` = 0"),
+        ("missing-data", base.replace("{ kind = \"xor\" }", "{ kind = \"idx\", dir = \"/nonexistent/fashion\" }"), "/nonexistent/fashion"),
+        ("dataset-option", base.replace("{ kind = \"xor\" }", "{ kind = \"xor\", steps = 3 }"), "`steps`"),
+        ("no-experiments", "name = \"bad\"\nexperiment = []\n".into(), "no [[experiment]]"),
+        ("duplicate", format!("{base}{}", &base[13..]), "two experiments are called `e`"),
+        ("backend", format!("backends = [\"tpu\"]\n{base}"), "valid backends"),
+        ("seeds", format!("seeds = []\n{base}"), "`seeds`"),
+    ];
+    for (name, body, expected) in cases {
+        let path = write_config(name, &body);
+        let out = temp(&format!("bad-{name}"));
+        let o = actbench(&["run", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let stderr = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: expected {expected:?} in: {stderr}");
+        assert!(stderr.contains(path.file_name().unwrap().to_str().unwrap()), "{name}: names the file: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(!out.exists(), "{name}: nothing written");
+    }
+    let o = actbench(&["run", "/nonexistent/config.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("/nonexistent/config.toml: cannot read config"));
+}
+
+#[test]
+fn reports_refuse_records_of_another_schema() {
+    let out = temp("schema");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("x.json"), r#"{"schema_version": 99, "cell": {}}"#).unwrap();
+    let o = actbench(&["report", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("schema version 99, this actbench reads version 1"), "{}", text(&o.stderr));
+    std::fs::write(out.join("x.json"), "{ not json").unwrap();
+    let o = actbench(&["report", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("x.json: not a result record"), "{}", text(&o.stderr));
+    let empty = temp("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = actbench(&["report", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -11,6 +11,9 @@ use crate::{idx, synthetic};
 /// Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST.
 pub const FASHION_MNIST_DIR: &str = "/usr/share/datasets/fashion-mnist";
 
+/// Most input values a generated data set may hold (800 MB of f32).
+pub const MAX_GENERATED_VALUES: usize = 200_000_000;
+
 /// The kinds of dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -166,7 +169,29 @@ impl DatasetConfig {
         if let Some(v) = self.test_fraction {
             check(v > 0.0 && v < 1.0, "test_fraction", v.to_string(), "a number in (0, 1)")?;
         }
+        if let Some(per_sample) = self.generated_input_size() {
+            let n = self.n.unwrap_or(3000);
+            let values = n.saturating_mul(per_sample);
+            check(
+                values <= MAX_GENERATED_VALUES,
+                "n",
+                n.to_string(),
+                &format!("small enough that n x {per_sample} input values stay within {MAX_GENERATED_VALUES} (this data set would be too large to hold in memory)"),
+            )?;
+        }
         Ok(())
+    }
+
+    /// Input values per sample of a generated dataset (none for files).
+    fn generated_input_size(&self) -> Option<usize> {
+        Some(match self.kind {
+            DatasetKind::TwoCircles | DatasetKind::Xor | DatasetKind::Spirals => 2,
+            DatasetKind::Adding => 2 * self.steps.unwrap_or(20),
+            DatasetKind::MultiLabel => self.features.unwrap_or(10),
+            DatasetKind::Regression => self.features.unwrap_or(8),
+            DatasetKind::Images => 28 * 28,
+            DatasetKind::Idx => return None,
+        })
     }
 
     /// The IDX directory this config reads, if it is an IDX dataset.

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::ModelError;
 pub use crate::init::InitScheme;
 
+/// Most parameters a model may have (400 MB of f32 weights, before gradients and optimizer state).
+pub const MAX_PARAMETERS: u128 = 100_000_000;
+
 /// Which model, with its options. In TOML: `model = { kind = "mlp", depth = 5, width = 16 }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
@@ -154,6 +157,44 @@ impl ModelConfig {
         }
     }
 
+    /// Weights and biases of the hidden layers for inputs of `input` (the output layer, a few
+    /// units wide, is left out).
+    pub fn parameter_count(&self, input: InputShape) -> u128 {
+        let n = input.size() as u128;
+        match self {
+            ModelConfig::Mlp { depth, width, .. } => {
+                let (d, w) = (*depth as u128, *width as u128);
+                (n + 1) * w + d.saturating_sub(1) * (w + 1) * w
+            }
+            ModelConfig::Cnn { channels, blocks, dense, .. } => {
+                let InputShape::Image { channels: c0, height, width } = input else { return 0 };
+                let (mut c_in, mut total) = (c0 as u128, 0u128);
+                for &c in channels {
+                    for _ in 0..*blocks {
+                        total += (c_in * 9 + 1) * c as u128;
+                        c_in = c as u128;
+                    }
+                }
+                let shrink = 1u128 << channels.len().min(64);
+                total + c_in * (height as u128 / shrink) * (width as u128 / shrink) * *dense as u128
+            }
+            ModelConfig::Rnn { cell, hidden, layers, .. } => {
+                let gates: u128 = match cell {
+                    Cell::Vanilla => 1,
+                    Cell::Lstm => 4,
+                    Cell::Gru => 3,
+                };
+                let features = match input {
+                    InputShape::Sequence { features, .. } => features,
+                    InputShape::Image { channels, width, .. } => channels * width,
+                    InputShape::Vector { features } => features,
+                } as u128;
+                let h = *hidden as u128;
+                gates * h * (features + h + 1) + (*layers as u128).saturating_sub(1) * gates * h * (2 * h + 1)
+            }
+        }
+    }
+
     /// Checks ranges and that the model can read `input`.
     pub fn validate(&self, input: InputShape) -> Result<(), ModelError> {
         let kind: &'static str = self.kind();
@@ -189,6 +230,10 @@ impl ModelConfig {
                     return Err(ModelError::WrongInput { model: kind, input: describe(input), hint: "an RNN needs sequences or images (read row by row); use `adding`, `images` or `idx`" });
                 }
             }
+        }
+        let parameters = self.parameter_count(input);
+        if parameters > MAX_PARAMETERS {
+            return Err(ModelError::TooLarge { model: kind, parameters, limit: MAX_PARAMETERS });
         }
         Ok(())
     }

@@ -53,8 +53,22 @@ Examples:
   actbench run configs/quick.toml
   actbench run configs/quick.toml --dry-run
   actbench run configs/default.toml --backend ndarray --out results/nd
-  actbench run configs/default.toml --resume")]
+  actbench run configs/default.toml --resume
+  actbench run configs/default.toml --shard 2/4      # one of 4 machines")]
     Run(RunArgs),
+    /// Combine the results directories of a run's shards into one.
+    #[command(after_help = "Examples:\n  actbench merge results/default/shard-* --out results/default\n\nRefuses directories from different configs and cells present twice.")]
+    Merge {
+        /// Shard results directories.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Merged results directory (must hold no results yet).
+        #[arg(long)]
+        out: PathBuf,
+        /// Format of the tables printed at the end.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
     /// Re-render the tables of a results directory (never trains).
     #[command(after_help = "Examples:\n  actbench report results/quick\n  actbench report results/quick --format markdown > report.md")]
     Report {
@@ -79,6 +93,10 @@ pub struct RunArgs {
     /// Continue a run: skip cells whose results are already in --out.
     #[arg(long)]
     pub resume: bool,
+    /// Run only shard I of N (1-based): a deterministic, balanced part of the cells. Default
+    /// --out: results/<name>/shard-I-of-N/. Combine shards with `actbench merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::plan::Shard>,
     /// Print the planned cells and exit without training.
     #[arg(long)]
     pub dry_run: bool,

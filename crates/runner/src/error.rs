@@ -12,6 +12,9 @@ pub enum CliError {
     /// Something failed while running.
     #[error("{0}")]
     Runtime(String),
+    /// The user interrupted the run (Ctrl-C, SIGTERM).
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 impl CliError {
@@ -20,6 +23,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => 2,
             CliError::Runtime(_) => 1,
+            CliError::Interrupted(_) => crate::interrupt::EXIT_CODE,
         }
     }
 }

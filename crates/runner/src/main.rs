@@ -5,12 +5,14 @@ mod commands;
 mod config;
 mod error;
 mod format;
+mod interrupt;
 mod machine;
 mod output;
 mod plan;
 mod record;
 mod render;
 mod report;
+mod run_file;
 mod stats;
 mod train;
 

@@ -189,3 +189,41 @@ fn validate_train(t: &TrainConfig) -> Result<(), String> {
 pub fn load_dataset(cell: &Cell) -> Result<Dataset, CliError> {
     cell.dataset.load(cell.seed).map_err(|e| CliError::Runtime(format!("{}: dataset: {e}", cell.id)))
 }
+
+/// One of N deterministic, balanced parts of a plan: `--shard I/N` takes the cells at positions
+/// I-1, I-1+N, I-1+2N, ... of the plan, so every experiment's cells spread evenly over shards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based shard number.
+    pub index: usize,
+    /// Number of shards.
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = CliError;
+
+    fn from_str(s: &str) -> Result<Self, CliError> {
+        let bad = || CliError::Usage(format!("--shard {s}: expected I/N with 1 <= I <= N, e.g. --shard 2/4"));
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (i.trim().parse::<usize>().map_err(|_| bad())?, n.trim().parse::<usize>().map_err(|_| bad())?);
+        if index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl Plan {
+    /// Keeps this shard's cells.
+    pub fn shard(mut self, shard: Shard) -> Plan {
+        self.cells = self.cells.into_iter().enumerate().filter(|(i, _)| i % shard.count == shard.index - 1).map(|(_, c)| c).collect();
+        self
+    }
+}

@@ -152,14 +152,15 @@ pub fn read(path: &Path) -> Result<CellRecord, CliError> {
     serde_json::from_value(value).map_err(|e| CliError::Usage(format!("{}: damaged result record: {e}", path.display())))
 }
 
-/// Every record in `dir` (files `*.json` other than `run.json`), sorted by cell id.
+/// Every record in `dir` (files `*.json` other than `run.json`; hidden temporary files are
+/// skipped), sorted by cell id.
 pub fn read_dir(dir: &Path) -> Result<Vec<CellRecord>, CliError> {
     let entries = std::fs::read_dir(dir).map_err(|e| CliError::Usage(format!("{}: cannot read results directory: {e}", dir.display())))?;
     let mut records = Vec::new();
     for entry in entries {
         let path = entry.map_err(|e| CliError::Usage(format!("{}: {e}", dir.display())))?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if name.ends_with(".json") && !name.starts_with('.') && name != RUN_FILE {
+        if name.ends_with(".json") && !name.starts_with('.') && name != crate::run_file::RUN_FILE {
             records.push(read(&path)?);
         }
     }
@@ -167,5 +168,14 @@ pub fn read_dir(dir: &Path) -> Result<Vec<CellRecord>, CliError> {
     Ok(records)
 }
 
-/// File in a results directory that describes the run (config, command); not a cell record.
-pub const RUN_FILE: &str = "run.json";
+/// Removes temporary files a killed process left behind (`.<name>.tmp-<pid>`).
+pub fn remove_stale_temporaries(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.contains(".tmp-") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}

@@ -19,8 +19,9 @@ use crate::record::{CellRecord, Divergence, EpochRecord, LayerRecord, SCHEMA_VER
 /// Samples per forward pass when evaluating whole splits.
 const EVAL_BATCH: usize = 1024;
 
-/// Trains `cell` on `dataset` on `device` (a plain device; autodiff is added here).
-pub fn train(cell: &Cell, dataset: &Dataset, device: &Device) -> CellRecord {
+/// Trains `cell` on `dataset` on `device` (a plain device; autodiff is added here). Returns
+/// `None` when `stop()` turned true before the cell finished: the cell is abandoned.
+pub fn train(cell: &Cell, dataset: &Dataset, device: &Device, stop: &dyn Fn() -> bool) -> Option<CellRecord> {
     let started = Instant::now();
     let started_unix_s = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let head = Head { output: cell.output, task: dataset.task };
@@ -52,6 +53,9 @@ pub fn train(cell: &Cell, dataset: &Dataset, device: &Device) -> CellRecord {
         let order = rng::permutation(&mut rng::seeded(cell.seed, 1000 + epoch as u64), dataset.train.len());
         let (mut loss_sum, mut count) = (0.0, 0usize);
         for chunk in order.chunks(cell.train.batch_size) {
+            if stop() {
+                return None;
+            }
             step += 1;
             let (x, y) = batches.get(&dataset.train, chunk, &train_device);
             let loss = head.loss(model.forward(x), y);
@@ -76,8 +80,11 @@ pub fn train(cell: &Cell, dataset: &Dataset, device: &Device) -> CellRecord {
             None => divergence = Some(Divergence { epoch, step, last_finite_loss: last_finite }),
         }
     }
+    if stop() {
+        return None;
+    }
     let metric = head.metric();
-    CellRecord {
+    Some(CellRecord {
         schema_version: SCHEMA_VERSION,
         cell: cell.clone(),
         environment: machine::environment(),
@@ -89,7 +96,7 @@ pub fn train(cell: &Cell, dataset: &Dataset, device: &Device) -> CellRecord {
         started_unix_s,
         wall_time_s: started.elapsed().as_secs_f64(),
         epochs,
-    }
+    })
 }
 
 /// Turns sample indices into input and target tensors.

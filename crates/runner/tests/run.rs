@@ -188,42 +188,49 @@ fn write_config(name: &str, body: &str) -> PathBuf {
     path
 }
 
+/// Every file in `tests/bad-configs/` starts with `# expect: <text>`: running it must exit with
+/// code 2, print that text and the file's name, not panic, and write nothing.
 #[test]
-fn bad_configs_are_refused_with_the_file_key_and_what_is_valid() {
-    let base = "name = \"bad\"\n[[experiment]]\nname = \"e\"\nactivations = [\"relu\"]\ndataset = { kind = \"xor\" }\nmodel = { kind = \"mlp\" }\n";
-    let cases: Vec<(&str, String, &str)> = vec![
-        ("syntax", "name = \"bad\n".into(), "line 1"),
-        ("unknown-key", format!("{base}epochz = 3\n"), "unknown field `epochz`"),
-        ("unknown-top-key", format!("colour = 1\n{base}"), "unknown field `colour`"),
-        ("wrong-type", base.replace("name = \"e\"", "name = 3"), "invalid type"),
-        ("activation", base.replace("[\"relu\"]", "[\"relu\", \"swishh\"]"), "unknown activation `swishh` (did you mean `swish`?)"),
-        ("activation-param", base.replace("[\"relu\"]", "[\"leaky-relu:7\"]"), "[0, 1]"),
-        ("negative-epochs", format!("{base}train = {{ epochs = -3 }}\n"), "epochs"),
-        ("zero-epochs", format!("{base}train = {{ epochs = 0 }}\n"), "train.epochs = 0"),
-        ("learning-rate", format!("{base}train = {{ learning_rate = -1.0 }}\n"), "train.learning_rate = -1"),
-        ("impossible-shape", base.replace("{ kind = \"mlp\" }", "{ kind = \"cnn\" }"), "a CNN needs images"),
-        ("depth", base.replace("{ kind = \"mlp\" }", "{ kind = \"mlp\", depth = 0 }"), "`depth` = 0"),
-        ("missing-data", base.replace("{ kind = \"xor\" }", "{ kind = \"idx\", dir = \"/nonexistent/fashion\" }"), "/nonexistent/fashion"),
-        ("dataset-option", base.replace("{ kind = \"xor\" }", "{ kind = \"xor\", steps = 3 }"), "`steps`"),
-        ("no-experiments", "name = \"bad\"\nexperiment = []\n".into(), "no [[experiment]]"),
-        ("duplicate", format!("{base}{}", &base[13..]), "two experiments are called `e`"),
-        ("backend", format!("backends = [\"tpu\"]\n{base}"), "valid backends"),
-        ("seeds", format!("seeds = []\n{base}"), "`seeds`"),
-    ];
-    for (name, body, expected) in cases {
-        let path = write_config(name, &body);
-        let out = temp(&format!("bad-{name}"));
+fn bad_config_corpus_is_refused_with_the_file_key_and_what_is_valid() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-configs");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() >= 25, "the corpus has {} files", files.len());
+    for path in files {
+        let body = std::fs::read_to_string(&path).unwrap();
+        let expected = body.lines().next().and_then(|l| l.strip_prefix("# expect: ")).unwrap_or_else(|| panic!("{}: no `# expect:` line", path.display()));
+        let out = temp(&format!("bad-{}", path.file_stem().unwrap().to_string_lossy()));
         let o = actbench(&["run", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
         let stderr = text(&o.stderr);
+        let name = path.file_name().unwrap().to_str().unwrap();
         assert_eq!(o.status.code(), Some(2), "{name}: {stderr}");
         assert!(stderr.contains(expected), "{name}: expected {expected:?} in: {stderr}");
-        assert!(stderr.contains(path.file_name().unwrap().to_str().unwrap()), "{name}: names the file: {stderr}");
+        assert!(stderr.contains(name), "{name}: the message names the file: {stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
         assert!(!out.exists(), "{name}: nothing written");
     }
     let o = actbench(&["run", "/nonexistent/config.toml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("/nonexistent/config.toml: cannot read config"));
+}
+
+#[test]
+fn damaged_data_files_are_refused_before_training() {
+    let data = temp("damaged-data");
+    std::fs::create_dir_all(&data).unwrap();
+    for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
+        std::fs::write(data.join(name), [0u8, 0, 8, 3, 0, 0, 0, 9, 0, 0]).unwrap();
+    }
+    let config = write_config(
+        "damaged",
+        &format!("name = \"damaged\"\n[[experiment]]\nname = \"e\"\nactivations = [\"relu\"]\ndataset = {{ kind = \"idx\", dir = \"{}\" }}\nmodel = {{ kind = \"cnn\" }}\n", data.display()),
+    );
+    let out = temp("damaged-out");
+    let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("train-images-idx3-ubyte") && stderr.contains("truncated header"), "{stderr}");
+    assert!(!out.exists());
 }
 
 #[test]

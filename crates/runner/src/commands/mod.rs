@@ -2,6 +2,7 @@
 
 mod curves;
 mod list;
+mod merge;
 mod report;
 mod run;
 
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Curves(args) => curves::run(args),
         Command::Run(args) => run::run(args),
         Command::Report { dir, format } => report::run(&dir, format),
+        Command::Merge { dirs, out, format } => merge::run(&dirs, &out, format),
     }
 }
 

@@ -8,16 +8,17 @@ use std::path::Path;
 use actbench_activations::backend::Backend;
 use actbench_data::Dataset;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::json;
 
 use crate::cli::RunArgs;
 use crate::config;
 use crate::error::CliError;
+use crate::interrupt;
 use crate::output::{print, table};
 use crate::plan::{Plan, load_dataset};
-use crate::record::{self, RUN_FILE};
+use crate::record;
 use crate::render::render;
 use crate::report::tables;
+use crate::run_file::{RunFile, command_line};
 use crate::train::train;
 
 pub fn run(args: RunArgs) -> Result<(), CliError> {
@@ -27,16 +28,36 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         None => None,
     };
     let plan = Plan::build(&config, &args.config.display().to_string(), backends)?;
+    let total_cells = plan.cells.len();
+    let plan = match args.shard {
+        Some(shard) => plan.shard(shard),
+        None => plan,
+    };
     if args.dry_run {
         return print(&dry_run(&plan));
     }
-    let out = args.out.clone().unwrap_or_else(|| config::default_out(&config));
+    let out = args.out.clone().unwrap_or_else(|| match args.shard {
+        Some(shard) => config::default_out(&config).join(format!("shard-{}-of-{}", shard.index, shard.count)),
+        None => config::default_out(&config),
+    });
     let done = prepare(&out, &plan, args.resume)?;
     let mut devices = BTreeMap::new();
     for backend in plan.cells.iter().map(|c| c.backend).collect::<BTreeSet<_>>() {
         devices.insert(backend, super::start_device(backend)?);
     }
-    write_run_file(&out, &args.config, &text, &plan)?;
+    RunFile {
+        name: plan.name.clone(),
+        description: plan.description.clone(),
+        config_file: args.config.display().to_string(),
+        config: text,
+        shard: args.shard.map(|s| s.to_string()),
+        cells: plan.cells.len(),
+        total_cells,
+        merged_from: Vec::new(),
+        command: command_line(),
+    }
+    .write(&out)?;
+    interrupt::install();
 
     let todo: Vec<_> = plan.cells.iter().filter(|c| !done.contains(&c.id)).collect();
     let progress = progress_bar(todo.len());
@@ -48,7 +69,17 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         if !datasets.contains_key(&key) {
             datasets.insert(key, load_dataset(cell)?);
         }
-        let record = train(cell, &datasets[&key], &devices[&cell.backend]);
+        let Some(record) = train(cell, &datasets[&key], &devices[&cell.backend], &interrupt::requested) else {
+            progress.finish_and_clear();
+            let finished = done.len() + progress.position() as usize;
+            return Err(CliError::Interrupted(format!(
+                "interrupted: {finished} of {} cells are done and stored in {}; the unfinished cell {} was abandoned (no partial result). Resume with:\n  {}",
+                plan.cells.len(),
+                out.display(),
+                cell.id,
+                resume_command(&args, &out)
+            )));
+        };
         record::write(&out, &record)?;
         progress.inc(1);
     }
@@ -68,6 +99,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
 /// every record there must belong to this plan, unchanged. Returns the ids already done.
 fn prepare(out: &Path, plan: &Plan, resume: bool) -> Result<BTreeSet<String>, CliError> {
     std::fs::create_dir_all(out).map_err(|e| CliError::Usage(format!("{}: cannot create results directory: {e}", out.display())))?;
+    record::remove_stale_temporaries(out);
     let existing = record::read_dir(out)?;
     if existing.is_empty() {
         return Ok(BTreeSet::new());
@@ -105,20 +137,16 @@ fn prepare(out: &Path, plan: &Plan, resume: bool) -> Result<BTreeSet<String>, Cl
     Ok(done)
 }
 
-fn write_run_file(out: &Path, config_path: &Path, text: &str, plan: &Plan) -> Result<(), CliError> {
-    let run = json!({
-        "name": plan.name,
-        "description": plan.description,
-        "config_file": config_path.display().to_string(),
-        "config": text,
-        "cells": plan.cells.len(),
-        "command": std::env::args().collect::<Vec<_>>().join(" "),
-    });
-    let path = out.join(RUN_FILE);
-    let tmp = out.join(format!(".{RUN_FILE}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, serde_json::to_string_pretty(&run).expect("json") + "\n")
-        .and_then(|_| std::fs::rename(&tmp, &path))
-        .map_err(|e| CliError::Runtime(format!("{}: cannot write: {e}", path.display())))
+/// The command that resumes this run.
+fn resume_command(args: &RunArgs, out: &Path) -> String {
+    let mut command = format!("actbench run {} --out {} --resume", args.config.display(), out.display());
+    if let Some(backends) = &args.backend {
+        command += &format!(" --backend {}", backends.join(","));
+    }
+    if let Some(shard) = args.shard {
+        command += &format!(" --shard {shard}");
+    }
+    command
 }
 
 fn progress_bar(len: usize) -> ProgressBar {

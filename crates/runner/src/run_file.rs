@@ -1,0 +1,59 @@
+//! `run.json`: what a results directory is a run of (config text, shard), so that `--resume` and
+//! `merge` can tell runs apart.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::CliError;
+
+/// File name inside a results directory.
+pub const RUN_FILE: &str = "run.json";
+
+/// Description of a run (or a shard of one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunFile {
+    /// Run name from the config.
+    pub name: String,
+    /// Run description.
+    pub description: String,
+    /// Path of the config file as given.
+    pub config_file: String,
+    /// The config file's text.
+    pub config: String,
+    /// `I/N` for a shard; none for a whole run or a merge.
+    pub shard: Option<String>,
+    /// Cells in this directory's part of the plan.
+    pub cells: usize,
+    /// Cells in the whole plan.
+    pub total_cells: usize,
+    /// Directories a merge combined.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<String>,
+    /// Command line that wrote it.
+    pub command: String,
+}
+
+impl RunFile {
+    /// Writes `dir/run.json` atomically.
+    pub fn write(&self, dir: &Path) -> Result<(), CliError> {
+        let path = dir.join(RUN_FILE);
+        let tmp = dir.join(format!(".{RUN_FILE}.tmp-{}", std::process::id()));
+        std::fs::write(&tmp, serde_json::to_string_pretty(self).expect("json") + "\n")
+            .and_then(|_| std::fs::rename(&tmp, &path))
+            .map_err(|e| CliError::Runtime(format!("{}: cannot write: {e}", path.display())))
+    }
+
+    /// Reads `dir/run.json`.
+    pub fn read(dir: &Path) -> Result<RunFile, CliError> {
+        let path = dir.join(RUN_FILE);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| CliError::Usage(format!("{}: cannot read ({e}); is {} a directory written by `actbench run`?", path.display(), dir.display())))?;
+        serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("{}: damaged run file: {e}", path.display())))
+    }
+}
+
+/// The command line of this process.
+pub fn command_line() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,209 @@
+//! Nothing lost: interrupts, kill -9 and resume, shards and merge, the Slurm script.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn actbench_command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_actbench"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn actbench(args: &[&str]) -> Output {
+    actbench_command().args(args).output().expect("run actbench")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("actbench-resilience-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn record_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("run.json") && !p.file_name().unwrap().to_string_lossy().starts_with('.')).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// Cell, status and every metric of each record, in cell order; no clock-dependent fields.
+fn metrics(dir: &Path) -> Vec<Value> {
+    record_files(dir)
+        .iter()
+        .map(|p| {
+            let r: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+            let epochs: Vec<Value> = r["epochs"].as_array().unwrap().iter().map(|e| serde_json::json!([e["train_loss"], e["test_loss"], e["test_metric"], e["layers"], e["learned"]])).collect();
+            serde_json::json!([r["cell"], r["status"], epochs])
+        })
+        .collect()
+}
+
+/// A matrix of 8 cells that takes a few seconds, so a signal can land in the middle.
+fn config(name: &str) -> PathBuf {
+    let dir = temp(&format!("config-{name}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(
+        &path,
+        r#"name = "resilience"
+seeds = [1, 2]
+[train]
+epochs = 10
+batch_size = 16
+[[experiment]]
+name = "spirals"
+activations = ["relu", "tanh", "swish", "prelu"]
+dataset = { kind = "spirals", n = 1200 }
+model = { kind = "mlp", depth = 4, width = 32 }
+"#,
+    )
+    .unwrap();
+    path
+}
+
+fn wait_for_records(dir: &Path, at_least: usize, child: &mut std::process::Child) {
+    let start = Instant::now();
+    while record_files(dir).len() < at_least {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be interrupted");
+        assert!(start.elapsed() < Duration::from_secs(120), "no records appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn reference_run(config: &Path) -> PathBuf {
+    let out = temp("reference");
+    let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    out
+}
+
+#[test]
+fn kill_9_then_resume_loses_and_duplicates_nothing() {
+    let config = config("kill");
+    let reference = reference_run(&config);
+    let out = temp("killed");
+    let mut child = actbench_command()
+        .args(["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_records(&out, 2, &mut child);
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let before = record_files(&out).len();
+    assert!(before < 8, "killed before the end ({before} of 8 records)");
+    let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--resume"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains(&format!("{} cells trained, {before} already done", 8 - before)), "{}", text(&o.stderr));
+    assert_eq!(metrics(&out), metrics(&reference), "same cells, same metrics as an uninterrupted run");
+    assert!(!std::fs::read_dir(&out).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains(".tmp-")), "no temporary files left");
+}
+
+#[test]
+fn sigint_stops_cleanly_and_says_how_to_resume() {
+    let config = config("sigint");
+    let out = temp("sigint");
+    let child = actbench_command()
+        .args(["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut child = child;
+    wait_for_records(&out, 1, &mut child);
+    assert!(Command::new("kill").args(["-INT", &pid.to_string()]).status().unwrap().success());
+    let o = child.wait_with_output().unwrap();
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted:") && stderr.contains("--resume"), "{stderr}");
+    assert!(stderr.contains("no partial result"), "{stderr}");
+    for file in record_files(&out) {
+        let r: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).expect("every stored record is complete");
+        assert_eq!(r["epochs"].as_array().unwrap().len(), 7, "{}", file.display());
+    }
+    let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--resume"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(record_files(&out).len(), 8);
+}
+
+#[test]
+fn shards_plus_merge_give_the_same_tables_as_one_run() {
+    let config = config("shards");
+    let reference = reference_run(&config);
+    let root = temp("shards");
+    let mut dirs = Vec::new();
+    let mut sizes = Vec::new();
+    for i in 1..=3 {
+        let dir = root.join(format!("shard-{i}-of-3"));
+        let o = actbench(&["run", config.to_str().unwrap(), "--shard", &format!("{i}/3"), "--out", dir.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        sizes.push(record_files(&dir).len());
+        dirs.push(dir);
+    }
+    assert_eq!(sizes, [3, 3, 2], "balanced shards");
+    let merged = root.join("merged");
+    let mut args = vec!["merge".to_string()];
+    args.extend(dirs.iter().map(|d| d.display().to_string()));
+    args.extend(["--out".to_string(), merged.display().to_string()]);
+    let o = actbench_command().args(&args).output().unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(metrics(&merged), metrics(&reference));
+    let strip_times = |s: String| s.lines().map(|l| l.split('│').enumerate().filter(|(i, _)| *i != 5).map(|(_, c)| c).collect::<Vec<_>>().join("│")).collect::<Vec<_>>().join("\n");
+    let merged_table = text(&actbench(&["report", merged.to_str().unwrap()]).stdout);
+    let reference_table = text(&actbench(&["report", reference.to_str().unwrap()]).stdout);
+    assert_eq!(strip_times(merged_table), strip_times(reference_table), "same tables apart from the time column");
+
+    // Refusals: a shard twice (duplicate cells), and shards of another config.
+    let twice = actbench(&["merge", dirs[0].to_str().unwrap(), dirs[0].to_str().unwrap(), "--out", root.join("twice").to_str().unwrap()]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(text(&twice.stderr).contains("is in both"), "{}", text(&twice.stderr));
+    let other_config = temp("other-config").join("other.toml");
+    std::fs::create_dir_all(other_config.parent().unwrap()).unwrap();
+    std::fs::write(&other_config, std::fs::read_to_string(&config).unwrap().replace("epochs = 10", "epochs = 1")).unwrap();
+    let other = root.join("other");
+    assert!(actbench(&["run", other_config.to_str().unwrap(), "--shard", "2/3", "--out", other.to_str().unwrap()]).status.success());
+    let mixed = actbench(&["merge", dirs[0].to_str().unwrap(), other.to_str().unwrap(), "--out", root.join("mixed").to_str().unwrap()]);
+    assert_eq!(mixed.status.code(), Some(2));
+    assert!(text(&mixed.stderr).contains("mixed configs"), "{}", text(&mixed.stderr));
+    let bad_shard = actbench(&["run", config.to_str().unwrap(), "--shard", "4/3"]);
+    assert_eq!(bad_shard.status.code(), Some(2));
+    assert!(text(&bad_shard.stderr).contains("expected I/N with 1 <= I <= N"), "{}", text(&bad_shard.stderr));
+}
+
+#[test]
+fn slurm_script_submits_one_task_per_shard_and_a_merge_job() {
+    let bin = temp("fake-slurm");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = bin.join("sbatch.log");
+    let sbatch = bin.join("sbatch");
+    std::fs::write(&sbatch, format!("#!/bin/sh\necho \"$@\" >> {}\necho 4242\n", log.display())).unwrap();
+    Command::new("chmod").args(["+x", sbatch.to_str().unwrap()]).status().unwrap();
+    let out = temp("slurm-out");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let o = Command::new("bash")
+        .arg("scripts/slurm-array.sh")
+        .args(["configs/quick.toml", "4", out.to_str().unwrap()])
+        .current_dir(&root)
+        .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()))
+        .env("ACTBENCH", env!("CARGO_BIN_EXE_actbench"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    let submitted = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = submitted.lines().collect();
+    assert_eq!(lines.len(), 2, "{submitted}");
+    assert!(lines[0].contains("--array=1-4") && lines[0].contains("--shard ${SLURM_ARRAY_TASK_ID}/4") && lines[0].contains("--resume"), "{}", lines[0]);
+    assert!(lines[1].contains("--dependency=afterok:4242") && lines[1].contains("merge") && lines[1].contains("shard-*-of-4"), "{}", lines[1]);
+    let usage = Command::new("bash").arg("scripts/slurm-array.sh").current_dir(&root).output().unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+}

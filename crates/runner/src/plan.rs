@@ -227,3 +227,66 @@ impl Plan {
         self
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! Property tests (proptest) of the config path: any mutation of a valid config file parses
+    //! or fails with a message, and a parsed config plans or fails with a message naming the
+    //! file; never a panic.
+
+    use proptest::prelude::*;
+
+    use super::Plan;
+    use crate::config::BenchConfig;
+
+    const VALID: &str = r#"name = "fuzz"
+seeds = [1, 2]
+backends = ["flex"]
+[train]
+epochs = 2
+batch_size = 8
+learning_rate = 0.01
+[[experiment]]
+name = "e"
+activations = ["relu", "leaky-relu:0.1", { name = "elu", alpha = 0.5 }]
+dataset = { kind = "xor", n = 40, noise = 0.1 }
+model = { kind = "mlp", depth = 2, width = 4, init = "he-uniform" }
+depths = [1, 2]
+target = 0.8
+"#;
+
+    /// Replacement snippets that keep the text TOML-shaped, so mutations reach validation.
+    const SNIPPETS: &[&str] = &[
+        "0", "-1", "1e9", "nan", "\"\"", "\"x\"", "[]", "{}", "true", "= =", "[[experiment]]", "\n", "kind", "\"cnn\"",
+        "\"images\"", "\"idx\"", "depth", "width", "99999", "0.0", "\"swishh\"", "\"prelu:2\"",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn mutated_configs_never_panic(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), prop::sample::select(SNIPPETS)), 1..4)
+        ) {
+            let mut text = VALID.to_string();
+            for (at, len, snippet) in edits {
+                let start = at.index(text.len());
+                let end = (start + len.index(6)).min(text.len());
+                if text.is_char_boundary(start) && text.is_char_boundary(end) {
+                    text.replace_range(start..end, snippet);
+                }
+            }
+            if let Ok(config) = toml::from_str::<BenchConfig>(&text) {
+                if let Err(e) = Plan::build(&config, "fuzz.toml", None) {
+                    prop_assert!(e.to_string().contains("fuzz.toml"), "{}", e);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_unmutated_config_plans() {
+        let config: BenchConfig = toml::from_str(VALID).unwrap();
+        assert_eq!(Plan::build(&config, "fuzz.toml", None).unwrap().cells.len(), 3 * 2 * 2);
+    }
+}

@@ -129,7 +129,7 @@ fn sigint_stops_cleanly_and_says_how_to_resume() {
     assert!(stderr.contains("no partial result"), "{stderr}");
     for file in record_files(&out) {
         let r: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).expect("every stored record is complete");
-        assert_eq!(r["epochs"].as_array().unwrap().len(), 7, "{}", file.display());
+        assert_eq!(r["epochs"].as_array().unwrap().len(), 11,  "{}", file.display());
     }
     let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--resume"]);
     assert!(o.status.success(), "{}", text(&o.stderr));

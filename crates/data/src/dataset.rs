@@ -101,13 +101,17 @@ impl Split {
         out
     }
 
-    /// The first `n` samples.
-    pub fn truncate(&mut self, n: usize, size: usize) {
-        let n = n.min(self.len());
-        self.inputs.truncate(n * size);
-        match &mut self.targets {
-            Targets::Classes(c) => c.truncate(n),
-            Targets::Values { values, width } => values.truncate(n * *width),
+    /// The samples `indices`, in that order.
+    pub fn subset(&self, indices: &[usize], size: usize) -> Split {
+        Split {
+            inputs: self.gather_inputs(indices, size),
+            targets: match &self.targets {
+                Targets::Classes(c) => Targets::Classes(indices.iter().map(|&i| c[i]).collect()),
+                Targets::Values { values, width } => Targets::Values {
+                    values: indices.iter().flat_map(|&i| values[i * width..(i + 1) * width].iter().copied()).collect(),
+                    width: *width,
+                },
+            },
         }
     }
 }
@@ -136,17 +140,7 @@ impl Dataset {
         let size = input.size();
         let train_idx: Vec<usize> = (0..n_train).collect();
         let test_idx: Vec<usize> = (n_train..n).collect();
-        let take = |idx: &[usize]| Split {
-            inputs: all.gather_inputs(idx, size),
-            targets: match &all.targets {
-                Targets::Classes(c) => Targets::Classes(idx.iter().map(|&i| c[i]).collect()),
-                Targets::Values { values, width } => Targets::Values {
-                    values: idx.iter().flat_map(|&i| values[i * width..(i + 1) * width].iter().copied()).collect(),
-                    width: *width,
-                },
-            },
-        };
-        Dataset { source, task, input, train: take(&train_idx), test: take(&test_idx) }
+        Dataset { source, task, input, train: all.subset(&train_idx, size), test: all.subset(&test_idx, size) }
     }
 
     /// Standardises every input feature to mean 0 and variance 1, with the training split's

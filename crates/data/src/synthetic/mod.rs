@@ -36,16 +36,6 @@ pub(crate) fn scale_to_unit(inputs: &mut [f32], size: usize) {
 pub(crate) fn shuffled_dataset(source: String, task: Task, input: InputShape, inputs: Vec<f32>, targets: Targets, seed: u64, test_fraction: f64) -> Dataset {
     let all = Split { inputs, targets };
     let order = rng::permutation(&mut rng::seeded(seed, 99), all.len());
-    let size = input.size();
-    let shuffled = Split {
-        inputs: all.gather_inputs(&order, size),
-        targets: match &all.targets {
-            Targets::Classes(c) => Targets::Classes(order.iter().map(|&i| c[i]).collect()),
-            Targets::Values { values, width } => Targets::Values {
-                values: order.iter().flat_map(|&i| values[i * width..(i + 1) * width].iter().copied()).collect(),
-                width: *width,
-            },
-        },
-    };
+    let shuffled = all.subset(&order, input.size());
     Dataset::from_samples(source, task, input, shuffled, test_fraction)
 }

@@ -128,11 +128,16 @@ impl CellRecord {
 /// either the complete old state or the complete new file, never half a record.
 pub fn write(dir: &Path, record: &CellRecord) -> Result<PathBuf, CliError> {
     let path = dir.join(record.cell.file_name());
-    let tmp = dir.join(format!(".{}.tmp-{}", record.cell.file_name(), std::process::id()));
-    let json = serde_json::to_string_pretty(record).expect("records serialise");
-    std::fs::write(&tmp, json + "\n").map_err(|e| CliError::Runtime(format!("{}: cannot write: {e}", tmp.display())))?;
-    std::fs::rename(&tmp, &path).map_err(|e| CliError::Runtime(format!("{}: cannot rename into place: {e}", path.display())))?;
+    write_atomically(&path, &(serde_json::to_string_pretty(record).expect("records serialise") + "\n"))?;
     Ok(path)
+}
+
+/// Writes `text` to `path` through a hidden temporary file (`.<name>.tmp-<pid>`) and a rename.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, text).map_err(|e| CliError::Runtime(format!("{}: cannot write: {e}", tmp.display())))?;
+    std::fs::rename(&tmp, path).map_err(|e| CliError::Runtime(format!("{}: cannot rename into place: {e}", path.display())))
 }
 
 /// Reads one record, refusing other schema versions.

@@ -37,11 +37,7 @@ pub struct RunFile {
 impl RunFile {
     /// Writes `dir/run.json` atomically.
     pub fn write(&self, dir: &Path) -> Result<(), CliError> {
-        let path = dir.join(RUN_FILE);
-        let tmp = dir.join(format!(".{RUN_FILE}.tmp-{}", std::process::id()));
-        std::fs::write(&tmp, serde_json::to_string_pretty(self).expect("json") + "\n")
-            .and_then(|_| std::fs::rename(&tmp, &path))
-            .map_err(|e| CliError::Runtime(format!("{}: cannot write: {e}", path.display())))
+        crate::record::write_atomically(&dir.join(RUN_FILE), &(serde_json::to_string_pretty(self).expect("json") + "\n"))
     }
 
     /// Reads `dir/run.json`.

@@ -1,59 +1,17 @@
 //! Nothing lost: interrupts, kill -9 and resume, shards and merge, the Slurm script.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::*;
 use serde_json::Value;
-
-fn actbench_command() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_actbench"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn actbench(args: &[&str]) -> Output {
-    actbench_command().args(args).output().expect("run actbench")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("actbench-resilience-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn record_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("run.json") && !p.file_name().unwrap().to_string_lossy().starts_with('.')).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-}
-
-/// Cell, status and every metric of each record, in cell order; no clock-dependent fields.
-fn metrics(dir: &Path) -> Vec<Value> {
-    record_files(dir)
-        .iter()
-        .map(|p| {
-            let r: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
-            let epochs: Vec<Value> = r["epochs"].as_array().unwrap().iter().map(|e| serde_json::json!([e["train_loss"], e["test_loss"], e["test_metric"], e["layers"], e["learned"]])).collect();
-            serde_json::json!([r["cell"], r["status"], epochs])
-        })
-        .collect()
-}
 
 /// A matrix of 8 cells that takes a few seconds, so a signal can land in the middle.
 fn config(name: &str) -> PathBuf {
-    let dir = temp(&format!("config-{name}"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.toml"));
-    std::fs::write(
-        &path,
-        r#"name = "resilience"
+    write_config(name, r#"name = "resilience"
 seeds = [1, 2]
 [train]
 epochs = 10
@@ -63,10 +21,7 @@ name = "spirals"
 activations = ["relu", "tanh", "swish", "prelu"]
 dataset = { kind = "spirals", n = 1200 }
 model = { kind = "mlp", depth = 4, width = 32 }
-"#,
-    )
-    .unwrap();
-    path
+"#)
 }
 
 fn wait_for_records(dir: &Path, at_least: usize, child: &mut std::process::Child) {
@@ -104,7 +59,7 @@ fn kill_9_then_resume_loses_and_duplicates_nothing() {
     let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--resume"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains(&format!("{} cells trained, {before} already done", 8 - before)), "{}", text(&o.stderr));
-    assert_eq!(metrics(&out), metrics(&reference), "same cells, same metrics as an uninterrupted run");
+    assert_eq!(all_metrics(&out), all_metrics(&reference), "same cells, same metrics as an uninterrupted run");
     assert!(!std::fs::read_dir(&out).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains(".tmp-")), "no temporary files left");
 }
 
@@ -157,7 +112,7 @@ fn shards_plus_merge_give_the_same_tables_as_one_run() {
     args.extend(["--out".to_string(), merged.display().to_string()]);
     let o = actbench_command().args(&args).output().unwrap();
     assert!(o.status.success(), "{}", text(&o.stderr));
-    assert_eq!(metrics(&merged), metrics(&reference));
+    assert_eq!(all_metrics(&merged), all_metrics(&reference));
     let strip_times = |s: String| s.lines().map(|l| l.split('│').enumerate().filter(|(i, _)| *i != 5).map(|(_, c)| c).collect::<Vec<_>>().join("│")).collect::<Vec<_>>().join("\n");
     let merged_table = text(&actbench(&["report", merged.to_str().unwrap()]).stdout);
     let reference_table = text(&actbench(&["report", reference.to_str().unwrap()]).stdout);

@@ -1,41 +1,12 @@
 //! `actbench run` and `actbench report` end to end: results on disk, resume, report, determinism,
 //! divergence, backends, and refused configs.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::*;
 use serde_json::Value;
-
-fn actbench(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_actbench")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("run actbench")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("actbench-run-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn records(dir: &Path) -> Vec<Value> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("run.json")).collect();
-    files.sort();
-    files.iter().map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()).collect()
-}
-
-/// The metrics of a record, without anything that depends on the clock or the machine.
-fn metrics(record: &Value) -> Value {
-    let epochs: Vec<Value> = record["epochs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| serde_json::json!([e["epoch"], e["train_loss"], e["test_loss"], e["train_metric"], e["test_metric"], e["layers"], e["learned"]]))
-        .collect();
-    serde_json::json!([record["cell"], record["status"], epochs])
-}
 
 const QUICK: &str = "../../configs/quick.toml";
 
@@ -178,14 +149,6 @@ fn dry_run_prints_the_plan_and_trains_nothing() {
     assert!(text(&o.stdout).contains("18 cells planned for run `quick`"), "{}", text(&o.stdout));
     assert!(text(&o.stdout).contains("mlp-circles/relu/d3/sigmoid/s1/flex"));
     assert!(!out.exists());
-}
-
-fn write_config(name: &str, body: &str) -> PathBuf {
-    let dir = temp(&format!("config-{name}"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.toml"));
-    std::fs::write(&path, body).unwrap();
-    path
 }
 
 /// Every file in `tests/bad-configs/` starts with `# expect: <text>`: running it must exit with

@@ -1,0 +1,73 @@
+//! Helpers shared by the runner's integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// The `actbench` binary, run from the runner crate's directory.
+pub fn actbench_command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_actbench"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// Runs `actbench args` to completion.
+pub fn actbench(args: &[&str]) -> Output {
+    actbench_command().args(args).output().expect("run actbench")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh (removed) path under the temporary directory, unique to this test process.
+pub fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("actbench-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Writes a config file `<name>.toml` into a fresh directory.
+pub fn write_config(name: &str, body: &str) -> PathBuf {
+    let dir = temp(&format!("config-{name}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+/// Result record files of `dir` (not run.json, not hidden temporaries), sorted.
+pub fn record_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("run.json") && !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// The parsed records of `dir`, in file order.
+pub fn records(dir: &Path) -> Vec<Value> {
+    record_files(dir).iter().map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()).collect()
+}
+
+/// The metrics of a record, without anything that depends on the clock or the machine.
+pub fn metrics(record: &Value) -> Value {
+    let epochs: Vec<Value> = record["epochs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| serde_json::json!([e["epoch"], e["train_loss"], e["test_loss"], e["train_metric"], e["test_metric"], e["layers"], e["learned"]]))
+        .collect();
+    serde_json::json!([record["cell"], record["status"], epochs])
+}
+
+/// [`metrics`] of every record in `dir`.
+pub fn all_metrics(dir: &Path) -> Vec<Value> {
+    records(dir).iter().map(metrics).collect()
+}

@@ -23,3 +23,15 @@ pub enum DataError {
     #[error("dataset `{dataset}`: `{option}` = {value} is not allowed; it must be {allowed}")]
     BadOption { dataset: String, option: String, value: String, allowed: String },
 }
+
+impl DataError {
+    /// True when the data is simply not installed (a missing file or directory), as opposed to
+    /// present but damaged or misconfigured.
+    pub fn is_missing_files(&self) -> bool {
+        match self {
+            DataError::MissingFile { .. } => true,
+            DataError::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            _ => false,
+        }
+    }
+}

@@ -11,6 +11,6 @@ pub mod idx;
 pub mod rng;
 pub mod synthetic;
 
-pub use config::DatasetConfig;
+pub use config::{DatasetConfig, DatasetKind};
 pub use dataset::{Dataset, InputShape, Split, Targets, Task};
 pub use error::DataError;

@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 use crate::format::Format;
+use crate::guidelines::render::VerdictFormat;
 use crate::render::ReportFormat;
 
 /// Which activation function should I use here? actbench trains every model x activation
@@ -69,6 +70,34 @@ Examples:
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
     },
+    /// Print the verdict of every activation guideline (G01 to G17) on a results directory
+    /// (never trains).
+    #[command(after_help = "\
+Each guideline of the catalogue is judged from the runs tagged with its id (configs/guidelines.toml)
+and the run's activation micro-benchmark: holds, fails or inconclusive, with the numbers and the
+thresholds used.
+
+Examples:
+  actbench guidelines results/reference/guidelines
+  actbench guidelines results/guidelines --format markdown > verdicts.md
+  actbench guidelines results/guidelines --format json")]
+    Guidelines {
+        /// Results directory written by `actbench run`.
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = VerdictFormat::Table)]
+        format: VerdictFormat,
+    },
+    /// Draw a run's figures (DIR/plots/*.svg, *.png) and write DIR/report.html and DIR/report.md
+    /// (never trains).
+    #[command(after_help = "Examples:\n  actbench plot results/default\n  xdg-open results/default/report.html")]
+    Plot {
+        /// Results directory written by `actbench run`.
+        dir: PathBuf,
+    },
+    /// Benchmarks: activation kernels, or training throughput.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Re-render the tables of a results directory (never trains).
     #[command(after_help = "Examples:\n  actbench report results/quick\n  actbench report results/quick --format markdown > report.md")]
     Report {
@@ -78,6 +107,41 @@ Examples:
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Forward and forward+backward time of each activation on one float32 tensor, next to a
+    /// plain copy (the memory-bandwidth reference).
+    #[command(after_help = "\
+Each repeat is synchronised with the device; 2 warm-up repeats are not timed; all repeats are kept
+(median, min, max; no outliers removed). GB/s assumes a fused kernel's traffic: 8 bytes per element
+forward, 20 forward+backward.
+
+Examples:
+  actbench bench activations
+  actbench bench activations --backend flex,ndarray --elements 16777216 --repeats 10
+  actbench bench activations --activation relu,swish,mish,selu --format json")]
+    Activations(BenchActivationsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BenchActivationsArgs {
+    /// Comma-separated activations, or `all`.
+    #[arg(long, short, value_delimiter = ',', default_value = "relu,leaky-relu,sigmoid,tanh,elu,selu,gelu,swish,mish")]
+    pub activation: Vec<String>,
+    /// Comma-separated backends.
+    #[arg(long, value_delimiter = ',', default_value = "flex")]
+    pub backend: Vec<String>,
+    /// Tensor elements (float32).
+    #[arg(long, default_value_t = 1 << 24)]
+    pub elements: usize,
+    /// Timed repeats per activation and mode.
+    #[arg(long, default_value_t = 10)]
+    pub repeats: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, clap::Args)]
@@ -97,9 +161,19 @@ pub struct RunArgs {
     /// --out: results/<name>/shard-I-of-N/. Combine shards with `actbench merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<crate::plan::Shard>,
-    /// Print the planned cells and exit without training.
+    /// Print the planned cells and exit without training (`--format json`: the cells as JSON).
     #[arg(long)]
     pub dry_run: bool,
+    /// Apply the config's `[profile.NAME]` (e.g. `quick`: fewer seeds and epochs). Default
+    /// --out: results/<name>-<profile>/.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Do not draw the figures and report pages at the end (`actbench plot DIR` does it later).
+    #[arg(long)]
+    pub no_plots: bool,
+    /// Directory of IDX files (e.g. Fashion-MNIST) for every `idx` dataset, overriding `dir`.
+    #[arg(long, value_name = "DIR")]
+    pub idx_dir: Option<PathBuf>,
     /// Format of the tables printed at the end.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,

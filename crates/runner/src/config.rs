@@ -1,6 +1,7 @@
 //! The benchmark config file (TOML), as written by users. Parsing only; `plan.rs` validates it
 //! into cells.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use actbench_activations::{ActivationConfig, OutputActivation};
@@ -35,6 +36,51 @@ pub struct BenchConfig {
     /// The experiments.
     #[serde(rename = "experiment")]
     pub experiments: Vec<ExperimentConfig>,
+    /// Activation micro-benchmark run after training (its results feed guidelines G11, G12).
+    #[serde(default)]
+    pub bench: Option<BenchSection>,
+    /// Named profiles (`--profile quick`): fewer seeds or epochs for a faster, rougher run.
+    #[serde(default)]
+    pub profile: BTreeMap<String, Profile>,
+}
+
+/// `[profile.<name>]`: what a profile changes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Seeds of every experiment (overrides the file's and each experiment's).
+    #[serde(default)]
+    pub seeds: Option<Vec<u64>>,
+    /// Every experiment's epochs are multiplied by this (rounded, at least 1).
+    #[serde(default)]
+    pub epoch_scale: Option<f64>,
+    /// Repeats of the activation micro-benchmark.
+    #[serde(default)]
+    pub bench_repeats: Option<usize>,
+}
+
+/// `[bench]`: the activation micro-benchmark of a run.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BenchSection {
+    /// Activations to time (ReLU should be among them: times are compared to it).
+    pub activations: Vec<ActivationConfig>,
+    /// Backends to time on (default: the run's backends).
+    #[serde(default)]
+    pub backends: Option<Vec<String>>,
+    /// Tensor elements (float32). Default 2^20.
+    #[serde(default = "default_bench_elements")]
+    pub elements: usize,
+    /// Timed repeats per activation and mode. Default 15.
+    #[serde(default = "default_bench_repeats")]
+    pub repeats: usize,
+}
+
+fn default_bench_elements() -> usize {
+    1 << 20
+}
+fn default_bench_repeats() -> usize {
+    15
 }
 
 /// One experiment: a dataset and a model, trained with each listed activation.
@@ -68,6 +114,13 @@ pub struct ExperimentConfig {
     /// Training overrides for this experiment.
     #[serde(default)]
     pub train: TrainOverrides,
+    /// Guideline ids (`G01`...) this experiment is evidence for.
+    #[serde(default)]
+    pub guidelines: Vec<String>,
+    /// Data to use instead when `dataset`'s files are not installed (e.g. built-in images in
+    /// place of Fashion-MNIST); the results say which was used.
+    #[serde(default)]
+    pub fallback_dataset: Option<DatasetConfig>,
 }
 
 /// Training settings as written (every field optional, so experiments override the file's).
@@ -154,7 +207,10 @@ pub fn load(path: &Path) -> Result<(BenchConfig, String), CliError> {
     Ok((config, text))
 }
 
-/// Where results go by default.
-pub fn default_out(config: &BenchConfig) -> PathBuf {
-    PathBuf::from("results").join(&config.name)
+/// Where results go by default: `results/<name>/`, or `results/<name>-<profile>/`.
+pub fn default_out(config: &BenchConfig, profile: Option<&str>) -> PathBuf {
+    match profile {
+        Some(p) => PathBuf::from("results").join(format!("{}-{p}", config.name)),
+        None => PathBuf::from("results").join(&config.name),
+    }
 }

@@ -43,6 +43,12 @@ pub struct Cell {
     pub target: Option<f64>,
     /// Activation that per-epoch time is reported relative to.
     pub reference: String,
+    /// Guidelines (`G01`...) this cell is evidence for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guidelines: Vec<String>,
+    /// Why `dataset` is the experiment's fallback rather than its first choice, if it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset_fallback: Option<String>,
 }
 
 impl Cell {
@@ -62,6 +68,34 @@ pub struct Plan {
     pub description: String,
     /// Cells in run order.
     pub cells: Vec<Cell>,
+    /// The activation micro-benchmark to run after training, if the config asks for one.
+    pub bench: Option<BenchPlan>,
+    /// Notes for the user (fallback data used).
+    pub notes: Vec<String>,
+}
+
+/// A validated `[bench]` section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchPlan {
+    /// Activations to time.
+    pub activations: Vec<ActivationConfig>,
+    /// Backends to time on.
+    pub backends: Vec<Backend>,
+    /// Tensor elements.
+    pub elements: usize,
+    /// Timed repeats.
+    pub repeats: usize,
+}
+
+/// What the command line adds to a config when planning.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// Backends overriding the config's.
+    pub backends: Option<Vec<Backend>>,
+    /// Profile (`[profile.<name>]`) to apply.
+    pub profile: Option<String>,
+    /// Directory of IDX files overriding every idx dataset's `dir`.
+    pub idx_dir: Option<std::path::PathBuf>,
 }
 
 /// Allowed name characters.
@@ -70,9 +104,29 @@ fn valid_name(name: &str) -> bool {
 }
 
 impl Plan {
-    /// Expands and validates `config` (read from `file`); `backends` overrides the file's.
-    pub fn build(config: &BenchConfig, file: &str, backends: Option<Vec<Backend>>) -> Result<Plan, CliError> {
+    /// Expands and validates `config` (read from `file`) with the command line's `options`.
+    pub fn build(config: &BenchConfig, file: &str, options: &PlanOptions) -> Result<Plan, CliError> {
         let bad = |what: String| CliError::Usage(format!("{file}: {what}"));
+        let profile = match &options.profile {
+            None => None,
+            Some(name) => Some(config.profile.get(name).ok_or_else(|| {
+                let known: Vec<&str> = config.profile.keys().map(String::as_str).collect();
+                bad(format!("--profile {name}: no [profile.{name}] in this config; it has: {}", if known.is_empty() { "none".to_string() } else { known.join(", ") }))
+            })?),
+        };
+        for (name, p) in &config.profile {
+            if let Some(scale) = p.epoch_scale {
+                if !(scale.is_finite() && scale > 0.0 && scale <= 100.0) {
+                    return Err(bad(format!("profile.{name}.epoch_scale = {scale}: must be a number in (0, 100]")));
+                }
+            }
+            if let Some(seeds) = &p.seeds {
+                if seeds.is_empty() || seeds.iter().collect::<BTreeSet<_>>().len() != seeds.len() {
+                    return Err(bad(format!("profile.{name}.seeds must be a non-empty list without repeats")));
+                }
+            }
+        }
+        let backends = options.backends.clone();
         if !valid_name(&config.name) {
             return Err(bad(format!("name = {:?}: use 1 to 64 of a-z, 0-9, '-' and '_'", config.name)));
         }
@@ -98,6 +152,7 @@ impl Plan {
         }
         let mut names = BTreeSet::new();
         let mut cells = Vec::new();
+        let mut notes = Vec::new();
         for (index, experiment) in config.experiments.iter().enumerate() {
             let at = |what: String| bad(format!("experiment `{}`: {what}", experiment.name));
             if !valid_name(&experiment.name) {
@@ -113,11 +168,22 @@ impl Plan {
             if labels.len() != experiment.activations.len() {
                 return Err(at("`activations` lists the same activation twice".into()));
             }
-            let seeds = experiment.seeds.clone().unwrap_or_else(|| config.seeds.clone());
+            for id in &experiment.guidelines {
+                if crate::guidelines::find(id).is_none() {
+                    return Err(at(format!("guidelines: unknown id {id:?}; the catalogue has G01 to G{:02}", crate::guidelines::CATALOGUE.len())));
+                }
+            }
+            let seeds = match profile.and_then(|p| p.seeds.clone()) {
+                Some(seeds) => seeds,
+                None => experiment.seeds.clone().unwrap_or_else(|| config.seeds.clone()),
+            };
             if seeds.is_empty() || seeds.iter().collect::<BTreeSet<_>>().len() != seeds.len() {
                 return Err(at("`seeds` must be a non-empty list without repeats".into()));
             }
-            let train = experiment.train.over(&config.train).complete();
+            let mut train = experiment.train.over(&config.train).complete();
+            if let Some(scale) = profile.and_then(|p| p.epoch_scale) {
+                train.epochs = ((train.epochs as f64 * scale).round() as usize).max(1);
+            }
             validate_train(&train).map_err(|e| at(e))?;
             if let Some(t) = experiment.target {
                 if !t.is_finite() {
@@ -125,7 +191,10 @@ impl Plan {
                 }
             }
             // Load the data once now: bad options, missing or corrupt files fail before training.
-            let dataset = experiment.dataset.load(seeds[0]).map_err(|e| at(format!("dataset: {e}")))?;
+            let (dataset_config, dataset_fallback, dataset) = choose_dataset(experiment, options, seeds[0]).map_err(at)?;
+            if let Some(reason) = &dataset_fallback {
+                notes.push(format!("experiment `{}`: {reason}", experiment.name));
+            }
             if dataset.train.len() < train.batch_size.min(2) || dataset.test.is_empty() {
                 return Err(at(format!("dataset: {} training and {} test samples is too few", dataset.train.len(), dataset.test.len())));
             }
@@ -146,13 +215,15 @@ impl Plan {
                                     description: experiment.description.clone(),
                                     activation: activation.clone(),
                                     model: model.clone(),
-                                    dataset: experiment.dataset.clone(),
+                                    dataset: dataset_config.clone(),
                                     output,
                                     train: train.clone(),
                                     seed,
                                     backend,
                                     target: experiment.target,
                                     reference: reference.label(),
+                                    guidelines: experiment.guidelines.clone(),
+                                    dataset_fallback: dataset_fallback.clone(),
                                 });
                             }
                         }
@@ -160,8 +231,57 @@ impl Plan {
                 }
             }
         }
-        Ok(Plan { name: config.name.clone(), description: config.description.clone(), cells })
+        let bench = match &config.bench {
+            None => None,
+            Some(section) => Some(bench_plan(section, &backends, profile.and_then(|p| p.bench_repeats)).map_err(|e| bad(format!("bench: {e}")))?),
+        };
+        Ok(Plan { name: config.name.clone(), description: config.description.clone(), cells, bench, notes })
     }
+}
+
+/// The experiment's dataset (with `--idx-dir` applied), or its fallback when the dataset's files
+/// are missing; with the reason for the fallback and the loaded data.
+fn choose_dataset(experiment: &crate::config::ExperimentConfig, options: &PlanOptions, seed: u64) -> Result<(DatasetConfig, Option<String>, Dataset), String> {
+    let with_dir = |d: &DatasetConfig| {
+        let mut d = d.clone();
+        if d.kind == actbench_data::DatasetKind::Idx && options.idx_dir.is_some() {
+            d.dir = options.idx_dir.clone();
+        }
+        d
+    };
+    let primary = with_dir(&experiment.dataset);
+    match (primary.load(seed), &experiment.fallback_dataset) {
+        (Ok(data), _) => Ok((primary, None, data)),
+        (Err(e), Some(fallback)) if e.is_missing_files() => {
+            let fallback = with_dir(fallback);
+            let data = fallback.load(seed).map_err(|e| format!("fallback_dataset: {e}"))?;
+            Ok((fallback, Some(format!("{e}; using the fallback dataset `{}` instead", experiment.fallback_dataset.as_ref().map(|d| d.kind.name()).unwrap_or_default())), data))
+        }
+        (Err(e), _) => Err(format!("dataset: {e}")),
+    }
+}
+
+fn bench_plan(section: &crate::config::BenchSection, run_backends: &[Backend], repeats: Option<usize>) -> Result<BenchPlan, String> {
+    if section.activations.is_empty() {
+        return Err("`activations` is empty; list at least one".into());
+    }
+    let backends = match &section.backends {
+        None => run_backends.to_vec(),
+        Some(list) => list.iter().map(|b| b.parse::<Backend>().map_err(|e| format!("backends: {e}"))).collect::<Result<Vec<_>, _>>()?,
+    };
+    for b in &backends {
+        if !b.is_compiled() {
+            return Err(b.device().unwrap_err().to_string());
+        }
+    }
+    if !(1..=1 << 28).contains(&section.elements) {
+        return Err(format!("elements = {}: must be between 1 and 2^28", section.elements));
+    }
+    let repeats = repeats.unwrap_or(section.repeats);
+    if !(1..=10_000).contains(&repeats) {
+        return Err(format!("repeats = {repeats}: must be between 1 and 10000"));
+    }
+    Ok(BenchPlan { activations: section.activations.clone(), backends, elements: section.elements, repeats })
 }
 
 fn validate_train(t: &TrainConfig) -> Result<(), String> {
@@ -277,7 +397,7 @@ target = 0.8
                 }
             }
             if let Ok(config) = toml::from_str::<BenchConfig>(&text) {
-                if let Err(e) = Plan::build(&config, "fuzz.toml", None) {
+                if let Err(e) = Plan::build(&config, "fuzz.toml", &Default::default()) {
                     prop_assert!(e.to_string().contains("fuzz.toml"), "{}", e);
                 }
             }
@@ -287,6 +407,6 @@ target = 0.8
     #[test]
     fn the_unmutated_config_plans() {
         let config: BenchConfig = toml::from_str(VALID).unwrap();
-        assert_eq!(Plan::build(&config, "fuzz.toml", None).unwrap().cells.len(), 3 * 2 * 2);
+        assert_eq!(Plan::build(&config, "fuzz.toml", &Default::default()).unwrap().cells.len(), 3 * 2 * 2);
     }
 }

@@ -23,6 +23,9 @@ pub struct CellRecord {
     pub environment: Environment,
     /// The data actually used (generator and options, or directory and counts).
     pub dataset_source: String,
+    /// What the targets are (classes, labels or regression outputs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<actbench_data::Task>,
     /// Name of the test metric (`accuracy`, `exact-match`, `mse`).
     pub metric: String,
     /// Whether a larger metric is better.
@@ -157,15 +160,15 @@ pub fn read(path: &Path) -> Result<CellRecord, CliError> {
     serde_json::from_value(value).map_err(|e| CliError::Usage(format!("{}: damaged result record: {e}", path.display())))
 }
 
-/// Every record in `dir` (files `*.json` other than `run.json`; hidden temporary files are
-/// skipped), sorted by cell id.
+/// Every record in `dir` (files `*.json` other than `run.json` and the micro-benchmark's
+/// `bench-activations.json`; hidden temporary files are skipped), sorted by cell id.
 pub fn read_dir(dir: &Path) -> Result<Vec<CellRecord>, CliError> {
     let entries = std::fs::read_dir(dir).map_err(|e| CliError::Usage(format!("{}: cannot read results directory: {e}", dir.display())))?;
     let mut records = Vec::new();
     for entry in entries {
         let path = entry.map_err(|e| CliError::Usage(format!("{}: {e}", dir.display())))?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if name.ends_with(".json") && !name.starts_with('.') && name != crate::run_file::RUN_FILE {
+        if name.ends_with(".json") && !name.starts_with('.') && name != crate::run_file::RUN_FILE && name != crate::activation_bench::FILE {
             records.push(read(&path)?);
         }
     }

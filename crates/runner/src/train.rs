@@ -89,6 +89,7 @@ pub fn train(cell: &Cell, dataset: &Dataset, device: &Device, stop: &dyn Fn() ->
         cell: cell.clone(),
         environment: machine::environment(),
         dataset_source: dataset.source.clone(),
+        task: Some(dataset.task),
         metric: metric.name.to_string(),
         higher_is_better: metric.higher_is_better,
         status: if divergence.is_some() { Status::Diverged } else { Status::Finished },

@@ -8,6 +8,7 @@ use crate::output::print;
 use crate::record::{self, CellRecord};
 use crate::render::{ReportFormat, render};
 use crate::report::tables;
+use crate::activation_bench;
 use crate::run_file::{RunFile, command_line};
 
 pub fn run(dirs: &[PathBuf], out: &Path, format: ReportFormat) -> Result<(), CliError> {
@@ -49,6 +50,11 @@ pub fn run(dirs: &[PathBuf], out: &Path, format: ReportFormat) -> Result<(), Cli
     }
     for (_, r) in cells.values() {
         record::write(out, r)?;
+    }
+    // The micro-benchmark runs on shard 1 only; carry it over.
+    if let Some(dir) = dirs.iter().find(|d| d.join(activation_bench::FILE).exists()) {
+        let text = std::fs::read_to_string(dir.join(activation_bench::FILE)).map_err(|e| CliError::Usage(format!("{}: cannot read: {e}", dir.join(activation_bench::FILE).display())))?;
+        record::write_atomically(&out.join(activation_bench::FILE), &text)?;
     }
     RunFile {
         shard: None,

@@ -1,15 +1,18 @@
 //! One file per command; `run` dispatches.
 
+mod bench;
 mod curves;
+mod guidelines;
 mod list;
 mod merge;
+mod plot;
 mod report;
 mod run;
 
 use actbench_activations::backend::Backend;
 use actbench_activations::burn::prelude::Device;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{BenchCommand, Cli, Command};
 use crate::error::CliError;
 
 /// Runs the parsed command.
@@ -19,6 +22,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Curves(args) => curves::run(args),
         Command::Run(args) => run::run(args),
         Command::Report { dir, format } => report::run(&dir, format),
+        Command::Guidelines { dir, format } => guidelines::run(&dir, format),
+        Command::Plot { dir } => plot::run(&dir),
+        Command::Bench(BenchCommand::Activations(args)) => bench::activations(args),
         Command::Merge { dirs, out, format } => merge::run(&dirs, &out, format),
     }
 }

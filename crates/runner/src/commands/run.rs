@@ -9,14 +9,16 @@ use actbench_activations::backend::Backend;
 use actbench_data::Dataset;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::activation_bench;
 use crate::cli::RunArgs;
+use crate::guidelines;
 use crate::config;
 use crate::error::CliError;
 use crate::interrupt;
 use crate::output::{print, table};
-use crate::plan::{Plan, load_dataset};
+use crate::plan::{Plan, PlanOptions, load_dataset};
 use crate::record;
-use crate::render::render;
+use crate::render::{ReportFormat, render};
 use crate::report::tables;
 use crate::run_file::{RunFile, command_line};
 use crate::train::train;
@@ -27,18 +29,25 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         Some(list) => Some(list.iter().map(|b| b.parse::<Backend>()).collect::<Result<Vec<_>, _>>()?),
         None => None,
     };
-    let plan = Plan::build(&config, &args.config.display().to_string(), backends)?;
+    let options = PlanOptions { backends, profile: args.profile.clone(), idx_dir: args.idx_dir.clone() };
+    let plan = Plan::build(&config, &args.config.display().to_string(), &options)?;
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
     let total_cells = plan.cells.len();
     let plan = match args.shard {
         Some(shard) => plan.shard(shard),
         None => plan,
     };
     if args.dry_run {
-        return print(&dry_run(&plan));
+        return match args.format {
+            ReportFormat::Json => print(&(serde_json::to_string_pretty(&plan.cells).expect("cells serialise") + "\n")),
+            _ => print(&dry_run(&plan)),
+        };
     }
     let out = args.out.clone().unwrap_or_else(|| match args.shard {
-        Some(shard) => config::default_out(&config).join(format!("shard-{}-of-{}", shard.index, shard.count)),
-        None => config::default_out(&config),
+        Some(shard) => config::default_out(&config, args.profile.as_deref()).join(format!("shard-{}-of-{}", shard.index, shard.count)),
+        None => config::default_out(&config, args.profile.as_deref()),
     });
     let done = prepare(&out, &plan, args.resume)?;
     let mut devices = BTreeMap::new();
@@ -84,6 +93,24 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         progress.inc(1);
     }
     progress.finish_and_clear();
+    // The micro-benchmark runs once per run (on the first shard), after training.
+    if let Some(bench) = plan.bench.as_ref().filter(|_| args.shard.is_none_or(|s| s.index == 1)) {
+        if !out.join(activation_bench::FILE).exists() {
+            let mut results = Vec::new();
+            for &backend in &bench.backends {
+                eprintln!("activation micro-benchmark on {backend}: {} activations, {} elements, {} repeats", bench.activations.len(), bench.elements, bench.repeats);
+                let device = match devices.get(&backend) {
+                    Some(d) => d.clone(),
+                    None => super::start_device(backend)?,
+                };
+                results.extend(activation_bench::run(&bench.activations, backend, &device, bench.elements, bench.repeats));
+                if interrupt::requested() {
+                    return Err(CliError::Interrupted(format!("interrupted during the micro-benchmark; every cell is stored in {}. Resume with:\n  {}", out.display(), resume_command(&args, &out))));
+                }
+            }
+            record::write_atomically(&out.join(activation_bench::FILE), &(serde_json::to_string_pretty(&results).expect("bench results serialise") + "\n"))?;
+        }
+    }
     eprintln!(
         "{} cells trained, {} already done; results in {} (re-render with `actbench report {}`)",
         todo.len(),
@@ -92,7 +119,16 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         out.display()
     );
     let records = record::read_dir(&out)?;
-    print(&render(&tables(&records), args.format))
+    print(&render(&tables(&records), args.format))?;
+    if !args.no_plots {
+        let n = super::plot::write_all(&out)?;
+        eprintln!("{n} figures in {}; report: {}", out.join(crate::plots::DIR).display(), out.join("report.html").display());
+    }
+    if guidelines::any_tagged(&records) {
+        let bench = activation_bench::read(&out)?;
+        print(&format!("\n== guideline verdicts ==\n{}", guidelines::render::render(&guidelines::evaluate(&records, &bench), guidelines::render::VerdictFormat::Table)))?;
+    }
+    Ok(())
 }
 
 /// Creates `out`, or checks what it holds: without `--resume` it must hold no results; with it,
@@ -140,6 +176,12 @@ fn prepare(out: &Path, plan: &Plan, resume: bool) -> Result<BTreeSet<String>, Cl
 /// The command that resumes this run.
 fn resume_command(args: &RunArgs, out: &Path) -> String {
     let mut command = format!("actbench run {} --out {} --resume", args.config.display(), out.display());
+    if let Some(profile) = &args.profile {
+        command += &format!(" --profile {profile}");
+    }
+    if let Some(dir) = &args.idx_dir {
+        command += &format!(" --idx-dir {}", dir.display());
+    }
     if let Some(backends) = &args.backend {
         command += &format!(" --backend {}", backends.join(","));
     }

@@ -43,7 +43,9 @@ pub fn record_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| {
             d.map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("run.json") && !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+                .filter(|p| {
+                    p.extension().is_some_and(|e| e == "json") && !p.ends_with("run.json") && !p.ends_with("bench-activations.json") && !p.file_name().unwrap().to_string_lossy().starts_with('.')
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -70,4 +72,28 @@ pub fn metrics(record: &Value) -> Value {
 /// [`metrics`] of every record in `dir`.
 pub fn all_metrics(dir: &Path) -> Vec<Value> {
     records(dir).iter().map(metrics).collect()
+}
+
+/// Stems of the figures in `dir/plots/`, each checked to exist as a well-formed SVG and a PNG
+/// with a valid signature, non-zero size and a complete image stream.
+pub fn figure_stems(dir: &Path) -> Vec<String> {
+    let plots = dir.join("plots");
+    let mut stems: Vec<String> = std::fs::read_dir(&plots)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    stems.sort();
+    for stem in &stems {
+        let svg = std::fs::read_to_string(plots.join(format!("{stem}.svg"))).unwrap();
+        assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"), "{stem}.svg is not a complete SVG");
+        assert!(svg.contains("<text") && (svg.contains("<polyline") || svg.contains("<path") || svg.contains("<rect")), "{stem}.svg draws nothing");
+        let png = std::fs::read(plots.join(format!("{stem}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{stem}.png signature");
+        let (width, height) = (u32::from_be_bytes(png[16..20].try_into().unwrap()), u32::from_be_bytes(png[20..24].try_into().unwrap()));
+        assert!(width >= 400 && height >= 300, "{stem}.png is {width}x{height}");
+        assert!(png.ends_with(&[0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]), "{stem}.png has no IEND chunk");
+    }
+    stems
 }

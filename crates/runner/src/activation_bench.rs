@@ -1,0 +1,206 @@
+//! The activation micro-benchmark: forward and forward+backward time of each activation on one
+//! float32 tensor, per backend, next to a plain element-wise copy of the same tensor as the
+//! memory-bandwidth reference.
+//!
+//! Method: the input is drawn once (uniform in [-5, 5]); every timed repeat runs the operation,
+//! waits for the device (`Device::sync`) and reads the result's first element back, all inside
+//! the timer, so queued GPU work and lazily deferred CPU work are counted; two untimed warm-up
+//! repeats come first. All repeats are kept (no outlier removal): the median is
+//! the estimate, min and max the spread. Bytes moved assume the minimum traffic of a fused
+//! kernel: forward reads x and writes y (8 bytes per element); forward+backward also reads x
+//! and the output gradient and writes the input gradient (20 bytes per element).
+
+use actbench_activations::backend::Backend;
+use actbench_activations::burn;
+use actbench_activations::{ActivationConfig, curve};
+use actbench_data::rng;
+use burn::prelude::*;
+use burn::tensor::TensorData;
+use serde::{Deserialize, Serialize};
+
+/// Untimed repeats before timing.
+pub const WARMUP: usize = 2;
+
+/// What is timed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Mode {
+    /// y = f(x).
+    #[serde(rename = "forward")]
+    Forward,
+    /// y = f(x), then dL/dx from dL/dy = 1 through autodiff.
+    #[serde(rename = "forward+backward")]
+    ForwardBackward,
+}
+
+impl Mode {
+    /// As printed.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Forward => "forward",
+            Mode::ForwardBackward => "forward+backward",
+        }
+    }
+
+    /// Bytes of memory traffic per element (see the module doc).
+    pub fn bytes_per_element(self) -> f64 {
+        match self {
+            Mode::Forward => 8.0,
+            Mode::ForwardBackward => 20.0,
+        }
+    }
+}
+
+/// Label of the memory-bandwidth reference row.
+pub const COPY: &str = "copy";
+
+/// One activation, mode and backend: the contract of `actbench bench activations --format json`
+/// and of `bench-activations.json` in a results directory. Times in seconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchRecord {
+    /// Activation label, or `copy` for the reference (x * 1).
+    pub activation: String,
+    /// `forward` or `forward+backward`.
+    pub mode: Mode,
+    /// Elements of the float32 tensor.
+    pub elements: usize,
+    /// Median time of one pass over the tensor, seconds.
+    pub median_s: f64,
+    /// Fastest repeat, seconds.
+    pub min_s: f64,
+    /// Slowest repeat, seconds.
+    pub max_s: f64,
+    /// Elements per second at the median.
+    pub elements_per_s: f64,
+    /// Effective memory bandwidth at the median, GB/s (10^9 bytes), by the traffic model above.
+    pub gb_per_s: f64,
+    /// Backend.
+    pub backend: Backend,
+    /// Every timed repeat, seconds.
+    pub times_s: Vec<f64>,
+}
+
+/// Times `activations` (and the copy reference) in both modes on `backend`.
+pub fn run(activations: &[ActivationConfig], backend: Backend, device: &Device, elements: usize, repeats: usize) -> Vec<BenchRecord> {
+    let mut data = rng::seeded(0, 77);
+    let values: Vec<f32> = (0..elements).map(|_| rng::uniform(&mut data, -5.0, 5.0) as f32).collect();
+    let x = Tensor::<1>::from_data(TensorData::new(values.clone(), [elements]), device);
+    let grad_device = device.clone().autodiff();
+    let x_grad = Tensor::<1>::from_data(TensorData::new(values, [elements]), &grad_device);
+    let record = |activation: String, mode: Mode, times: Vec<f64>| summarise(activation, mode, elements, backend, times);
+
+    let mut records = Vec::new();
+    records.push(record(COPY.into(), Mode::Forward, time(device, repeats, || x.clone().mul_scalar(1.0))));
+    records.push(record(
+        COPY.into(),
+        Mode::ForwardBackward,
+        time(&grad_device, repeats, || {
+            let input = x_grad.clone().require_grad();
+            let grads = input.clone().mul_scalar(1.0).backward();
+            input.grad(&grads).expect("the input requires a gradient")
+        }),
+    ));
+    for config in activations {
+        let plain = config.init(device);
+        records.push(record(config.label(), Mode::Forward, time(device, repeats, || plain.forward(x.clone()))));
+        let trained = config.init(&grad_device);
+        records.push(record(
+            config.label(),
+            Mode::ForwardBackward,
+            time(&grad_device, repeats, || {
+                let input = x_grad.clone().require_grad();
+                let grads = trained.forward(input.clone()).backward();
+                input.grad(&grads).expect("the input requires a gradient")
+            }),
+        ));
+    }
+    records
+}
+
+/// Runs `op` WARMUP + `repeats` times; inside the timer the device is synchronised and the
+/// result's first element read back, so a backend that defers work cannot skip or postpone it
+/// (the read-back costs microseconds); returns the timed repeats.
+fn time(device: &Device, repeats: usize, mut op: impl FnMut() -> Tensor<1>) -> Vec<f64> {
+    let mut once = || {
+        let start = std::time::Instant::now();
+        let result = op();
+        device.sync().expect("device sync");
+        let _first: f64 = result.slice(0..1).into_scalar();
+        start.elapsed().as_secs_f64()
+    };
+    for _ in 0..WARMUP {
+        once();
+    }
+    (0..repeats).map(|_| once()).collect()
+}
+
+fn summarise(activation: String, mode: Mode, elements: usize, backend: Backend, times: Vec<f64>) -> BenchRecord {
+    let mut sorted = times.clone();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    let median = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
+    BenchRecord {
+        activation,
+        mode,
+        elements,
+        median_s: median,
+        min_s: sorted[0],
+        max_s: sorted[n - 1],
+        elements_per_s: elements as f64 / median,
+        gb_per_s: elements as f64 * mode.bytes_per_element() / median / 1e9,
+        backend,
+        times_s: times,
+    }
+}
+
+/// File of a run's micro-benchmark inside its results directory.
+pub const FILE: &str = "bench-activations.json";
+
+/// Reads `dir/bench-activations.json`, if the run has one.
+pub fn read(dir: &std::path::Path) -> Result<Vec<BenchRecord>, crate::error::CliError> {
+    let path = dir.join(FILE);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| crate::error::CliError::Usage(format!("{}: cannot read: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| crate::error::CliError::Usage(format!("{}: damaged micro-benchmark results: {e}", path.display())))
+}
+
+/// The largest |f'(x)| of `config` on a fine grid over [-20, 20], in float64 on the first
+/// compiled CPU backend (used to check claims such as max sigmoid'(x) = 0.25).
+pub fn max_slope(config: &ActivationConfig) -> Option<f64> {
+    let backend = Backend::compiled().into_iter().find(|b| b.supports_f64())?;
+    let device = backend.device().ok()?;
+    let curve = curve::evaluate(config, &curve::linspace(-20.0, 20.0, 400_001), burn::tensor::DType::F64, &device);
+    curve.dy.iter().copied().map(f64::abs).reduce(f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_statistics() {
+        let r = summarise("relu".into(), Mode::ForwardBackward, 1000, Backend::Flex, vec![0.3, 0.1, 0.2, 0.4]);
+        assert_eq!((r.median_s, r.min_s, r.max_s), (0.25, 0.1, 0.4));
+        assert_eq!(r.elements_per_s, 4000.0);
+        assert!((r.gb_per_s - 1000.0 * 20.0 / 0.25 / 1e9).abs() < 1e-15);
+        assert_eq!(r.times_s, vec![0.3, 0.1, 0.2, 0.4]);
+    }
+
+    #[test]
+    fn json_names_the_mode_as_documented() {
+        let r = summarise("mish".into(), Mode::ForwardBackward, 8, Backend::Flex, vec![1.0]);
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["mode"], "forward+backward");
+        assert_eq!(json["backend"], "flex");
+        for key in ["activation", "mode", "elements", "median_s", "min_s", "max_s", "elements_per_s", "gb_per_s", "backend"] {
+            assert!(json.get(key).is_some(), "{key}");
+        }
+    }
+
+    #[test]
+    fn sigmoid_slope_peaks_at_a_quarter() {
+        let max = max_slope(&ActivationConfig::new("sigmoid").unwrap()).unwrap();
+        assert!((max - 0.25).abs() < 1e-12, "{max}");
+    }
+}

@@ -1,0 +1,81 @@
+//! `actbench bench activations`: the activation micro-benchmark on its own (see
+//! `activation_bench.rs` for the method).
+
+use actbench_activations::ActivationConfig;
+use actbench_activations::backend::Backend;
+
+use crate::activation_bench::{self, BenchRecord};
+use crate::cli::BenchActivationsArgs;
+use crate::error::CliError;
+use crate::format::Format;
+use crate::output::{print, table};
+use crate::report::num;
+
+pub fn activations(args: BenchActivationsArgs) -> Result<(), CliError> {
+    let backends = args.backend.iter().map(|b| b.parse::<Backend>()).collect::<Result<Vec<_>, _>>()?;
+    let activations: Vec<ActivationConfig> = if args.activation.len() == 1 && args.activation[0] == "all" {
+        actbench_activations::registry::names().into_iter().map(|n| ActivationConfig::new(n).expect("registered")).collect()
+    } else {
+        args.activation.iter().map(|a| a.parse::<ActivationConfig>().map_err(|e| CliError::Usage(format!("--activation {a}: {e}")))).collect::<Result<_, _>>()?
+    };
+    if !(1..=1 << 28).contains(&args.elements) {
+        return Err(CliError::Usage(format!("--elements {}: must be between 1 and 2^28 (268435456)", args.elements)));
+    }
+    if !(1..=10_000).contains(&args.repeats) {
+        return Err(CliError::Usage(format!("--repeats {}: must be between 1 and 10000", args.repeats)));
+    }
+    let mut records = Vec::new();
+    for backend in backends {
+        let device = super::start_device(backend)?;
+        eprintln!("timing {} activations on {backend}: {} elements, {} repeats after {} warm-up", activations.len(), args.elements, args.repeats, activation_bench::WARMUP);
+        records.extend(activation_bench::run(&activations, backend, &device, args.elements, args.repeats));
+    }
+    print(&match args.format {
+        Format::Json => serde_json::to_string_pretty(&records).expect("records serialise") + "\n",
+        Format::Csv => csv(&records),
+        Format::Table => render_table(&records),
+    })
+}
+
+/// The micro-benchmark as an aligned table: median and spread, throughput, and time relative to
+/// relu (when measured) and to the copy.
+pub fn render_table(records: &[BenchRecord]) -> String {
+    let reference = |r: &BenchRecord, name: &str| records.iter().find(|o| o.activation == name && o.mode == r.mode && o.backend == r.backend).map(|o| r.median_s / o.median_s);
+    let header = ["backend", "activation", "mode", "median ms", "min..max ms", "Melem/s", "GB/s", "vs relu", "vs copy"];
+    let rows: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| {
+            vec![
+                r.backend.to_string(),
+                r.activation.clone(),
+                r.mode.name().into(),
+                num(1e3 * r.median_s),
+                format!("{}..{}", num(1e3 * r.min_s), num(1e3 * r.max_s)),
+                num(r.elements_per_s / 1e6),
+                num(r.gb_per_s),
+                reference(r, "relu").map(|x| format!("{}x", num(x))).unwrap_or_else(|| "-".into()),
+                reference(r, activation_bench::COPY).map(|x| format!("{}x", num(x))).unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    table(&header, &rows)
+}
+
+fn csv(records: &[BenchRecord]) -> String {
+    let mut out = String::from("backend,activation,mode,elements,median_s,min_s,max_s,elements_per_s,gb_per_s\n");
+    for r in records {
+        out += &format!(
+            "{},{},{},{},{},{},{},{},{}\n",
+            r.backend,
+            crate::format::csv_field(&r.activation),
+            r.mode.name(),
+            r.elements,
+            r.median_s,
+            r.min_s,
+            r.max_s,
+            r.elements_per_s,
+            r.gb_per_s
+        );
+    }
+    out
+}

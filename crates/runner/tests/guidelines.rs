@@ -1,0 +1,155 @@
+//! The guideline verdicts end to end: the quick profile of configs/guidelines.toml runs and
+//! judges all 17 guidelines; the published reference run is what the code makes of its config.
+
+mod common;
+
+use std::path::Path;
+
+use common::{actbench, temp, text};
+use serde_json::Value;
+
+const CONFIG: &str = "../../configs/guidelines.toml";
+const REFERENCE: &str = "../../results/reference/guidelines";
+
+#[test]
+fn quick_profile_judges_every_guideline() {
+    let out = temp("guidelines-quick");
+    let run = actbench(&["run", CONFIG, "--profile", "quick", "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let stdout = text(&run.stdout);
+    assert!(stdout.contains("== guideline verdicts =="), "{stdout}");
+    for i in 1..=17 {
+        assert!(stdout.contains(&format!("G{i:02} ")), "G{i:02} missing from\n{stdout}");
+    }
+    assert!(out.join("bench-activations.json").exists());
+
+    let json = actbench(&["guidelines", out.to_str().unwrap(), "--format", "json"]);
+    assert!(json.status.success(), "{}", text(&json.stderr));
+    let verdicts: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(verdicts.len(), 17);
+    for (i, v) in verdicts.iter().enumerate() {
+        assert_eq!(v["id"], format!("G{:02}", i + 1));
+        for key in ["name", "claim", "evidence", "threshold"] {
+            assert!(v[key].as_str().is_some_and(|s| !s.is_empty()), "{key} of {v}");
+        }
+        assert!(["holds", "fails", "inconclusive"].contains(&v["verdict"].as_str().unwrap()), "{v}");
+        // Every guideline ran: none is inconclusive for want of an experiment.
+        assert!(!v["evidence"].as_str().unwrap().starts_with("not run"), "{v}");
+    }
+    // G13 and G16 say which images they used.
+    for id in [12, 15] {
+        let data = verdicts[id]["data"].as_str().unwrap();
+        assert!(data.contains("IDX images from") || data.contains("fallback"), "{data}");
+    }
+    // Two seeds: every rule that compares groups says it had no t-test.
+    assert!(verdicts[15]["evidence"].as_str().unwrap().contains("no t-test"), "{}", verdicts[15]);
+
+    let markdown = text(&actbench(&["guidelines", out.to_str().unwrap(), "--format", "markdown"]).stdout);
+    assert_eq!(markdown.lines().filter(|l| l.starts_with("| G")).count(), 17, "{markdown}");
+
+    // The run drew its figures and wrote the report: every verdict and every figure is in the
+    // self-contained page, and report.md links every figure.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let report_md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    for i in 1..=17 {
+        assert!(html.contains(&format!("<tr id=\"G{i:02}\">")), "G{i:02} not in report.html");
+    }
+    let figures = common::figure_stems(&out);
+    assert!(figures.len() >= 20, "{figures:?}");
+    for stem in &figures {
+        assert!(html.contains(&format!("<figure id=\"fig-{stem}\">")), "{stem} not inlined in report.html");
+        assert!(report_md.contains(&format!("(plots/{stem}.svg)")), "{stem} not linked from report.md");
+    }
+    for stem in ["cost-vs-relu", "gradients-g02-vanishing", "layer-statistics-g09-selu-depth", "depth-g10-depth-sweep", "dead-units-g05-dying", "learning-g13-cnn-fashion", "activation-curves", "curves-self-gated"] {
+        assert!(figures.contains(&stem.to_string()), "{stem} missing from {figures:?}");
+    }
+    for loader in ["<script", "<link", "<img", "src=\"http", "url(http"] {
+        assert!(!html.contains(loader), "report.html must load nothing from outside ({loader})");
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// The published reference run was made from configs/guidelines.toml as it is now: same cells,
+/// and its committed verdict table is what `actbench guidelines` prints for its records.
+#[test]
+fn published_reference_matches_its_config_and_verdicts() {
+    let plan = actbench(&["run", CONFIG, "--dry-run", "--format", "json"]);
+    assert!(plan.status.success(), "{}", text(&plan.stderr));
+    let cells: Vec<Value> = serde_json::from_slice(&plan.stdout).unwrap();
+    let records = common::records(Path::new(REFERENCE));
+    assert_eq!(records.len(), cells.len(), "the reference run has every planned cell");
+    let mut skipped = 0;
+    for cell in &cells {
+        let record = records.iter().find(|r| r["cell"]["id"] == cell["id"]).unwrap_or_else(|| panic!("{} not in the reference run", cell["id"]));
+        if cell.get("dataset_fallback").is_some() && record["cell"].get("dataset_fallback").is_none() {
+            // Fashion-MNIST is not installed here, but was for the reference run.
+            skipped += 1;
+            continue;
+        }
+        assert_eq!(&record["cell"], cell, "cell {} differs from the config", cell["id"]);
+    }
+    if skipped > 0 {
+        eprintln!("note: {skipped} Fashion-MNIST cells not compared (Fashion-MNIST is not installed here)");
+    }
+    let verdicts = actbench(&["guidelines", REFERENCE, "--format", "markdown"]);
+    assert!(verdicts.status.success(), "{}", text(&verdicts.stderr));
+    let published = std::fs::read_to_string(Path::new(REFERENCE).join("verdicts.md")).unwrap();
+    assert!(published.contains(&text(&verdicts.stdout)), "results/reference/guidelines/verdicts.md is stale: re-render it with `actbench guidelines {REFERENCE} --format markdown`");
+}
+
+#[test]
+fn guidelines_refuses_an_empty_directory_and_unknown_profiles() {
+    let empty = temp("guidelines-empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = actbench(&["guidelines", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no result records"), "{}", text(&out.stderr));
+
+    let out = actbench(&["run", CONFIG, "--profile", "nope", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("guidelines.toml") && err.contains("--profile nope") && err.contains("quick"), "{err}");
+}
+
+/// Without the IDX files an experiment with a fallback runs on it, says so on stderr, records the
+/// reason, and the verdict table shows the data used; without a fallback it is an error naming
+/// the directory.
+#[test]
+fn missing_fashion_mnist_falls_back_to_built_in_images() {
+    let config = common::write_config(
+        "fallback",
+        r#"name = "fallback"
+seeds = [1, 2]
+[train]
+epochs = 1
+[[experiment]]
+name = "g16-deep-mlp"
+guidelines = ["G16"]
+activations = ["relu", "sigmoid"]
+dataset = { kind = "idx", dir = "/nonexistent/fashion" }
+fallback_dataset = { kind = "images", n = 200 }
+model = { kind = "mlp", depth = 6, width = 8 }
+"#,
+    );
+    let out = temp("fallback-run");
+    let run = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(text(&run.stderr).contains("note: experiment `g16-deep-mlp`: /nonexistent/fashion"), "{}", text(&run.stderr));
+    let records = common::records(&out);
+    assert_eq!(records.len(), 4);
+    assert!(records.iter().all(|r| r["cell"]["dataset"]["kind"] == "images" && r["cell"]["dataset_fallback"].as_str().is_some()));
+    let verdicts = text(&actbench(&["guidelines", out.to_str().unwrap(), "--format", "markdown"]).stdout);
+    let g16 = verdicts.lines().find(|l| l.starts_with("| G16")).unwrap();
+    assert!(g16.contains("[data: built-in images") && g16.contains("fallback"), "{g16}");
+
+    // --idx-dir points every idx dataset elsewhere: still missing, so still the fallback.
+    let dry = actbench(&["run", config.to_str().unwrap(), "--dry-run", "--idx-dir", "/also/missing"]);
+    assert!(text(&dry.stderr).contains("/also/missing"), "{}", text(&dry.stderr));
+
+    let strict = config.with_file_name("strict.toml");
+    std::fs::write(&strict, std::fs::read_to_string(&config).unwrap().replace("fallback_dataset = { kind = \"images\", n = 200 }\n", "")).unwrap();
+    let err = actbench(&["run", strict.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(err.status.code(), Some(2));
+    assert!(text(&err.stderr).contains("/nonexistent/fashion"), "{}", text(&err.stderr));
+    std::fs::remove_dir_all(&out).unwrap();
+}

@@ -19,6 +19,8 @@ pub mod config;
 pub mod curve;
 pub mod derivative;
 pub mod error;
+#[cfg(feature = "flex")]
+pub mod fused;
 pub mod info;
 pub mod math;
 pub mod module;

@@ -31,6 +31,10 @@ impl ActivationModule for Mish {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        #[cfg(feature = "flex")]
+        if crate::fused::supported(&x) {
+            return crate::fused::apply(x, crate::fused::Kernel::Mish);
+        }
         apply(x, |input, want_slope| {
             let linear = input.clone().greater_elem(LINEAR_ABOVE);
             let u = input.clone().clamp_max(LINEAR_ABOVE).exp();

@@ -45,18 +45,16 @@ pub fn write(figure: &Figure, dir: &Path) -> Result<Vec<PathBuf>, CliError> {
     register_font();
     let svg = dir.join(format!("{}.svg", figure.stem));
     let png = dir.join(format!("{}.png", figure.stem));
-    let failed = |path: &Path, e: String| CliError::Runtime(format!("{}: cannot draw the figure: {e}", path.display()));
-    {
-        let root = SVGBackend::new(&svg, figure.size).into_drawing_area();
-        draw(&root, figure).map_err(|e| failed(&svg, e))?;
-        root.present().map_err(|e| failed(&svg, e.to_string()))?;
-    }
-    {
-        let root = BitMapBackend::new(&png, figure.size).into_drawing_area();
-        draw(&root, figure).map_err(|e| failed(&png, e))?;
-        root.present().map_err(|e| failed(&png, e.to_string()))?;
-    }
+    render(SVGBackend::new(&svg, figure.size).into_drawing_area(), figure, &svg)?;
+    render(BitMapBackend::new(&png, figure.size).into_drawing_area(), figure, &png)?;
     Ok(vec![svg, png])
+}
+
+/// Draws `figure` on `root` and writes it out to `path`.
+fn render<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure, path: &Path) -> Result<(), CliError> {
+    let failed = |e: String| CliError::Runtime(format!("{}: cannot draw the figure: {e}", path.display()));
+    draw(&root, figure).map_err(failed)?;
+    root.present().map_err(|e| failed(e.to_string()))
 }
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> Result<(), String> {

@@ -5,8 +5,9 @@
 //! over memory forward, more backward) plus the nodes that join a hand-written derivative to
 //! autodiff. Here the forward pass reads x once and writes f(x) once; the autodiff node keeps x
 //! and its backward pass reads x and dL/dy once and writes dL/dx = dL/dy * f'(x) once. Each
-//! element is computed in f64 from the same formulas as the tensor versions (so float32 results
-//! are correctly rounded), split over the CPU cores with rayon.
+//! element is computed in float64 from the same formulas as the tensor versions (`kernel.rs`;
+//! branch-free and vectorised for float32 tensors, `slices.rs`), split over the CPU cores with
+//! rayon.
 //!
 //! Only flex is routed here. burn 0.22's extension API would also take ndarray (its tensors are
 //! `ndarray` arrays behind an enum we would have to unpack) and wgpu (a CubeCL kernel); those
@@ -24,52 +25,12 @@ use burn::prelude::*;
 use burn::tensor::DType;
 use rayon::prelude::*;
 
-/// Which function a fused kernel computes.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Kernel {
-    /// `x * sigmoid(beta * x)`.
-    Swish { beta: f64 },
-    /// `x * tanh(softplus(x))`.
-    Mish,
-    /// `lambda * x` for x > 0, `lambda * alpha * (exp(x) - 1)` otherwise; f'(0) is the left branch.
-    Selu { lambda: f64, alpha: f64 },
-}
+mod exp;
+mod kernel;
+pub mod slices;
 
-impl Kernel {
-    /// `(f(x), f'(x))` for one element, in f64.
-    #[inline]
-    pub fn eval(self, x: f64) -> (f64, f64) {
-        match self {
-            Kernel::Swish { beta } => {
-                let z = beta * x;
-                // sigmoid(z) and 1 - sigmoid(z) from exp(-|z|), both to full relative precision.
-                let e = (-z.abs()).exp();
-                let big = 1.0 / (1.0 + e);
-                let small = e * big;
-                let (s, one_minus_s) = if z >= 0.0 { (big, small) } else { (small, big) };
-                (x * s, s + z * s * one_minus_s)
-            }
-            Kernel::Mish => {
-                if x > 20.0 {
-                    return (x, 1.0);
-                }
-                let u = x.exp();
-                let w = u * (u + 2.0);
-                let gate = w / (w + 2.0);
-                let sech2 = 4.0 * (w + 1.0) / ((w + 2.0) * (w + 2.0));
-                let sigmoid = u / (u + 1.0);
-                (x * gate, gate + x * sigmoid * sech2)
-            }
-            Kernel::Selu { lambda, alpha } => {
-                if x > 0.0 {
-                    (lambda * x, lambda)
-                } else {
-                    (lambda * alpha * x.exp_m1(), lambda * alpha * x.exp())
-                }
-            }
-        }
-    }
-}
+pub use kernel::Kernel;
+use slices::Pass;
 
 #[backend_extension(Flex, Autodiff)]
 pub trait FusedActivation: Backend {
@@ -82,52 +43,92 @@ pub trait FusedActivation: Backend {
 /// Elements per rayon task.
 const CHUNK: usize = 1 << 14;
 
-fn contiguous(t: FlexTensor) -> FlexTensor {
-    if t.is_contiguous() { t } else { t.to_contiguous() }
+/// The float types the kernels take, with their slice runner.
+trait Element: slices::Float + burn::tensor::Element + bytemuck::Pod + Send + Sync {
+    const RUN: fn(Kernel, Pass<'_, Self>);
 }
 
-/// Applies `op(x_chunk, other_chunk, out_chunk)` over matching chunks, in parallel.
-fn map_flex(x: FlexTensor, other: Option<FlexTensor>, op: impl Fn(&[f64], Option<&[f64]>, &mut [f64]) + Sync, op32: impl Fn(&[f32], Option<&[f32]>, &mut [f32]) + Sync) -> FlexTensor {
-    let x = contiguous(x);
-    let other = other.map(contiguous);
-    let mut out = FlexTensor::empty(x.layout().shape().clone(), x.dtype());
-    match x.dtype() {
-        DType::F64 => {
-            let (xs, os) = (x.storage::<f64>(), other.as_ref().map(|o| o.storage::<f64>()));
-            out.storage_mut::<f64>().par_chunks_mut(CHUNK).enumerate().for_each(|(i, chunk)| {
-                let range = i * CHUNK..i * CHUNK + chunk.len();
-                op(&xs[range.clone()], os.map(|o| &o[range]), chunk)
-            });
+impl Element for f32 {
+    const RUN: fn(Kernel, Pass<'_, Self>) = slices::run_f32;
+}
+
+impl Element for f64 {
+    const RUN: fn(Kernel, Pass<'_, Self>) = slices::run_f64;
+}
+
+/// `t` with its elements in one contiguous run of its storage (copied only when they are not).
+fn contiguous(t: FlexTensor) -> FlexTensor {
+    if t.layout().contiguous_offsets().is_some() { t } else { t.to_contiguous() }
+}
+
+/// The elements of a contiguous tensor.
+fn elements<E: Element>(t: &FlexTensor) -> &[E] {
+    t.as_slice().expect("a contiguous tensor of the kernel's dtype")
+}
+
+/// The elements of `t` for writing in place, when `t` owns its data alone and is contiguous.
+fn elements_mut<E: Element>(t: &mut FlexTensor) -> Option<&mut [E]> {
+    let (start, end) = t.layout().contiguous_offsets()?;
+    Some(&mut t.try_storage_mut::<E>()?[start..end])
+}
+
+/// Runs `pass` in parallel over chunks of `CHUNK` elements.
+fn parallel<E: Element>(kernel: Kernel, pass: Pass<'_, E>) {
+    match pass {
+        Pass::Forward { x, out } => out.par_chunks_mut(CHUNK).zip(x.par_chunks(CHUNK)).for_each(|(out, x)| E::RUN(kernel, Pass::Forward { x, out })),
+        Pass::ForwardInPlace { x } => x.par_chunks_mut(CHUNK).for_each(|x| E::RUN(kernel, Pass::ForwardInPlace { x })),
+        Pass::Backward { x, grad, out } => out
+            .par_chunks_mut(CHUNK)
+            .zip(x.par_chunks(CHUNK))
+            .zip(grad.par_chunks(CHUNK))
+            .for_each(|((out, x), grad)| E::RUN(kernel, Pass::Backward { x, grad, out })),
+        Pass::BackwardInPlace { x, grad } => {
+            grad.par_chunks_mut(CHUNK).zip(x.par_chunks(CHUNK)).for_each(|(grad, x)| E::RUN(kernel, Pass::BackwardInPlace { x, grad }))
         }
-        DType::F32 => {
-            let (xs, os) = (x.storage::<f32>(), other.as_ref().map(|o| o.storage::<f32>()));
-            out.storage_mut::<f32>().par_chunks_mut(CHUNK).enumerate().for_each(|(i, chunk)| {
-                let range = i * CHUNK..i * CHUNK + chunk.len();
-                op32(&xs[range.clone()], os.map(|o| &o[range]), chunk)
-            });
-        }
-        other => panic!("fused activations take float32 or float64 tensors, not {other:?}"),
     }
+}
+
+/// `f(x)`: over x's own memory when x is not shared (inference), else into a new tensor.
+fn forward<E: Element>(mut x: FlexTensor, kernel: Kernel) -> FlexTensor {
+    if let Some(values) = elements_mut::<E>(&mut x) {
+        parallel(kernel, Pass::ForwardInPlace { x: values });
+        return x;
+    }
+    let x = contiguous(x);
+    let mut out = FlexTensor::empty(x.layout().shape().clone(), x.dtype());
+    parallel::<E>(kernel, Pass::Forward { x: elements(&x), out: out.storage_mut() });
+    out
+}
+
+/// `grad * f'(x)`: over the incoming gradient's memory when it is not shared (the usual case),
+/// else into a new tensor.
+fn backward<E: Element>(x: FlexTensor, mut grad: FlexTensor, kernel: Kernel) -> FlexTensor {
+    let x = contiguous(x);
+    if let Some(values) = elements_mut::<E>(&mut grad) {
+        parallel(kernel, Pass::BackwardInPlace { x: elements(&x), grad: values });
+        return grad;
+    }
+    let grad = contiguous(grad);
+    let mut out = FlexTensor::empty(x.layout().shape().clone(), x.dtype());
+    parallel::<E>(kernel, Pass::Backward { x: elements(&x), grad: elements(&grad), out: out.storage_mut() });
     out
 }
 
 impl FusedActivation for Flex {
     fn fused_forward(x: FlexTensor, kernel: Kernel) -> FlexTensor {
-        map_flex(
-            x,
-            None,
-            |x, _, out| out.iter_mut().zip(x).for_each(|(o, &v)| *o = kernel.eval(v).0),
-            |x, _, out| out.iter_mut().zip(x).for_each(|(o, &v)| *o = kernel.eval(v as f64).0 as f32),
-        )
+        match x.dtype() {
+            DType::F32 => forward::<f32>(x, kernel),
+            DType::F64 => forward::<f64>(x, kernel),
+            other => panic!("fused activations take float32 or float64 tensors, not {other:?}"),
+        }
     }
 
     fn fused_backward(x: FlexTensor, grad: FlexTensor, kernel: Kernel) -> FlexTensor {
-        map_flex(
-            x,
-            Some(grad),
-            |x, g, out| out.iter_mut().zip(x).zip(g.expect("grad")).for_each(|((o, &v), &g)| *o = g * kernel.eval(v).1),
-            |x, g, out| out.iter_mut().zip(x).zip(g.expect("grad")).for_each(|((o, &v), &g)| *o = (g as f64 * kernel.eval(v as f64).1) as f32),
-        )
+        match x.dtype() {
+            DType::F32 => backward::<f32>(x, grad, kernel),
+            DType::F64 => backward::<f64>(x, grad, kernel),
+            other => panic!("fused activations take float32 or float64 tensors, not {other:?}"),
+        }
     }
 }
 
@@ -178,6 +179,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn views_with_an_offset_and_shared_inputs_are_read_correctly_and_left_alone() {
+        let kernel = Kernel::Mish;
+        for device in [Device::flex(), Device::flex().autodiff()] {
+            let whole = Tensor::<1>::from_floats([-2.0f32, -1.0, 0.0, 1.0, 2.0, 3.0], &device);
+            // A contiguous view that starts at element 2 of its storage.
+            let view = whole.clone().slice(2..6);
+            let y: Vec<f32> = apply(view, kernel).into_data().try_to_vec().unwrap();
+            let expected: Vec<f32> = [0.0f64, 1.0, 2.0, 3.0].iter().map(|&v| kernel.eval_fast(v).0 as f32).collect();
+            assert_eq!(y, expected);
+            // `whole` is shared with the view above: it must be unchanged.
+            assert_eq!(whole.clone().into_data().try_to_vec::<f32>().unwrap(), vec![-2.0, -1.0, 0.0, 1.0, 2.0, 3.0]);
+            // A transposed (non-contiguous) input.
+            let m = Tensor::<2>::from_floats([[-1.0f32, 0.5], [2.0, -3.0]], &device);
+            let y: Vec<f32> = apply(m.clone().transpose(), kernel).into_data().try_to_vec().unwrap();
+            let expected: Vec<f32> = [-1.0f64, 2.0, 0.5, -3.0].iter().map(|&v| kernel.eval_fast(v).0 as f32).collect();
+            assert_eq!(y, expected);
+        }
+    }
+
+    #[test]
     fn fused_matches_the_element_formulas_and_autodiff_sees_the_derivative() {
         let device = Device::flex().autodiff();
         let xs = [-30.0f32, -3.0, -0.5, 0.0, 0.5, 3.0, 25.0];
@@ -188,7 +209,7 @@ mod tests {
             let dx: Vec<f32> = x.grad(&grads).unwrap().into_data().try_to_vec::<f32>().unwrap();
             let y: Vec<f32> = y.into_data().try_to_vec::<f32>().unwrap();
             for (i, &v) in xs.iter().enumerate() {
-                let (f, d) = kernel.eval(v as f64);
+                let (f, d) = kernel.eval_fast(v as f64);
                 assert_eq!(y[i], f as f32, "{kernel:?} f({v})");
                 assert_eq!(dx[i], ((i + 1) as f64 * d) as f32, "{kernel:?} f'({v})");
             }

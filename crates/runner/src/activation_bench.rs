@@ -53,6 +53,30 @@ impl Mode {
 /// Label of the memory-bandwidth reference row.
 pub const COPY: &str = "copy";
 
+/// Reference operations timed on request, next to the copy (which is always timed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Reference {
+    /// burn's built-in `mish` (`burn::tensor::activation::mish`): separate element-wise tensor
+    /// operations, differentiated by autodiff node by node.
+    #[value(name = "burn-mish")]
+    BurnMish,
+}
+
+impl Reference {
+    /// Row label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reference::BurnMish => "burn-mish",
+        }
+    }
+
+    fn apply(self, x: Tensor<1>) -> Tensor<1> {
+        match self {
+            Reference::BurnMish => burn::tensor::activation::mish(x),
+        }
+    }
+}
+
 /// One activation, mode and backend: the contract of `actbench bench activations --format json`
 /// and of `bench-activations.json` in a results directory. Times in seconds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,39 +103,35 @@ pub struct BenchRecord {
     pub times_s: Vec<f64>,
 }
 
-/// Times `activations` (and the copy reference) in both modes on `backend`.
-pub fn run(activations: &[ActivationConfig], backend: Backend, device: &Device, elements: usize, repeats: usize) -> Vec<BenchRecord> {
+/// Times the copy, `references` and `activations`, in both modes, on `backend`.
+pub fn run(activations: &[ActivationConfig], references: &[Reference], backend: Backend, device: &Device, elements: usize, repeats: usize) -> Vec<BenchRecord> {
     let mut data = rng::seeded(0, 77);
     let values: Vec<f32> = (0..elements).map(|_| rng::uniform(&mut data, -5.0, 5.0) as f32).collect();
     let x = Tensor::<1>::from_data(TensorData::new(values.clone(), [elements]), device);
     let grad_device = device.clone().autodiff();
     let x_grad = Tensor::<1>::from_data(TensorData::new(values, [elements]), &grad_device);
-    let record = |activation: String, mode: Mode, times: Vec<f64>| summarise(activation, mode, elements, backend, times);
-
-    let mut records = Vec::new();
-    records.push(record(COPY.into(), Mode::Forward, time(device, repeats, || x.clone().mul_scalar(1.0))));
-    records.push(record(
-        COPY.into(),
-        Mode::ForwardBackward,
-        time(&grad_device, repeats, || {
+    // Both modes of one operation: `plain` on the device, `tracked` on its autodiff twin.
+    let both = |label: String, plain: &dyn Fn(Tensor<1>) -> Tensor<1>, tracked: &dyn Fn(Tensor<1>) -> Tensor<1>| {
+        let forward = time(device, repeats, || plain(x.clone()));
+        let forward_backward = time(&grad_device, repeats, || {
             let input = x_grad.clone().require_grad();
-            let grads = input.clone().mul_scalar(1.0).backward();
+            let grads = tracked(input.clone()).backward();
             input.grad(&grads).expect("the input requires a gradient")
-        }),
-    ));
+        });
+        [
+            summarise(label.clone(), Mode::Forward, elements, backend, forward),
+            summarise(label, Mode::ForwardBackward, elements, backend, forward_backward),
+        ]
+    };
+
+    let copy = |x: Tensor<1>| x.mul_scalar(1.0);
+    let mut records = Vec::from(both(COPY.into(), &copy, &copy));
+    for &reference in references {
+        records.extend(both(reference.label().into(), &|x| reference.apply(x), &|x| reference.apply(x)));
+    }
     for config in activations {
-        let plain = config.init(device);
-        records.push(record(config.label(), Mode::Forward, time(device, repeats, || plain.forward(x.clone()))));
-        let trained = config.init(&grad_device);
-        records.push(record(
-            config.label(),
-            Mode::ForwardBackward,
-            time(&grad_device, repeats, || {
-                let input = x_grad.clone().require_grad();
-                let grads = trained.forward(input.clone()).backward();
-                input.grad(&grads).expect("the input requires a gradient")
-            }),
-        ));
+        let (plain, tracked) = (config.init(device), config.init(&grad_device));
+        records.extend(both(config.label(), &|x| plain.forward(x), &|x| tracked.forward(x)));
     }
     records
 }
@@ -134,17 +154,14 @@ fn time(device: &Device, repeats: usize, mut op: impl FnMut() -> Tensor<1>) -> V
 }
 
 fn summarise(activation: String, mode: Mode, elements: usize, backend: Backend, times: Vec<f64>) -> BenchRecord {
-    let mut sorted = times.clone();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    let median = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
+    let median = crate::stats::median(&times);
     BenchRecord {
         activation,
         mode,
         elements,
         median_s: median,
-        min_s: sorted[0],
-        max_s: sorted[n - 1],
+        min_s: times.iter().copied().fold(f64::INFINITY, f64::min),
+        max_s: times.iter().copied().fold(f64::NEG_INFINITY, f64::max),
         elements_per_s: elements as f64 / median,
         gb_per_s: elements as f64 * mode.bytes_per_element() / median / 1e9,
         backend,

@@ -123,6 +123,42 @@ Examples:
   actbench bench activations --backend flex,ndarray --elements 16777216 --repeats 10
   actbench bench activations --activation relu,swish,mish,selu --format json")]
     Activations(BenchActivationsArgs),
+    /// Training throughput (samples/s) of each model x activation cell of a config, per backend.
+    #[command(after_help = "\
+One seed per cell. Each step (forward, loss, backward, optimizer update, device sync) is timed;
+warm-up steps are not; building the batch tensors is outside the timer. All steps are kept (median,
+min, max; no outliers removed); samples/s = batch size / median step time.
+
+Examples:
+  actbench bench train --config configs/quick.toml
+  actbench bench train --config configs/guidelines.toml --backend flex,ndarray --steps 50
+  actbench bench train --config configs/quick.toml --format json > throughput.json")]
+    Train(BenchTrainArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BenchTrainArgs {
+    /// Benchmark config (TOML), e.g. configs/quick.toml.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Comma-separated backends, overriding the config's.
+    #[arg(long, value_delimiter = ',')]
+    pub backend: Option<Vec<String>>,
+    /// Apply the config's `[profile.NAME]` (its seeds and epochs do not matter here).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Directory of IDX files (e.g. Fashion-MNIST) for every `idx` dataset, overriding `dir`.
+    #[arg(long, value_name = "DIR")]
+    pub idx_dir: Option<PathBuf>,
+    /// Timed training steps per cell.
+    #[arg(long, default_value_t = 20)]
+    pub steps: usize,
+    /// Untimed training steps per cell before timing.
+    #[arg(long, default_value_t = 3)]
+    pub warmup: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, clap::Args)]
@@ -136,6 +172,10 @@ pub struct BenchActivationsArgs {
     /// Tensor elements (float32).
     #[arg(long, default_value_t = 1 << 24)]
     pub elements: usize,
+    /// Reference operations timed besides `copy` (always timed): `burn-mish`, burn's built-in
+    /// mish (a chain of tensor operations under autodiff), to compare with our fused mish.
+    #[arg(long, value_delimiter = ',', value_enum)]
+    pub reference: Vec<crate::activation_bench::Reference>,
     /// Timed repeats per activation and mode.
     #[arg(long, default_value_t = 10)]
     pub repeats: usize,

@@ -19,6 +19,7 @@ mod report_page;
 mod run_file;
 mod stats;
 mod train;
+mod train_bench;
 
 use std::process::ExitCode;
 

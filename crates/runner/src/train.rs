@@ -7,7 +7,7 @@ use actbench_activations::burn;
 use actbench_data::{Dataset, Split, rng};
 use actbench_models::{Head, Model};
 use burn::optim::momentum::MomentumConfig;
-use burn::optim::{AdamConfig, GradientsParams, SgdConfig};
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
@@ -27,14 +27,8 @@ pub fn train(cell: &Cell, dataset: &Dataset, device: &Device, stop: &dyn Fn() ->
     let head = Head { output: cell.output, task: dataset.task };
     let train_device = device.clone().autodiff();
     let mut model = Model::new(&cell.model, dataset.input, &head, &cell.activation, cell.seed, &train_device).expect("the plan validated the model");
-    let mut optimizer = match cell.train.optimizer {
-        OptimizerKind::Adam => AdamConfig::new().with_epsilon(1e-8).init(),
-        OptimizerKind::Sgd if cell.train.momentum > 0.0 => {
-            SgdConfig::new().with_momentum(Some(MomentumConfig::new().with_momentum(cell.train.momentum).with_dampening(0.0))).init()
-        }
-        OptimizerKind::Sgd => SgdConfig::new().init(),
-    };
-    let batches = Batches { dataset, size: dataset.input.size(), width: dataset.task.target_width() };
+    let mut optimizer = optimizer(cell);
+    let batches = Batches::new(dataset);
     let eval_samples: Vec<usize> = (0..cell.train.eval_samples.min(dataset.test.len())).collect();
 
     let mut epochs = Vec::new();
@@ -58,8 +52,8 @@ pub fn train(cell: &Cell, dataset: &Dataset, device: &Device, stop: &dyn Fn() ->
             }
             step += 1;
             let (x, y) = batches.get(&dataset.train, chunk, &train_device);
-            let loss = head.loss(model.forward(x), y);
-            let value = loss.clone().into_scalar::<f64>();
+            let value;
+            (model, value) = train_step(model, &mut optimizer, &head, cell.train.learning_rate, x, y);
             if !value.is_finite() {
                 divergence = Some(Divergence { epoch, step, last_finite_loss: last_finite });
                 break;
@@ -67,8 +61,6 @@ pub fn train(cell: &Cell, dataset: &Dataset, device: &Device, stop: &dyn Fn() ->
             last_finite = Some(value);
             loss_sum += value * chunk.len() as f64;
             count += chunk.len();
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
-            model = optimizer.step(cell.train.learning_rate, model, grads);
         }
         if divergence.is_some() {
             break;
@@ -100,15 +92,45 @@ pub fn train(cell: &Cell, dataset: &Dataset, device: &Device, stop: &dyn Fn() ->
     })
 }
 
+/// The optimizer `cell`'s training settings ask for.
+pub fn optimizer(cell: &Cell) -> ModuleOptimizer {
+    match cell.train.optimizer {
+        OptimizerKind::Adam => AdamConfig::new().with_epsilon(1e-8).init(),
+        OptimizerKind::Sgd if cell.train.momentum > 0.0 => {
+            SgdConfig::new().with_momentum(Some(MomentumConfig::new().with_momentum(cell.train.momentum).with_dampening(0.0))).init()
+        }
+        OptimizerKind::Sgd => SgdConfig::new().init(),
+    }
+}
+
+/// One training step on the batch `(x, y)`: forward, loss, backward, optimizer update. Returns
+/// the updated model and the batch loss; when the loss is not finite the model is returned
+/// unchanged (no update from a non-finite gradient).
+pub fn train_step(model: Model, optimizer: &mut ModuleOptimizer, head: &Head, learning_rate: f64, x: Tensor<2>, y: Tensor<2>) -> (Model, f64) {
+    let loss = head.loss(model.forward(x), y);
+    let value = loss.clone().into_scalar::<f64>();
+    if !value.is_finite() {
+        return (model, value);
+    }
+    let grads = GradientsParams::from_grads(loss.backward(), &model);
+    (optimizer.step(learning_rate, model, grads), value)
+}
+
 /// Turns sample indices into input and target tensors.
-struct Batches<'a> {
+pub struct Batches<'a> {
     dataset: &'a Dataset,
     size: usize,
     width: usize,
 }
 
-impl Batches<'_> {
-    fn get(&self, split: &Split, indices: &[usize], device: &Device) -> (Tensor<2>, Tensor<2>) {
+impl<'a> Batches<'a> {
+    /// Batches of `dataset`.
+    pub fn new(dataset: &'a Dataset) -> Self {
+        Batches { dataset, size: dataset.input.size(), width: dataset.task.target_width() }
+    }
+
+    /// Inputs and dense targets of the samples `indices` of `split`.
+    pub fn get(&self, split: &Split, indices: &[usize], device: &Device) -> (Tensor<2>, Tensor<2>) {
         let n = indices.len();
         let x = Tensor::from_data(TensorData::new(split.gather_inputs(indices, self.size), [n, self.size]), device);
         let y = Tensor::from_data(TensorData::new(split.dense_targets(indices, self.width), [n, self.width]), device);

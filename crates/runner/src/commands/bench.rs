@@ -1,12 +1,17 @@
-//! `actbench bench activations`: the activation micro-benchmark on its own (see
-//! `activation_bench.rs` for the method).
+//! `actbench bench activations` (the activation micro-benchmark, `activation_bench.rs`) and
+//! `actbench bench train` (training throughput per cell, `train_bench.rs`).
+
+use std::collections::BTreeMap;
 
 use actbench_activations::ActivationConfig;
 use actbench_activations::backend::Backend;
 
 use crate::activation_bench::{self, BenchRecord};
-use crate::cli::BenchActivationsArgs;
+use crate::cli::{BenchActivationsArgs, BenchTrainArgs};
+use crate::config;
 use crate::error::CliError;
+use crate::plan::{Plan, PlanOptions, load_dataset};
+use crate::train_bench::{self, TrainBenchRecord};
 use crate::format::Format;
 use crate::output::{print, table};
 use crate::report::num;
@@ -28,7 +33,7 @@ pub fn activations(args: BenchActivationsArgs) -> Result<(), CliError> {
     for backend in backends {
         let device = super::start_device(backend)?;
         eprintln!("timing {} activations on {backend}: {} elements, {} repeats after {} warm-up", activations.len(), args.elements, args.repeats, activation_bench::WARMUP);
-        records.extend(activation_bench::run(&activations, backend, &device, args.elements, args.repeats));
+        records.extend(activation_bench::run(&activations, &args.reference, backend, &device, args.elements, args.repeats));
     }
     print(&match args.format {
         Format::Json => serde_json::to_string_pretty(&records).expect("records serialise") + "\n",
@@ -75,6 +80,93 @@ fn csv(records: &[BenchRecord]) -> String {
             r.max_s,
             r.elements_per_s,
             r.gb_per_s
+        );
+    }
+    out
+}
+
+pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
+    if !(1..=100_000).contains(&args.steps) {
+        return Err(CliError::Usage(format!("--steps {}: must be between 1 and 100000", args.steps)));
+    }
+    if args.warmup > 100_000 {
+        return Err(CliError::Usage(format!("--warmup {}: must be at most 100000", args.warmup)));
+    }
+    let (config, _) = config::load(&args.config)?;
+    let backends = match &args.backend {
+        Some(list) => Some(list.iter().map(|b| b.parse::<Backend>()).collect::<Result<Vec<_>, _>>()?),
+        None => None,
+    };
+    let options = PlanOptions { backends, profile: args.profile.clone(), idx_dir: args.idx_dir.clone() };
+    let plan = Plan::build(&config, &args.config.display().to_string(), &options)?;
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
+    let cells = train_bench::cells(&plan.cells);
+    let mut devices = BTreeMap::new();
+    for cell in &cells {
+        if !devices.contains_key(&cell.backend) {
+            devices.insert(cell.backend, super::start_device(cell.backend)?);
+        }
+    }
+    eprintln!("timing {} cells: {} steps each after {} warm-up", cells.len(), args.steps, args.warmup);
+    let mut datasets = BTreeMap::new();
+    let mut records = Vec::new();
+    for cell in cells {
+        let key = (cell.experiment_index, cell.seed);
+        if !datasets.contains_key(&key) {
+            datasets.clear();
+            datasets.insert(key, load_dataset(cell)?);
+        }
+        records.push(train_bench::run(cell, &datasets[&key], &devices[&cell.backend], args.warmup, args.steps));
+    }
+    print(&match args.format {
+        Format::Json => serde_json::to_string_pretty(&records).expect("records serialise") + "\n",
+        Format::Csv => train_csv(&records),
+        Format::Table => render_train_table(&records),
+    })
+}
+
+/// Training throughput as an aligned table, with each cell's step time relative to its
+/// experiment's reference activation (same model and backend).
+pub fn render_train_table(records: &[TrainBenchRecord]) -> String {
+    let header = ["experiment", "model", "activation", "backend", "batch", "samples/s", "ms/step", "min..max ms", "vs reference"];
+    let rows: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| {
+            let reference = records.iter().find(|o| o.experiment == r.experiment && o.model == r.model && o.backend == r.backend && o.activation == r.reference);
+            vec![
+                r.experiment.clone(),
+                r.model.clone(),
+                r.activation.clone() + if r.diverged { " (diverged)" } else { "" },
+                r.backend.to_string(),
+                r.batch_size.to_string(),
+                num(r.samples_per_s),
+                num(1e3 * r.median_step_s),
+                format!("{}..{}", num(1e3 * r.min_step_s), num(1e3 * r.max_step_s)),
+                reference.map(|o| format!("{}x {}", num(r.median_step_s / o.median_step_s), o.activation)).unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    table(&header, &rows)
+}
+
+fn train_csv(records: &[TrainBenchRecord]) -> String {
+    let mut out = String::from("experiment,model,activation,backend,batch_size,steps,median_step_s,min_step_s,max_step_s,samples_per_s,diverged\n");
+    for r in records {
+        out += &format!(
+            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            crate::format::csv_field(&r.experiment),
+            crate::format::csv_field(&r.model),
+            crate::format::csv_field(&r.activation),
+            r.backend,
+            r.batch_size,
+            r.steps,
+            r.median_step_s,
+            r.min_step_s,
+            r.max_step_s,
+            r.samples_per_s,
+            r.diverged
         );
     }
     out

@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Guidelines { dir, format } => guidelines::run(&dir, format),
         Command::Plot { dir } => plot::run(&dir),
         Command::Bench(BenchCommand::Activations(args)) => bench::activations(args),
+        Command::Bench(BenchCommand::Train(args)) => bench::train(args),
         Command::Merge { dirs, out, format } => merge::run(&dirs, &out, format),
     }
 }

@@ -103,7 +103,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
                     Some(d) => d.clone(),
                     None => super::start_device(backend)?,
                 };
-                results.extend(activation_bench::run(&bench.activations, backend, &device, bench.elements, bench.repeats));
+                results.extend(activation_bench::run(&bench.activations, &[], backend, &device, bench.elements, bench.repeats));
                 if interrupt::requested() {
                     return Err(CliError::Interrupted(format!("interrupted during the micro-benchmark; every cell is stored in {}. Resume with:\n  {}", out.display(), resume_command(&args, &out))));
                 }

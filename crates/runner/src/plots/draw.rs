@@ -14,8 +14,11 @@ use crate::error::CliError;
 const FONT: &str = "sans-serif";
 static REGISTER_FONT: Once = Once::new();
 
-/// Colour-blind-safe palette (Okabe–Ito, then Tableau), cycled.
-const PALETTE: [RGBColor; 12] = [
+/// One distinct colour per registered activation, in registry order (identity, sigmoid, tanh,
+/// relu, leaky-relu, prelu, elu, selu, celu, gelu, gelu-tanh, swish, mish, softplus, softsign,
+/// hard-sigmoid, hard-swish, relu6, log-sigmoid): Okabe–Ito first (colour-blind safe), then
+/// Tableau and Kelly colours chosen to stay apart; activations added later cycle through it.
+const PALETTE: [RGBColor; 19] = [
     RGBColor(0, 114, 178),
     RGBColor(213, 94, 0),
     RGBColor(0, 158, 115),
@@ -23,11 +26,18 @@ const PALETTE: [RGBColor; 12] = [
     RGBColor(230, 159, 0),
     RGBColor(86, 180, 233),
     RGBColor(0, 0, 0),
-    RGBColor(240, 228, 66),
     RGBColor(148, 103, 189),
     RGBColor(140, 86, 75),
     RGBColor(127, 127, 127),
     RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(190, 0, 50),
+    RGBColor(96, 78, 151),
+    RGBColor(101, 69, 34),
+    RGBColor(141, 182, 0),
+    RGBColor(43, 61, 38),
+    RGBColor(179, 68, 108),
+    RGBColor(161, 202, 241),
 ];
 
 fn colour(i: usize) -> RGBColor {
@@ -97,24 +107,63 @@ fn draw_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart, 
     }
 }
 
+/// Legends with more entries than this go beside the plot instead of over it.
+const LEGEND_INSIDE_MAX: usize = 3;
+
 fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart, series: &[Series], font: u32) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let beside = chart.legend && series.len() > LEGEND_INSIDE_MAX;
+    let (plot_area, legend_area) = if beside {
+        let longest = series.iter().map(|s| s.label.chars().count()).max().unwrap_or(0) as u32;
+        let width = (longest * font * 6 / 10 + 44).min(area.dim_in_pixel().0 / 3);
+        let (plot, legend) = area.split_horizontally(area.dim_in_pixel().0 - width);
+        (plot, Some(legend))
+    } else {
+        (area.clone(), None)
+    };
     let xs = series.iter().flat_map(|s| s.points.iter().map(|p| p.0));
     let ys = series.iter().flat_map(|s| s.points.iter().map(|p| p.1).chain(s.band.iter().flat_map(|b| [b.1, b.2])));
     let (x0, x1) = range(xs, false);
     let (y0, y1) = range(ys, chart.log_y);
-    let mut builder = ChartBuilder::on(area);
+    let mut builder = ChartBuilder::on(&plot_area);
     builder.caption(&chart.title, (FONT, font + 2)).margin(8).x_label_area_size(font * 3).y_label_area_size(font * 4 + 8);
     if chart.log_y {
         let mut c = builder.build_cartesian_2d(x0..x1, (y0..y1).log_scale())?;
         mesh(&mut c, chart, font)?;
         plot_series(&mut c, series, true)?;
-        legend(&mut c, chart, font)
+        if !beside {
+            legend(&mut c, chart, font)?;
+        }
     } else {
         let mut c = builder.build_cartesian_2d(x0..x1, y0..y1)?;
         mesh(&mut c, chart, font)?;
         plot_series(&mut c, series, false)?;
-        legend(&mut c, chart, font)
+        if !beside {
+            legend(&mut c, chart, font)?;
+        }
     }
+    match legend_area {
+        Some(area) => legend_beside(&area, series, font),
+        None => Ok(()),
+    }
+}
+
+/// The legend in its own area right of the plot: one line sample and label per series, from the
+/// top of the plot down.
+fn legend_beside<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[Series], font: u32) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let step = (font as i32 * 3) / 2;
+    let top = font as i32 * 3;
+    for (i, s) in series.iter().enumerate() {
+        let y = top + i as i32 * step;
+        let style = ShapeStyle { color: colour(s.colour).to_rgba(), filled: false, stroke_width: 2 };
+        if s.dashed {
+            area.draw(&PathElement::new(vec![(4, y), (9, y)], style))?;
+            area.draw(&PathElement::new(vec![(15, y), (24, y)], style))?;
+        } else {
+            area.draw(&PathElement::new(vec![(4, y), (24, y)], style))?;
+        }
+        area.draw(&Text::new(s.label.clone(), (30, y - font as i32 / 2), (FONT, font)))?;
+    }
+    Ok(())
 }
 
 fn mesh<'a, DB: DrawingBackend + 'a, X, Y>(c: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>, chart: &Chart, font: u32) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>

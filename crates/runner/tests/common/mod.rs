@@ -22,9 +22,12 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A fresh (removed) path under the temporary directory, unique to this test process.
+/// A fresh (removed) path under the temporary directory, unique to this call (tests of one
+/// binary run in parallel threads of one process, so the process id alone is not enough).
 pub fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("actbench-test-{name}-{}", std::process::id()));
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("actbench-test-{name}-{}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }

@@ -1,0 +1,179 @@
+//! The fused kernels over contiguous slices: `y = f(x)` and `dL/dx = dL/dy * f'(x)`, each written
+//! to a new slice or over its input.
+//!
+//! Float32 slices use [`Kernel::eval_fast`], which the compiler vectorises. On x86-64 the loops
+//! are compiled three times, for AVX-512, AVX2 and the SSE2 baseline, and the widest the CPU
+//! supports is picked at run time (8, 4 or 2 float64 lanes). Float64 slices use
+//! [`Kernel::eval`], so float64 results keep the C library's accuracy.
+
+use super::kernel::{Kernel, mish, selu, swish};
+
+/// One pass over memory, and where it writes.
+pub enum Pass<'a, E> {
+    /// `out = f(x)`.
+    Forward { x: &'a [E], out: &'a mut [E] },
+    /// `x = f(x)`.
+    ForwardInPlace { x: &'a mut [E] },
+    /// `out = grad * f'(x)`.
+    Backward { x: &'a [E], grad: &'a [E], out: &'a mut [E] },
+    /// `grad = grad * f'(x)`.
+    BackwardInPlace { x: &'a [E], grad: &'a mut [E] },
+}
+
+impl<E> Pass<'_, E> {
+    /// Elements the pass writes.
+    pub fn len(&self) -> usize {
+        match self {
+            Pass::Forward { out, .. } | Pass::Backward { out, .. } => out.len(),
+            Pass::ForwardInPlace { x } => x.len(),
+            Pass::BackwardInPlace { grad, .. } => grad.len(),
+        }
+    }
+
+    /// Whether the pass writes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn check_lengths(&self) {
+        let ok = match self {
+            Pass::Forward { x, out } => x.len() == out.len(),
+            Pass::ForwardInPlace { .. } => true,
+            Pass::Backward { x, grad, out } => x.len() == out.len() && grad.len() == out.len(),
+            Pass::BackwardInPlace { x, grad } => x.len() == grad.len(),
+        };
+        assert!(ok, "fused activation: slices of different lengths");
+    }
+}
+
+/// Runs `pass` over float32 slices with the widest vector instructions the CPU has.
+pub fn run_f32(kernel: Kernel, pass: Pass<'_, f32>) {
+    pass.check_lengths();
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports AVX-512F (checked just above).
+            return unsafe { run_f32_avx512(kernel, pass) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            return unsafe { run_f32_avx2(kernel, pass) };
+        }
+    }
+    run_f32_portable(kernel, pass)
+}
+
+/// Runs `pass` over float64 slices at reference accuracy ([`Kernel::eval`]).
+pub fn run_f64(kernel: Kernel, pass: Pass<'_, f64>) {
+    pass.check_lengths();
+    each(pass, |x| kernel.eval(x));
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn run_f32_avx512(kernel: Kernel, pass: Pass<'_, f32>) {
+    run_f32_portable(kernel, pass)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn run_f32_avx2(kernel: Kernel, pass: Pass<'_, f32>) {
+    run_f32_portable(kernel, pass)
+}
+
+/// One loop per kernel and pass, each a straight-line body the compiler can vectorise.
+#[inline(always)]
+fn run_f32_portable(kernel: Kernel, pass: Pass<'_, f32>) {
+    match kernel {
+        Kernel::Swish { beta } => each(pass, |x| swish(beta, x)),
+        Kernel::Mish => each(pass, mish),
+        Kernel::Selu { lambda, alpha } => each(pass, |x| selu(lambda, alpha, x)),
+    }
+}
+
+/// Element type of a pass: computed in float64.
+pub trait Float: Copy {
+    fn to_f64(self) -> f64;
+    fn from_f64(x: f64) -> Self;
+}
+
+impl Float for f32 {
+    #[inline(always)]
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+    #[inline(always)]
+    fn from_f64(x: f64) -> Self {
+        x as f32
+    }
+}
+
+impl Float for f64 {
+    #[inline(always)]
+    fn to_f64(self) -> f64 {
+        self
+    }
+    #[inline(always)]
+    fn from_f64(x: f64) -> Self {
+        x
+    }
+}
+
+#[inline(always)]
+fn each<E: Float>(pass: Pass<'_, E>, f: impl Fn(f64) -> (f64, f64)) {
+    let value = |x: E| E::from_f64(f(x.to_f64()).0);
+    let scaled_slope = |x: E, g: E| E::from_f64(g.to_f64() * f(x.to_f64()).1);
+    match pass {
+        Pass::Forward { x, out } => out.iter_mut().zip(x).for_each(|(o, &x)| *o = value(x)),
+        Pass::ForwardInPlace { x } => x.iter_mut().for_each(|x| *x = value(*x)),
+        Pass::Backward { x, grad, out } => out.iter_mut().zip(x).zip(grad).for_each(|((o, &x), &g)| *o = scaled_slope(x, g)),
+        Pass::BackwardInPlace { x, grad } => grad.iter_mut().zip(x).for_each(|(g, &x)| *g = scaled_slope(x, *g)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pass_and_instruction_set_gives_the_rounded_fast_values() {
+        let xs: Vec<f32> = (-4000..4000).map(|i| i as f32 * 0.01 + 0.003).collect();
+        let grads: Vec<f32> = xs.iter().map(|x| 1.5 - x * 0.1).collect();
+        let n = xs.len();
+        for kernel in [Kernel::Swish { beta: 1.0 }, Kernel::Mish, Kernel::Selu { lambda: 1.05, alpha: 1.67 }] {
+            let expected_f: Vec<f32> = xs.iter().map(|&x| kernel.eval_fast(x as f64).0 as f32).collect();
+            let expected_d: Vec<f32> = xs.iter().zip(&grads).map(|(&x, &g)| (g as f64 * kernel.eval_fast(x as f64).1) as f32).collect();
+            let runners: [(&str, fn(Kernel, Pass<'_, f32>)); 2] = [("dispatched", run_f32), ("portable", run_f32_portable)];
+            for (name, run) in runners {
+                let mut out = vec![0.0; n];
+                run(kernel, Pass::Forward { x: &xs, out: &mut out });
+                assert_eq!(out, expected_f, "{name} {kernel:?} forward");
+                let mut x = xs.clone();
+                run(kernel, Pass::ForwardInPlace { x: &mut x });
+                assert_eq!(x, expected_f, "{name} {kernel:?} forward in place");
+                run(kernel, Pass::Backward { x: &xs, grad: &grads, out: &mut out });
+                assert_eq!(out, expected_d, "{name} {kernel:?} backward");
+                let mut g = grads.clone();
+                run(kernel, Pass::BackwardInPlace { x: &xs, grad: &mut g });
+                assert_eq!(g, expected_d, "{name} {kernel:?} backward in place");
+            }
+        }
+    }
+
+    #[test]
+    fn float64_uses_the_reference_formulas() {
+        let xs = [-3.0, -1e-9, 0.0, 0.5, 21.0];
+        let kernel = Kernel::Mish;
+        let mut out = [0.0; 5];
+        run_f64(kernel, Pass::Forward { x: &xs, out: &mut out });
+        for (o, &x) in out.iter().zip(&xs) {
+            assert_eq!(*o, kernel.eval(x).0);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "slices of different lengths")]
+    fn mismatched_lengths_panic() {
+        run_f32(Kernel::Mish, Pass::Forward { x: &[1.0, 2.0], out: &mut [0.0] });
+    }
+}

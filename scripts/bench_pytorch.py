@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""PyTorch CPU eager next to `actbench bench activations`: same method, same JSON records.
+
+Usage:
+    python3 scripts/bench_pytorch.py [--elements N] [--repeats R] > pytorch.json
+
+Method, as in crates/runner/src/activation_bench.rs: one float32 tensor drawn uniform in [-5, 5];
+two untimed warm-up repeats; every repeat is timed whole (forward, or forward and backward from
+dL/dy = 1), reading the result's first element inside the timer; all repeats kept; the median is
+the estimate. `copy` is x * 1, the memory-bandwidth reference. PyTorch uses its default thread
+count (the number of cores). Needs `pip install torch`.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+ACTIVATIONS = {
+    "copy": lambda x: x * 1.0,
+    "relu": F.relu,
+    "leaky-relu": lambda x: F.leaky_relu(x, 0.01),
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "elu": F.elu,
+    "selu": F.selu,
+    "gelu": F.gelu,
+    "swish": F.silu,
+    "mish": F.mish,
+}
+BYTES_PER_ELEMENT = {"forward": 8.0, "forward+backward": 20.0}
+
+
+def timed(op, repeats):
+    def once():
+        start = time.perf_counter()
+        result = op()
+        float(result.reshape(-1)[0])
+        return time.perf_counter() - start
+
+    for _ in range(2):
+        once()
+    return [once() for _ in range(repeats)]
+
+
+def record(name, mode, elements, times):
+    median = statistics.median(times)
+    return {
+        "activation": name,
+        "mode": mode,
+        "elements": elements,
+        "median_s": median,
+        "min_s": min(times),
+        "max_s": max(times),
+        "elements_per_s": elements / median,
+        "gb_per_s": elements * BYTES_PER_ELEMENT[mode] / median / 1e9,
+        "backend": f"pytorch-{torch.__version__.split('+')[0]}-cpu",
+        "times_s": times,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--elements", type=int, default=1 << 24)
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--activation", default=",".join(ACTIVATIONS), help="comma-separated: " + ", ".join(ACTIVATIONS))
+    args = parser.parse_args()
+    names = [n for n in args.activation.split(",") if n]
+    unknown = [n for n in names if n not in ACTIVATIONS]
+    if unknown:
+        sys.exit(f"--activation: unknown {', '.join(unknown)}; known: {', '.join(ACTIVATIONS)}")
+    if "copy" not in names:
+        names.insert(0, "copy")
+    torch.manual_seed(77)
+    x = torch.empty(args.elements, dtype=torch.float32).uniform_(-5.0, 5.0)
+    print(f"timing {len(names)} operations on PyTorch {torch.__version__} CPU, {torch.get_num_threads()} threads", file=sys.stderr)
+    records = []
+    for name in names:
+        f = ACTIVATIONS[name]
+        with torch.no_grad():
+            records.append(record(name, "forward", args.elements, timed(lambda: f(x), args.repeats)))
+
+        def forward_backward():
+            leaf = x.detach().requires_grad_()
+            f(leaf).backward(torch.ones_like(leaf))
+            return leaf.grad
+
+        records.append(record(name, "forward+backward", args.elements, timed(forward_backward, args.repeats)))
+    json.dump(records, sys.stdout, indent=2)
+    print()
+
+
+if __name__ == "__main__":
+    main()

@@ -25,7 +25,8 @@ pub struct RunFile {
     pub shard: Option<String>,
     /// Cells in this directory's part of the plan.
     pub cells: usize,
-    /// Cells in the whole plan.
+    /// Cells in the whole plan (run files written before this field existed read as `cells`).
+    #[serde(default)]
     pub total_cells: usize,
     /// Directories a merge combined.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -45,7 +46,27 @@ impl RunFile {
         let path = dir.join(RUN_FILE);
         let text = std::fs::read_to_string(&path)
             .map_err(|e| CliError::Usage(format!("{}: cannot read ({e}); is {} a directory written by `actbench run`?", path.display(), dir.display())))?;
-        serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("{}: damaged run file: {e}", path.display())))
+        let mut run: RunFile = serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("{}: damaged run file: {e}", path.display())))?;
+        if run.total_cells == 0 {
+            run.total_cells = run.cells;
+        }
+        Ok(run)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_files_from_before_shards_still_read() {
+        let dir = std::env::temp_dir().join(format!("actbench-run-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let old = r#"{"cells": 3, "command": "actbench run c.toml", "config": "name = \"c\"", "config_file": "c.toml", "description": "d", "name": "c"}"#;
+        std::fs::write(dir.join(RUN_FILE), old).unwrap();
+        let run = RunFile::read(&dir).unwrap();
+        assert_eq!((run.name.as_str(), run.cells, run.total_cells, run.shard), ("c", 3, 3, None));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
 

@@ -1,5 +1,5 @@
-//! One-pass forward and backward kernels for our Swish (fixed beta), Mish and SELU on the flex
-//! CPU backend, through burn's backend-extension API.
+//! One-pass forward and backward kernels for our Swish (fixed beta), Mish and SELU on the CPU
+//! backends (flex: `on_flex.rs`, ndarray: `on_ndarray.rs`), through burn's backend-extension API.
 //!
 //! Without this, each activation is a chain of element-wise tensor operations (about ten passes
 //! over memory forward, more backward) plus the nodes that join a hand-written derivative to
@@ -9,35 +9,43 @@
 //! branch-free and vectorised for float32 tensors, `slices.rs`), split over the CPU cores with
 //! rayon.
 //!
-//! Only flex is routed here. burn 0.22's extension API would also take ndarray (its tensors are
-//! `ndarray` arrays behind an enum we would have to unpack) and wgpu (a CubeCL kernel); those
-//! backends keep the tensor-operation versions, which are correct and tested against the same
-//! golden values. See the README's performance section.
+//! wgpu (and cuda) keep the tensor-operation versions, which are correct and tested against the
+//! same golden values: burn 0.22's extension API would take a CubeCL kernel for them (selector
+//! `Cube`, plus `Fusion` for wgpu's default fusion backend); not written yet.
+
+// burn 0.22 deprecates its ndarray backend (named in the extension below); our users still run it.
+#![allow(deprecated)]
 
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind, unary};
-use burn::backend::flex::FlexTensor;
 use burn::backend::tensor::FloatTensor;
-use burn::backend::{Autodiff, Backend, Dispatch, Flex, backend_extension};
+use burn::backend::{Autodiff, Backend, Dispatch, backend_extension};
 use burn::prelude::*;
 use burn::tensor::DType;
 use rayon::prelude::*;
 
 mod exp;
 mod kernel;
+mod on_flex;
+#[cfg(feature = "ndarray")]
+mod on_ndarray;
 pub mod slices;
 
 pub use kernel::Kernel;
 use slices::Pass;
 
-#[backend_extension(Flex, Autodiff)]
+#[backend_extension(Flex, NdArray: cfg(feature = "ndarray"), Autodiff)]
 pub trait FusedActivation: Backend {
     /// `f(x)`, one pass.
     fn fused_forward(x: FloatTensor<Self>, kernel: Kernel) -> FloatTensor<Self>;
     /// `grad * f'(x)`, one pass.
-    fn fused_backward(x: FloatTensor<Self>, grad: FloatTensor<Self>, kernel: Kernel) -> FloatTensor<Self>;
+    fn fused_backward(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernel: Kernel,
+    ) -> FloatTensor<Self>;
 }
 
 /// Elements per rayon task.
@@ -56,44 +64,26 @@ impl Element for f64 {
     const RUN: fn(Kernel, Pass<'_, Self>) = slices::run_f64;
 }
 
-/// `t` with its elements in one contiguous run of its storage (copied only when they are not).
-fn contiguous(t: FlexTensor) -> FlexTensor {
-    if t.layout().contiguous_offsets().is_some() { t } else { t.to_contiguous() }
-}
-
-/// The elements of a contiguous tensor.
-fn elements<E: Element>(t: &FlexTensor) -> &[E] {
-    t.as_slice().expect("a contiguous tensor of the kernel's dtype")
-}
-
-/// The elements of `t` for writing in place, when `t` owns its data alone and is contiguous.
-fn elements_mut<E: Element>(t: &mut FlexTensor) -> Option<&mut [E]> {
-    let (start, end) = t.layout().contiguous_offsets()?;
-    Some(&mut t.try_storage_mut::<E>()?[start..end])
-}
-
 /// Runs `pass` in parallel over chunks of `CHUNK` elements.
 fn parallel<E: Element>(kernel: Kernel, pass: Pass<'_, E>) {
     match pass {
-        Pass::Forward { x, out } => out.par_chunks_mut(CHUNK).zip(x.par_chunks(CHUNK)).for_each(|(out, x)| E::RUN(kernel, Pass::Forward { x, out })),
-        Pass::ForwardInPlace { x } => x.par_chunks_mut(CHUNK).for_each(|x| E::RUN(kernel, Pass::ForwardInPlace { x })),
+        Pass::Forward { x, out } => out
+            .par_chunks_mut(CHUNK)
+            .zip(x.par_chunks(CHUNK))
+            .for_each(|(out, x)| E::RUN(kernel, Pass::Forward { x, out })),
+        Pass::ForwardInPlace { x } => x
+            .par_chunks_mut(CHUNK)
+            .for_each(|x| E::RUN(kernel, Pass::ForwardInPlace { x })),
         Pass::Backward { x, grad, out } => out
             .par_chunks_mut(CHUNK)
             .zip(x.par_chunks(CHUNK))
             .zip(grad.par_chunks(CHUNK))
             .for_each(|((out, x), grad)| E::RUN(kernel, Pass::Backward { x, grad, out })),
-        Pass::BackwardInPlace { x, grad } => {
-            grad.par_chunks_mut(CHUNK).zip(x.par_chunks(CHUNK)).for_each(|(grad, x)| E::RUN(kernel, Pass::BackwardInPlace { x, grad }))
-        }
+        Pass::BackwardInPlace { x, grad } => grad
+            .par_chunks_mut(CHUNK)
+            .zip(x.par_chunks(CHUNK))
+            .for_each(|(grad, x)| E::RUN(kernel, Pass::BackwardInPlace { x, grad })),
     }
-}
-
-/// A new contiguous tensor of `shape` and `x`'s dtype, its storage not yet touched (see
-/// [`advise_huge_pages`]).
-fn new_output<E: Element>(shape: burn::tensor::Shape) -> FlexTensor {
-    let values: Vec<E> = bytemuck::zeroed_vec(shape.num_elements());
-    advise_huge_pages(&values);
-    FlexTensor::from_data(burn::tensor::TensorData::new(values, shape))
 }
 
 /// Buffers this large are worth transparent huge pages.
@@ -123,50 +113,6 @@ fn advise_huge_pages<E>(values: &[E]) {
     }
 }
 
-/// `f(x)`: over x's own memory when x is not shared (inference), else into a new tensor.
-fn forward<E: Element>(mut x: FlexTensor, kernel: Kernel) -> FlexTensor {
-    if let Some(values) = elements_mut::<E>(&mut x) {
-        parallel(kernel, Pass::ForwardInPlace { x: values });
-        return x;
-    }
-    let x = contiguous(x);
-    let mut out = new_output::<E>(x.layout().shape().clone());
-    parallel::<E>(kernel, Pass::Forward { x: elements(&x), out: out.storage_mut() });
-    out
-}
-
-/// `grad * f'(x)`: over the incoming gradient's memory when it is not shared (the usual case),
-/// else into a new tensor.
-fn backward<E: Element>(x: FlexTensor, mut grad: FlexTensor, kernel: Kernel) -> FlexTensor {
-    let x = contiguous(x);
-    if let Some(values) = elements_mut::<E>(&mut grad) {
-        parallel(kernel, Pass::BackwardInPlace { x: elements(&x), grad: values });
-        return grad;
-    }
-    let grad = contiguous(grad);
-    let mut out = new_output::<E>(x.layout().shape().clone());
-    parallel::<E>(kernel, Pass::Backward { x: elements(&x), grad: elements(&grad), out: out.storage_mut() });
-    out
-}
-
-impl FusedActivation for Flex {
-    fn fused_forward(x: FlexTensor, kernel: Kernel) -> FlexTensor {
-        match x.dtype() {
-            DType::F32 => forward::<f32>(x, kernel),
-            DType::F64 => forward::<f64>(x, kernel),
-            other => panic!("fused activations take float32 or float64 tensors, not {other:?}"),
-        }
-    }
-
-    fn fused_backward(x: FlexTensor, grad: FlexTensor, kernel: Kernel) -> FlexTensor {
-        match x.dtype() {
-            DType::F32 => backward::<f32>(x, grad, kernel),
-            DType::F64 => backward::<f64>(x, grad, kernel),
-            other => panic!("fused activations take float32 or float64 tensors, not {other:?}"),
-        }
-    }
-}
-
 /// The autodiff node: keeps x, and its backward is one fused pass.
 #[derive(Debug)]
 struct FusedBackward(Kernel);
@@ -174,15 +120,26 @@ struct FusedBackward(Kernel);
 impl<B: FusedActivation> Backward<B, 1> for FusedBackward {
     type State = FloatTensor<B>;
 
-    fn backward(self, ops: Ops<Self::State, 1>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
+    fn backward(
+        self,
+        ops: Ops<Self::State, 1>,
+        grads: &mut Gradients,
+        _checkpointer: &mut Checkpointer,
+    ) {
         let (x, kernel) = (ops.state, self.0);
-        unary::<B, _>(ops.parents, ops.node, grads, |grad| B::fused_backward(x, grad, kernel));
+        unary::<B, _>(ops.parents, ops.node, grads, |grad| {
+            B::fused_backward(x, grad, kernel)
+        });
     }
 }
 
 impl<B: FusedActivation, C: CheckpointStrategy> FusedActivation for Autodiff<B, C> {
     fn fused_forward(x: FloatTensor<Self>, kernel: Kernel) -> FloatTensor<Self> {
-        match FusedBackward(kernel).prepare::<C>([x.node()]).compute_bound().stateful() {
+        match FusedBackward(kernel)
+            .prepare::<C>([x.node()])
+            .compute_bound()
+            .stateful()
+        {
             OpsKind::Tracked(prep) => {
                 let input = x.into_primitive();
                 prep.finish(input.clone(), B::fused_forward(input, kernel))
@@ -191,22 +148,37 @@ impl<B: FusedActivation, C: CheckpointStrategy> FusedActivation for Autodiff<B, 
         }
     }
 
-    fn fused_backward(x: FloatTensor<Self>, grad: FloatTensor<Self>, kernel: Kernel) -> FloatTensor<Self> {
+    fn fused_backward(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernel: Kernel,
+    ) -> FloatTensor<Self> {
         // Used only inside a backward pass; second derivatives are not supported.
-        FloatTensor::<Self>::new(B::fused_backward(x.into_primitive(), grad.into_primitive(), kernel))
+        FloatTensor::<Self>::new(B::fused_backward(
+            x.into_primitive(),
+            grad.into_primitive(),
+            kernel,
+        ))
     }
 }
 
-/// Whether the fused kernels apply to `x`: a float32 or float64 tensor on flex (with or without
-/// autodiff).
+/// Whether the fused kernels apply to `x`: a float32 or float64 tensor on flex or ndarray (with
+/// or without autodiff).
 pub fn supported<const D: usize>(x: &Tensor<D>) -> bool {
-    matches!(x.dtype(), DType::F32 | DType::F64) && x.device().without_autodiff() == Device::flex()
+    let device = x.device().without_autodiff();
+    let backend = device == Device::flex();
+    #[cfg(feature = "ndarray")]
+    let backend = backend || device == Device::ndarray();
+    matches!(x.dtype(), DType::F32 | DType::F64) && backend
 }
 
 /// `kernel` applied to `x` in one pass, with a one-pass backward under autodiff. Call only when
 /// [`supported`] is true for `x`'s device.
 pub fn apply<const D: usize>(x: Tensor<D>, kernel: Kernel) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as FusedActivation>::fused_forward(x.into_dispatch(), kernel))
+    Tensor::from_dispatch(<Dispatch as FusedActivation>::fused_forward(
+        x.into_dispatch(),
+        kernel,
+    ))
 }
 
 #[cfg(test)]
@@ -217,53 +189,104 @@ mod tests {
     fn large_outputs_with_huge_page_advice_hold_the_right_values() {
         // 2^21 float32 = 8 MiB: above HUGE_PAGE_MIN_BYTES, so both new outputs are advised.
         let n = 1 << 21;
-        let device = Device::flex().autodiff();
-        let values: Vec<f32> = (0..n).map(|i| (i % 1000) as f32 * 0.01 - 5.0).collect();
-        let kernel = Kernel::Selu { lambda: 1.050_700_987_355_480_5, alpha: 1.673_263_242_354_377_2 };
-        let x = Tensor::<1>::from_data(burn::tensor::TensorData::new(values.clone(), [n]), &device).require_grad();
-        let y = apply(x.clone(), kernel);
-        let grads = y.clone().backward();
-        let (y, dx): (Vec<f32>, Vec<f32>) = (y.into_data().try_to_vec().unwrap(), x.grad(&grads).unwrap().into_data().try_to_vec().unwrap());
-        for i in [0, 1, 999, 4096, n / 2 + 7, n - 1] {
-            let (f, d) = kernel.eval_fast(values[i] as f64);
-            assert_eq!((y[i], dx[i]), (f as f32, d as f32), "element {i}");
+        let mut devices = vec![Device::flex().autodiff()];
+        #[cfg(feature = "ndarray")]
+        devices.push(Device::ndarray().autodiff());
+        for device in devices {
+            let values: Vec<f32> = (0..n).map(|i| (i % 1000) as f32 * 0.01 - 5.0).collect();
+            let kernel = Kernel::Selu {
+                lambda: 1.050_700_987_355_480_5,
+                alpha: 1.673_263_242_354_377_2,
+            };
+            let x =
+                Tensor::<1>::from_data(burn::tensor::TensorData::new(values.clone(), [n]), &device)
+                    .require_grad();
+            let y = apply(x.clone(), kernel);
+            let grads = y.clone().backward();
+            let (y, dx): (Vec<f32>, Vec<f32>) = (
+                y.into_data().try_to_vec().unwrap(),
+                x.grad(&grads).unwrap().into_data().try_to_vec().unwrap(),
+            );
+            for i in [0, 1, 999, 4096, n / 2 + 7, n - 1] {
+                let (f, d) = kernel.eval_fast(values[i] as f64);
+                assert_eq!(
+                    (y[i], dx[i]),
+                    (f as f32, d as f32),
+                    "{device:?} element {i}"
+                );
+            }
         }
     }
 
     #[test]
     fn views_with_an_offset_and_shared_inputs_are_read_correctly_and_left_alone() {
         let kernel = Kernel::Mish;
-        for device in [Device::flex(), Device::flex().autodiff()] {
+        let mut devices = vec![Device::flex(), Device::flex().autodiff()];
+        #[cfg(feature = "ndarray")]
+        devices.extend([Device::ndarray(), Device::ndarray().autodiff()]);
+        for device in devices {
             let whole = Tensor::<1>::from_floats([-2.0f32, -1.0, 0.0, 1.0, 2.0, 3.0], &device);
             // A contiguous view that starts at element 2 of its storage.
             let view = whole.clone().slice(2..6);
             let y: Vec<f32> = apply(view, kernel).into_data().try_to_vec().unwrap();
-            let expected: Vec<f32> = [0.0f64, 1.0, 2.0, 3.0].iter().map(|&v| kernel.eval_fast(v).0 as f32).collect();
+            let expected: Vec<f32> = [0.0f64, 1.0, 2.0, 3.0]
+                .iter()
+                .map(|&v| kernel.eval_fast(v).0 as f32)
+                .collect();
             assert_eq!(y, expected);
             // `whole` is shared with the view above: it must be unchanged.
-            assert_eq!(whole.clone().into_data().try_to_vec::<f32>().unwrap(), vec![-2.0, -1.0, 0.0, 1.0, 2.0, 3.0]);
+            assert_eq!(
+                whole.clone().into_data().try_to_vec::<f32>().unwrap(),
+                vec![-2.0, -1.0, 0.0, 1.0, 2.0, 3.0]
+            );
             // A transposed (non-contiguous) input.
             let m = Tensor::<2>::from_floats([[-1.0f32, 0.5], [2.0, -3.0]], &device);
-            let y: Vec<f32> = apply(m.clone().transpose(), kernel).into_data().try_to_vec().unwrap();
-            let expected: Vec<f32> = [-1.0f64, 2.0, 0.5, -3.0].iter().map(|&v| kernel.eval_fast(v).0 as f32).collect();
+            let y: Vec<f32> = apply(m.clone().transpose(), kernel)
+                .into_data()
+                .try_to_vec()
+                .unwrap();
+            let expected: Vec<f32> = [-1.0f64, 2.0, 0.5, -3.0]
+                .iter()
+                .map(|&v| kernel.eval_fast(v).0 as f32)
+                .collect();
             assert_eq!(y, expected);
         }
     }
 
     #[test]
     fn fused_matches_the_element_formulas_and_autodiff_sees_the_derivative() {
-        let device = Device::flex().autodiff();
-        let xs = [-30.0f32, -3.0, -0.5, 0.0, 0.5, 3.0, 25.0];
-        for kernel in [Kernel::Swish { beta: 1.0 }, Kernel::Swish { beta: 2.5 }, Kernel::Mish, Kernel::Selu { lambda: 1.0507009873554805, alpha: 1.6732632423543772 }] {
-            let x = Tensor::<1>::from_floats(xs, &device).require_grad();
-            let y = apply(x.clone(), kernel);
-            let grads = (y.clone() * Tensor::from_floats([1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], &device)).sum().backward();
-            let dx: Vec<f32> = x.grad(&grads).unwrap().into_data().try_to_vec::<f32>().unwrap();
-            let y: Vec<f32> = y.into_data().try_to_vec::<f32>().unwrap();
-            for (i, &v) in xs.iter().enumerate() {
-                let (f, d) = kernel.eval_fast(v as f64);
-                assert_eq!(y[i], f as f32, "{kernel:?} f({v})");
-                assert_eq!(dx[i], ((i + 1) as f64 * d) as f32, "{kernel:?} f'({v})");
+        let mut devices = vec![Device::flex().autodiff()];
+        #[cfg(feature = "ndarray")]
+        devices.push(Device::ndarray().autodiff());
+        for device in devices {
+            let xs = [-30.0f32, -3.0, -0.5, 0.0, 0.5, 3.0, 25.0];
+            for kernel in [
+                Kernel::Swish { beta: 1.0 },
+                Kernel::Swish { beta: 2.5 },
+                Kernel::Mish,
+                Kernel::Selu {
+                    lambda: 1.0507009873554805,
+                    alpha: 1.6732632423543772,
+                },
+            ] {
+                let x = Tensor::<1>::from_floats(xs, &device).require_grad();
+                let y = apply(x.clone(), kernel);
+                let grads = (y.clone()
+                    * Tensor::from_floats([1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], &device))
+                .sum()
+                .backward();
+                let dx: Vec<f32> = x
+                    .grad(&grads)
+                    .unwrap()
+                    .into_data()
+                    .try_to_vec::<f32>()
+                    .unwrap();
+                let y: Vec<f32> = y.into_data().try_to_vec::<f32>().unwrap();
+                for (i, &v) in xs.iter().enumerate() {
+                    let (f, d) = kernel.eval_fast(v as f64);
+                    assert_eq!(y[i], f as f32, "{kernel:?} f({v})");
+                    assert_eq!(dx[i], ((i + 1) as f64 * d) as f32, "{kernel:?} f'({v})");
+                }
             }
         }
     }

@@ -8,9 +8,8 @@ use actbench_activations::backend::Backend;
 
 use crate::activation_bench::{self, BenchRecord};
 use crate::cli::{BenchActivationsArgs, BenchTrainArgs};
-use crate::config;
 use crate::error::CliError;
-use crate::plan::{Plan, PlanOptions, load_dataset};
+use crate::plan::load_dataset;
 use crate::train_bench::{self, TrainBenchRecord};
 use crate::format::Format;
 use crate::output::{print, table};
@@ -92,16 +91,7 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
     if args.warmup > 100_000 {
         return Err(CliError::Usage(format!("--warmup {}: must be at most 100000", args.warmup)));
     }
-    let (config, _) = config::load(&args.config)?;
-    let backends = match &args.backend {
-        Some(list) => Some(list.iter().map(|b| b.parse::<Backend>()).collect::<Result<Vec<_>, _>>()?),
-        None => None,
-    };
-    let options = PlanOptions { backends, profile: args.profile.clone(), idx_dir: args.idx_dir.clone() };
-    let plan = Plan::build(&config, &args.config.display().to_string(), &options)?;
-    for note in &plan.notes {
-        eprintln!("note: {note}");
-    }
+    let (_, _, plan) = super::plan(&args.config, args.backend.as_deref(), args.profile.clone(), args.idx_dir.clone())?;
     let cells = train_bench::cells(&plan.cells);
     let mut devices = BTreeMap::new();
     for cell in &cells {

@@ -12,7 +12,11 @@ mod run;
 use actbench_activations::backend::Backend;
 use actbench_activations::burn::prelude::Device;
 
+use std::path::{Path, PathBuf};
+
 use crate::cli::{BenchCommand, Cli, Command};
+use crate::config::{self, BenchConfig};
+use crate::plan::{Plan, PlanOptions};
 use crate::error::CliError;
 
 /// Runs the parsed command.
@@ -28,6 +32,21 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench(BenchCommand::Train(args)) => bench::train(args),
         Command::Merge { dirs, out, format } => merge::run(&dirs, &out, format),
     }
+}
+
+/// Loads the config at `path` and validates it into a plan, with the command line's backends,
+/// profile and IDX directory; prints the plan's notes. Returns the config, its text and the plan.
+pub fn plan(path: &Path, backends: Option<&[String]>, profile: Option<String>, idx_dir: Option<PathBuf>) -> Result<(BenchConfig, String, Plan), CliError> {
+    let (config, text) = config::load(path)?;
+    let backends = match backends {
+        Some(list) => Some(list.iter().map(|b| b.parse::<Backend>()).collect::<Result<Vec<_>, _>>()?),
+        None => None,
+    };
+    let plan = Plan::build(&config, &path.display().to_string(), &PlanOptions { backends, profile, idx_dir })?;
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
+    Ok((config, text, plan))
 }
 
 /// Starts `backend`'s device; a GPU backend with no adapter is an error, not a panic message.

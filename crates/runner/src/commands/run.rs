@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::path::Path;
 
-use actbench_activations::backend::Backend;
 use actbench_data::Dataset;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -16,7 +15,7 @@ use crate::config;
 use crate::error::CliError;
 use crate::interrupt;
 use crate::output::{print, table};
-use crate::plan::{Plan, PlanOptions, load_dataset};
+use crate::plan::{Plan, load_dataset};
 use crate::record;
 use crate::render::{ReportFormat, render};
 use crate::report::tables;
@@ -24,16 +23,7 @@ use crate::run_file::{RunFile, command_line};
 use crate::train::train;
 
 pub fn run(args: RunArgs) -> Result<(), CliError> {
-    let (config, text) = config::load(&args.config)?;
-    let backends = match &args.backend {
-        Some(list) => Some(list.iter().map(|b| b.parse::<Backend>()).collect::<Result<Vec<_>, _>>()?),
-        None => None,
-    };
-    let options = PlanOptions { backends, profile: args.profile.clone(), idx_dir: args.idx_dir.clone() };
-    let plan = Plan::build(&config, &args.config.display().to_string(), &options)?;
-    for note in &plan.notes {
-        eprintln!("note: {note}");
-    }
+    let (config, text, plan) = super::plan(&args.config, args.backend.as_deref(), args.profile.clone(), args.idx_dir.clone())?;
     let total_cells = plan.cells.len();
     let plan = match args.shard {
         Some(shard) => plan.shard(shard),

@@ -1,0 +1,100 @@
+//! The fused kernels on flex: `FlexTensor` storage in, `FlexTensor` out.
+
+use burn::backend::Flex;
+use burn::backend::flex::FlexTensor;
+use burn::tensor::DType;
+
+use super::slices::Pass;
+use super::{Element, FusedActivation, Kernel, advise_huge_pages, parallel};
+
+/// `t` with its elements in one contiguous run of its storage (copied only when they are not).
+fn contiguous(t: FlexTensor) -> FlexTensor {
+    if t.layout().contiguous_offsets().is_some() {
+        t
+    } else {
+        t.to_contiguous()
+    }
+}
+
+/// The elements of a contiguous tensor.
+fn elements<E: Element>(t: &FlexTensor) -> &[E] {
+    t.as_slice()
+        .expect("a contiguous tensor of the kernel's dtype")
+}
+
+/// The elements of `t` for writing in place, when `t` owns its data alone and is contiguous.
+fn elements_mut<E: Element>(t: &mut FlexTensor) -> Option<&mut [E]> {
+    let (start, end) = t.layout().contiguous_offsets()?;
+    Some(&mut t.try_storage_mut::<E>()?[start..end])
+}
+
+/// A new contiguous tensor of `shape` and `x`'s dtype, its storage not yet touched (see
+/// [`advise_huge_pages`]).
+fn new_output<E: Element>(shape: burn::tensor::Shape) -> FlexTensor {
+    let values: Vec<E> = bytemuck::zeroed_vec(shape.num_elements());
+    advise_huge_pages(&values);
+    FlexTensor::from_data(burn::tensor::TensorData::new(values, shape))
+}
+
+/// `f(x)`: over x's own memory when x is not shared (inference), else into a new tensor.
+fn forward<E: Element>(mut x: FlexTensor, kernel: Kernel) -> FlexTensor {
+    if let Some(values) = elements_mut::<E>(&mut x) {
+        parallel(kernel, Pass::ForwardInPlace { x: values });
+        return x;
+    }
+    let x = contiguous(x);
+    let mut out = new_output::<E>(x.layout().shape().clone());
+    parallel::<E>(
+        kernel,
+        Pass::Forward {
+            x: elements(&x),
+            out: out.storage_mut(),
+        },
+    );
+    out
+}
+
+/// `grad * f'(x)`: over the incoming gradient's memory when it is not shared (the usual case),
+/// else into a new tensor.
+fn backward<E: Element>(x: FlexTensor, mut grad: FlexTensor, kernel: Kernel) -> FlexTensor {
+    let x = contiguous(x);
+    if let Some(values) = elements_mut::<E>(&mut grad) {
+        parallel(
+            kernel,
+            Pass::BackwardInPlace {
+                x: elements(&x),
+                grad: values,
+            },
+        );
+        return grad;
+    }
+    let grad = contiguous(grad);
+    let mut out = new_output::<E>(x.layout().shape().clone());
+    parallel::<E>(
+        kernel,
+        Pass::Backward {
+            x: elements(&x),
+            grad: elements(&grad),
+            out: out.storage_mut(),
+        },
+    );
+    out
+}
+
+impl FusedActivation for Flex {
+    fn fused_forward(x: FlexTensor, kernel: Kernel) -> FlexTensor {
+        match x.dtype() {
+            DType::F32 => forward::<f32>(x, kernel),
+            DType::F64 => forward::<f64>(x, kernel),
+            other => panic!("fused activations take float32 or float64 tensors, not {other:?}"),
+        }
+    }
+
+    fn fused_backward(x: FlexTensor, grad: FlexTensor, kernel: Kernel) -> FlexTensor {
+        match x.dtype() {
+            DType::F32 => backward::<f32>(x, grad, kernel),
+            DType::F64 => backward::<f64>(x, grad, kernel),
+            other => panic!("fused activations take float32 or float64 tensors, not {other:?}"),
+        }
+    }
+}

@@ -1,17 +1,18 @@
-//! One-pass forward and backward kernels for our Swish (fixed beta), Mish and SELU on the CPU
-//! backends (flex: `on_flex.rs`, ndarray: `on_ndarray.rs`), through burn's backend-extension API.
+//! One-pass forward and backward kernels for our Swish (fixed beta), Mish and SELU on every
+//! backend (flex: `on_flex.rs`, ndarray: `on_ndarray.rs`, wgpu and cuda: `on_cube.rs`, CubeCL
+//! kernels), through burn's backend-extension API.
 //!
 //! Without this, each activation is a chain of element-wise tensor operations (about ten passes
 //! over memory forward, more backward) plus the nodes that join a hand-written derivative to
 //! autodiff. Here the forward pass reads x once and writes f(x) once; the autodiff node keeps x
-//! and its backward pass reads x and dL/dy once and writes dL/dx = dL/dy * f'(x) once. Each
-//! element is computed in float64 from the same formulas as the tensor versions (`kernel.rs`;
-//! branch-free and vectorised for float32 tensors, `slices.rs`), split over the CPU cores with
-//! rayon.
+//! and its backward pass reads x and dL/dy once and writes dL/dx = dL/dy * f'(x) once.
 //!
-//! wgpu (and cuda) keep the tensor-operation versions, which are correct and tested against the
-//! same golden values: burn 0.22's extension API would take a CubeCL kernel for them (selector
-//! `Cube`, plus `Fusion` for wgpu's default fusion backend); not written yet.
+//! On the CPU backends each element is computed in float64 from the same formulas as the tensor
+//! versions (`kernel.rs`; branch-free and vectorised for float32 tensors, `slices.rs`; so float32
+//! results are correctly rounded), split over the cores with rayon. The CubeCL kernels compute in
+//! float32 on the device. Our build does not enable burn's `fusion` feature,
+//! so the `Cube` selector is the plain `CubeBackend`; enabling fusion would also need the
+//! extension's `Fusion` selector.
 
 // burn 0.22 deprecates its ndarray backend (named in the extension below); our users still run it.
 #![allow(deprecated)]
@@ -29,6 +30,8 @@ use rayon::prelude::*;
 mod exp;
 mod kernel;
 mod on_flex;
+#[cfg(any(feature = "wgpu", feature = "cuda"))]
+mod on_cube;
 #[cfg(feature = "ndarray")]
 mod on_ndarray;
 pub mod slices;
@@ -36,7 +39,7 @@ pub mod slices;
 pub use kernel::Kernel;
 use slices::Pass;
 
-#[backend_extension(Flex, NdArray: cfg(feature = "ndarray"), Autodiff)]
+#[backend_extension(Flex, NdArray: cfg(feature = "ndarray"), Cube: cfg(any(feature = "wgpu", feature = "cuda")), Autodiff)]
 pub trait FusedActivation: Backend {
     /// `f(x)`, one pass.
     fn fused_forward(x: FloatTensor<Self>, kernel: Kernel) -> FloatTensor<Self>;
@@ -162,14 +165,19 @@ impl<B: FusedActivation, C: CheckpointStrategy> FusedActivation for Autodiff<B, 
     }
 }
 
-/// Whether the fused kernels apply to `x`: a float32 or float64 tensor on flex or ndarray (with
-/// or without autodiff).
+/// Whether the fused kernels apply to `x`: a float32 or float64 tensor on flex or ndarray, or a
+/// float32 tensor on a CubeCL backend (wgpu, cuda); with or without autodiff.
 pub fn supported<const D: usize>(x: &Tensor<D>) -> bool {
-    let device = x.device().without_autodiff();
-    let backend = device == Device::flex();
-    #[cfg(feature = "ndarray")]
-    let backend = backend || device == Device::ndarray();
-    matches!(x.dtype(), DType::F32 | DType::F64) && backend
+    use burn::backend::DispatchDevice;
+    let float = matches!(x.dtype(), DType::F32 | DType::F64);
+    match x.device().without_autodiff().as_dispatch() {
+        DispatchDevice::Flex(_) => float,
+        #[cfg(feature = "ndarray")]
+        DispatchDevice::NdArray(_) => float,
+        #[cfg(any(feature = "wgpu", feature = "cuda"))]
+        DispatchDevice::Cube(_) => x.dtype() == DType::F32,
+        _ => false,
+    }
 }
 
 /// `kernel` applied to `x` in one pass, with a one-pass backward under autodiff. Call only when
@@ -184,6 +192,29 @@ pub fn apply<const D: usize>(x: Tensor<D>, kernel: Kernel) -> Tensor<D> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The CubeCL kernels compute in float32 on the device: within 8 eps (mixed error) of the
+    /// float64 reference, like every backend in the golden tests.
+    #[cfg(feature = "wgpu")]
+    #[test]
+    fn wgpu_runs_the_cube_kernels_within_float32_tolerance() {
+        let device = Device::wgpu(burn::tensor::DeviceKind::DefaultDevice).autodiff();
+        let xs: Vec<f32> = (-400..=400).map(|i| i as f32 * 0.075).chain([-90.0, -1e-6, 1e-6, 19.99, 20.01, 90.0]).collect();
+        let n = xs.len();
+        let x = Tensor::<1>::from_data(burn::tensor::TensorData::new(xs.clone(), [n]), &device).require_grad();
+        assert!(supported(&x), "wgpu float32 tensors take the fused path");
+        for kernel in [Kernel::Swish { beta: 1.0 }, Kernel::Swish { beta: 2.5 }, Kernel::Mish, Kernel::Selu { lambda: 1.050_700_987_355_480_5, alpha: 1.673_263_242_354_377_2 }] {
+            let y = apply(x.clone(), kernel);
+            let grads = y.clone().backward();
+            let (y, dx): (Vec<f32>, Vec<f32>) = (y.into_data().try_to_vec().unwrap(), x.grad(&grads).unwrap().into_data().try_to_vec().unwrap());
+            let eps = f32::EPSILON as f64;
+            for (i, &v) in xs.iter().enumerate() {
+                let (f, d) = kernel.eval(v as f64);
+                assert!((y[i] as f64 - f).abs() <= 8.0 * eps * f.abs().max(1.0), "{kernel:?} f({v}) = {} vs {f}", y[i]);
+                assert!((dx[i] as f64 - d).abs() <= 8.0 * eps * d.abs().max(1.0), "{kernel:?} f'({v}) = {} vs {d}", dx[i]);
+            }
+        }
+    }
 
     #[test]
     fn large_outputs_with_huge_page_advice_hold_the_right_values() {

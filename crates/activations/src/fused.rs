@@ -199,9 +199,11 @@ mod tests {
     #[test]
     fn wgpu_runs_the_cube_kernels_within_float32_tolerance() {
         let device = Device::wgpu(burn::tensor::DeviceKind::DefaultDevice).autodiff();
-        let xs: Vec<f32> = (-400..=400).map(|i| i as f32 * 0.075).chain([-90.0, -1e-6, 1e-6, 19.99, 20.01, 90.0]).collect();
-        let n = xs.len();
-        let x = Tensor::<1>::from_data(burn::tensor::TensorData::new(xs.clone(), [n]), &device).require_grad();
+        let all: Vec<f32> = (-400..=400).map(|i| i as f32 * 0.075).chain([-90.0, -1e-6, 1e-6, 19.99, 20.01, 90.0]).collect();
+        // 807 elements (one per thread) and 800 (vectors of several elements per thread).
+        for n in [all.len(), 800] {
+        let xs = &all[all.len() - n..];
+        let x = Tensor::<1>::from_data(burn::tensor::TensorData::new(xs.to_vec(), [n]), &device).require_grad();
         assert!(supported(&x), "wgpu float32 tensors take the fused path");
         for kernel in [Kernel::Swish { beta: 1.0 }, Kernel::Swish { beta: 2.5 }, Kernel::Mish, Kernel::Selu { lambda: 1.050_700_987_355_480_5, alpha: 1.673_263_242_354_377_2 }] {
             let y = apply(x.clone(), kernel);
@@ -215,6 +217,7 @@ mod tests {
             }
         }
     }
+        }
 
     #[test]
     fn large_outputs_with_huge_page_advice_hold_the_right_values() {

@@ -1,13 +1,15 @@
 //! The fused kernels on the CubeCL backends (wgpu, cuda): one CubeCL kernel for the forward pass
 //! and one for the backward pass, each reading and writing every element once. GPUs compute in
 //! the tensor's own precision (float32), with the formulas of [`Kernel::eval`]; the golden tests
-//! hold them to the same tolerances as every other backend.
+//! hold them to the same tolerances as every other backend. Each thread handles a vector of as
+//! many elements as the runtime reads best and the tensor's length allows.
 
 use burn::backend::cubecl::dtype_to_storage_type;
 use burn_cubecl::kernel::into_contiguous;
 use burn_cubecl::ops::numeric::empty_device_dtype;
 use burn_cubecl::tensor::CubeTensor;
-use cubecl::calculate_cube_count_elemwise;
+use cubecl::ir::VectorSize;
+use cubecl::{calculate_cube_count_elemwise, tensor_vector_size_parallel};
 use cubecl::prelude::*;
 use cubecl::std::tensor::layout::linear::{LinearView, LinearViewMut};
 
@@ -119,11 +121,21 @@ fn backward_kernel<F: Float, N: Size>(
     output.write(ABSOLUTE_POS, grad.read(ABSOLUTE_POS) * slope::<F, N>(x, a.get::<F>(), b.get::<F>(), formula));
 }
 
-/// Launch geometry for one thread per element (no vectorisation).
-fn geometry(x: &CubeTensor) -> (CubeCount, CubeDim) {
-    let elements = x.meta.num_elements();
-    let cube_dim = CubeDim::new(&x.client, elements);
-    (calculate_cube_count_elemwise(&x.client, elements, cube_dim), cube_dim)
+/// The widest vector (elements per thread) the runtime reads well and every tensor's contiguous
+/// last dimension divides.
+fn vector_size(tensors: &[&CubeTensor]) -> VectorSize {
+    tensors
+        .iter()
+        .map(|t| tensor_vector_size_parallel(t.client.io_optimized_vector_sizes(t.dtype.size()), t.meta.shape(), t.meta.strides(), t.meta.num_dims() - 1))
+        .min()
+        .unwrap_or(1)
+}
+
+/// Launch geometry for one thread per vector of `vector_size` elements.
+fn geometry(x: &CubeTensor, vector_size: VectorSize) -> (CubeCount, CubeDim) {
+    let units = x.meta.num_elements() / vector_size;
+    let cube_dim = CubeDim::new(&x.client, units);
+    (calculate_cube_count_elemwise(&x.client, units, cube_dim), cube_dim)
 }
 
 impl FusedActivation for burn_cubecl::CubeBackend {
@@ -132,14 +144,15 @@ impl FusedActivation for burn_cubecl::CubeBackend {
         let (formula, a, b) = formula(kernel);
         let storage = dtype_to_storage_type(x.dtype);
         let output = empty_device_dtype(x.client.clone(), x.device.clone(), x.meta.shape().clone(), x.dtype);
-        let (count, dim) = geometry(&x);
+        let vectors = vector_size(&[&x, &output]);
+        let (count, dim) = geometry(&x, vectors);
         let address = x.required_address_type().max(output.required_address_type());
         forward_kernel::launch(
             &x.client.clone(),
             count,
             dim,
             address,
-            1,
+            vectors,
             x.into_linear_view(),
             output.clone().into_linear_view(),
             InputScalar::new(a, storage),
@@ -155,14 +168,15 @@ impl FusedActivation for burn_cubecl::CubeBackend {
         let (formula, a, b) = formula(kernel);
         let storage = dtype_to_storage_type(x.dtype);
         let output = empty_device_dtype(x.client.clone(), x.device.clone(), x.meta.shape().clone(), x.dtype);
-        let (count, dim) = geometry(&x);
+        let vectors = vector_size(&[&x, &grad, &output]);
+        let (count, dim) = geometry(&x, vectors);
         let address = x.required_address_type().max(grad.required_address_type()).max(output.required_address_type());
         backward_kernel::launch(
             &x.client.clone(),
             count,
             dim,
             address,
-            1,
+            vectors,
             x.into_linear_view(),
             grad.into_linear_view(),
             output.clone().into_linear_view(),

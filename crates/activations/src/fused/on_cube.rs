@@ -121,70 +121,69 @@ fn backward_kernel<F: Float, N: Size>(
     output.write(ABSOLUTE_POS, grad.read(ABSOLUTE_POS) * slope::<F, N>(x, a.get::<F>(), b.get::<F>(), formula));
 }
 
-/// The widest vector (elements per thread) the runtime reads well and every tensor's contiguous
-/// last dimension divides.
-fn vector_size(tensors: &[&CubeTensor]) -> VectorSize {
-    tensors
-        .iter()
-        .map(|t| tensor_vector_size_parallel(t.client.io_optimized_vector_sizes(t.dtype.size()), t.meta.shape(), t.meta.strides(), t.meta.num_dims() - 1))
-        .min()
-        .unwrap_or(1)
+/// Everything one launch needs besides its tensors: the output, the launch geometry (one thread
+/// per vector of elements: as wide as the runtime reads best and every tensor's contiguous last
+/// dimension allows), and the kernel's formula and parameters.
+struct Launch {
+    output: CubeTensor,
+    count: CubeCount,
+    dim: CubeDim,
+    address: AddressType,
+    vectors: VectorSize,
+    formula: Formula,
+    a: InputScalar,
+    b: InputScalar,
+    storage: ElemType,
 }
 
-/// Launch geometry for one thread per vector of `vector_size` elements.
-fn geometry(x: &CubeTensor, vector_size: VectorSize) -> (CubeCount, CubeDim) {
-    let units = x.meta.num_elements() / vector_size;
-    let cube_dim = CubeDim::new(&x.client, units);
-    (calculate_cube_count_elemwise(&x.client, units, cube_dim), cube_dim)
+impl Launch {
+    /// Plans an element-wise launch over the contiguous `inputs` (the first is x), writing a new
+    /// tensor shaped like x.
+    fn new(inputs: &[&CubeTensor], kernel: Kernel) -> Launch {
+        let x = inputs[0];
+        let output = empty_device_dtype(x.client.clone(), x.device.clone(), x.meta.shape().clone(), x.dtype);
+        let all = || inputs.iter().copied().chain([&output]);
+        let vectors = all()
+            .map(|t| tensor_vector_size_parallel(t.client.io_optimized_vector_sizes(t.dtype.size()), t.meta.shape(), t.meta.strides(), t.meta.num_dims() - 1))
+            .min()
+            .unwrap_or(1);
+        let units = x.meta.num_elements() / vectors;
+        let dim = CubeDim::new(&x.client, units);
+        let count = calculate_cube_count_elemwise(&x.client, units, dim);
+        let address = all().map(|t| t.required_address_type()).max().unwrap_or_default();
+        let (formula, a, b) = formula(kernel);
+        let storage = dtype_to_storage_type(x.dtype);
+        Launch { output, count, dim, address, vectors, formula, a: InputScalar::new(a, storage), b: InputScalar::new(b, storage), storage }
+    }
 }
 
 impl FusedActivation for burn_cubecl::CubeBackend {
     fn fused_forward(x: CubeTensor, kernel: Kernel) -> CubeTensor {
         let x = into_contiguous(x);
-        let (formula, a, b) = formula(kernel);
-        let storage = dtype_to_storage_type(x.dtype);
-        let output = empty_device_dtype(x.client.clone(), x.device.clone(), x.meta.shape().clone(), x.dtype);
-        let vectors = vector_size(&[&x, &output]);
-        let (count, dim) = geometry(&x, vectors);
-        let address = x.required_address_type().max(output.required_address_type());
-        forward_kernel::launch(
-            &x.client.clone(),
-            count,
-            dim,
-            address,
-            vectors,
-            x.into_linear_view(),
-            output.clone().into_linear_view(),
-            InputScalar::new(a, storage),
-            InputScalar::new(b, storage),
-            formula,
-            storage,
-        );
-        output
+        let l = Launch::new(&[&x], kernel);
+        let client = x.client.clone();
+        forward_kernel::launch(&client, l.count, l.dim, l.address, l.vectors, x.into_linear_view(), l.output.clone().into_linear_view(), l.a, l.b, l.formula, l.storage);
+        l.output
     }
 
     fn fused_backward(x: CubeTensor, grad: CubeTensor, kernel: Kernel) -> CubeTensor {
         let (x, grad) = (into_contiguous(x), into_contiguous(grad));
-        let (formula, a, b) = formula(kernel);
-        let storage = dtype_to_storage_type(x.dtype);
-        let output = empty_device_dtype(x.client.clone(), x.device.clone(), x.meta.shape().clone(), x.dtype);
-        let vectors = vector_size(&[&x, &grad, &output]);
-        let (count, dim) = geometry(&x, vectors);
-        let address = x.required_address_type().max(grad.required_address_type()).max(output.required_address_type());
+        let l = Launch::new(&[&x, &grad], kernel);
+        let client = x.client.clone();
         backward_kernel::launch(
-            &x.client.clone(),
-            count,
-            dim,
-            address,
-            vectors,
+            &client,
+            l.count,
+            l.dim,
+            l.address,
+            l.vectors,
             x.into_linear_view(),
             grad.into_linear_view(),
-            output.clone().into_linear_view(),
-            InputScalar::new(a, storage),
-            InputScalar::new(b, storage),
-            formula,
-            storage,
+            l.output.clone().into_linear_view(),
+            l.a,
+            l.b,
+            l.formula,
+            l.storage,
         );
-        output
+        l.output
     }
 }

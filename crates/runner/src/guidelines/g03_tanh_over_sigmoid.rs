@@ -29,10 +29,10 @@ fn near(s: &Summary, centre: f64) -> Verdict {
 }
 
 fn check(e: &Evidence) -> Finding {
-    let (tanh, sigmoid) = (e.runs.activation("tanh"), e.runs.activation("sigmoid"));
-    if tanh.is_empty() || sigmoid.is_empty() {
-        return Finding::missing("needs tanh and sigmoid runs");
-    }
+    let (tanh, sigmoid) = match e.runs.pair("tanh", "sigmoid") {
+        Ok(pair) => pair,
+        Err(missing) => return missing,
+    };
     let higher = e.runs.higher_is_better();
     let tanh_mean = tanh.summary("tanh", mean_activation_over_training);
     let sigmoid_mean = sigmoid.summary("sigmoid", mean_activation_over_training);

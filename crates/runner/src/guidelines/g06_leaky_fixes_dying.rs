@@ -21,10 +21,10 @@ fn threshold() -> String {
 }
 
 fn check(e: &Evidence) -> Finding {
-    let (leaky, relu) = (e.runs.activation("leaky-relu"), e.runs.activation("relu"));
-    if leaky.is_empty() || relu.is_empty() {
-        return Finding::missing("needs leaky-relu and relu runs");
-    }
+    let (leaky, relu) = match e.runs.pair("leaky-relu", "relu") {
+        Ok(pair) => pair,
+        Err(missing) => return missing,
+    };
     let leaky_dead = leaky.summary("leaky-relu", dead_fraction);
     let relu_dead = relu.summary("relu", dead_fraction);
     let c = compare(leaky.final_metric("leaky-relu"), relu.final_metric("relu"), e.runs.higher_is_better());

@@ -22,10 +22,10 @@ fn threshold() -> String {
 }
 
 fn check(e: &Evidence) -> Finding {
-    let (prelu, leaky) = (e.runs.activation("prelu"), e.runs.activation("leaky-relu"));
-    if prelu.is_empty() || leaky.is_empty() {
-        return Finding::missing("needs prelu and leaky-relu runs");
-    }
+    let (prelu, leaky) = match e.runs.pair("prelu", "leaky-relu") {
+        Ok(pair) => pair,
+        Err(missing) => return missing,
+    };
     let moved = prelu.summary("prelu |alpha - init|", learned_movement);
     let slopes: Vec<String> = prelu.0[0].last().learned.iter().map(|(k, v)| format!("{k} {}", num(*v))).collect();
     let movement = if moved.is_empty() {

@@ -21,10 +21,10 @@ fn threshold() -> String {
 }
 
 fn check(e: &Evidence) -> Finding {
-    let (elu, relu) = (e.runs.activation("elu"), e.runs.activation("relu"));
-    if elu.is_empty() || relu.is_empty() {
-        return Finding::missing("needs elu and relu runs");
-    }
+    let (elu, relu) = match e.runs.pair("elu", "relu") {
+        Ok(pair) => pair,
+        Err(missing) => return missing,
+    };
     let centred = |runs: &super::Runs, label: &str| runs.summary(format!("{label} |mean|"), |r| mean_activation_over_training(r).map(f64::abs));
     let c = compare(centred(&elu, "elu"), centred(&relu, "relu"), false);
     let mut evidence = vec![format!("mean hidden activation: {}", c.text())];

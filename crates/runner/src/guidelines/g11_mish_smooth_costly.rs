@@ -45,10 +45,10 @@ pub(super) fn ms(s: &Summary) -> String {
 }
 
 fn check(e: &Evidence) -> Finding {
-    let (mish, swish) = (e.runs.activation("mish"), e.runs.activation("swish"));
-    if mish.is_empty() || swish.is_empty() {
-        return Finding::missing("needs mish and swish runs");
-    }
+    let (mish, swish) = match e.runs.pair("mish", "swish") {
+        Ok(pair) => pair,
+        Err(missing) => return missing,
+    };
     let (mut verdicts, mut accuracy) = (Vec::new(), Vec::new());
     for d in e.runs.depths() {
         let c = compare(mish.depth(d).final_metric("mish"), swish.depth(d).final_metric("swish"), e.runs.higher_is_better());

@@ -19,10 +19,10 @@ fn threshold() -> String {
 }
 
 fn check(e: &Evidence) -> Finding {
-    let (relu, sigmoid) = (e.runs.activation("relu"), e.runs.activation("sigmoid"));
-    if relu.is_empty() || sigmoid.is_empty() {
-        return Finding::missing("needs relu and sigmoid runs");
-    }
+    let (relu, sigmoid) = match e.runs.pair("relu", "sigmoid") {
+        Ok(pair) => pair,
+        Err(missing) => return missing,
+    };
     let c = compare(relu.final_metric("relu"), sigmoid.final_metric("sigmoid"), e.runs.higher_is_better());
     let r = relu.0[0];
     Finding { verdict: c.first_better(), evidence: vec![format!("{} after {} epochs, depth {}: {}", r.metric, r.cell.train.epochs, r.cell.model.depth(), c.text())] }

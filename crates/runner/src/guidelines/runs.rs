@@ -32,6 +32,15 @@ impl<'a> Runs<'a> {
         self.filter(|r| r.cell.activation.label() == label || r.cell.activation.name() == label)
     }
 
+    /// The runs of activations `a` and `b`; when either has none, the finding that says so.
+    pub fn pair(&self, a: &str, b: &str) -> Result<(Runs<'a>, Runs<'a>), super::Finding> {
+        let (first, second) = (self.activation(a), self.activation(b));
+        if first.is_empty() || second.is_empty() {
+            return Err(super::Finding::missing(format!("needs {a} and {b} runs")));
+        }
+        Ok((first, second))
+    }
+
     /// Runs at model depth `depth`.
     pub fn depth(&self, depth: usize) -> Runs<'a> {
         self.filter(|r| r.cell.model.depth() == depth)

@@ -92,11 +92,18 @@ fn parallel<E: Element>(kernel: Kernel, pass: Pass<'_, E>) {
 /// Buffers this large are worth transparent huge pages.
 const HUGE_PAGE_MIN_BYTES: usize = 4 << 20;
 
-/// Asks Linux to back a large, still untouched buffer with transparent huge pages (2 MiB), so
-/// that filling it costs one page fault per 2 MiB instead of one per 4 KiB. The allocator maps
-/// large zeroed buffers straight from the kernel, untouched; on the 2-core VM of our reference
-/// runs, first-touch page faults cost more than the arithmetic of a pass over a fresh 2^24-element
-/// tensor. Advice only: when the kernel ignores it (THP disabled) nothing changes.
+/// A zeroed buffer of `n` elements for a kernel's output. The allocator maps large zeroed
+/// buffers straight from the kernel, untouched; before the first write we ask Linux to back them
+/// with transparent huge pages (2 MiB), so that filling one costs a page fault per 2 MiB instead
+/// of one per 4 KiB. On the 2-core VM of our reference runs, first-touch page faults cost more
+/// than the arithmetic of a pass over a fresh 2^24-element tensor. Advice only: when the kernel
+/// ignores it (THP disabled) nothing changes.
+fn output_buffer<E: Element>(n: usize) -> Vec<E> {
+    let values: Vec<E> = bytemuck::zeroed_vec(n);
+    advise_huge_pages(&values);
+    values
+}
+
 fn advise_huge_pages<E>(values: &[E]) {
     let bytes = std::mem::size_of_val(values);
     if bytes < HUGE_PAGE_MIN_BYTES {

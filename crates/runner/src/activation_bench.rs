@@ -154,14 +154,15 @@ fn time(device: &Device, repeats: usize, mut op: impl FnMut() -> Tensor<1>) -> V
 }
 
 fn summarise(activation: String, mode: Mode, elements: usize, backend: Backend, times: Vec<f64>) -> BenchRecord {
-    let median = crate::stats::median(&times);
+    let spread = crate::stats::spread(&times);
+    let median = spread.median;
     BenchRecord {
         activation,
         mode,
         elements,
         median_s: median,
-        min_s: times.iter().copied().fold(f64::INFINITY, f64::min),
-        max_s: times.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        min_s: spread.min,
+        max_s: spread.max,
         elements_per_s: elements as f64 / median,
         gb_per_s: elements as f64 * mode.bytes_per_element() / median / 1e9,
         backend,

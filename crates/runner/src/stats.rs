@@ -17,6 +17,23 @@ pub fn median(values: &[f64]) -> f64 {
     }
 }
 
+/// Median, fastest and slowest of repeated timings (NaN and infinities for no values).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// The [`Spread`] of `values`: every value counts, none is removed as an outlier.
+pub fn spread(values: &[f64]) -> Spread {
+    Spread {
+        median: median(values),
+        min: values.iter().copied().fold(f64::INFINITY, f64::min),
+        max: values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    }
+}
+
 /// Sample standard deviation (n - 1); 0 for fewer than two values.
 pub fn std_dev(values: &[f64]) -> f64 {
     if values.len() < 2 {
@@ -141,6 +158,7 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
         assert!(median(&[]).is_nan());
+        assert_eq!(spread(&[0.3, 0.1, 0.2, 0.4]), Spread { median: 0.25, min: 0.1, max: 0.4 });
     }
 
     /// Reference values from SciPy 1.x (`scipy.stats.t.sf(t, df) * 2`, `ttest_ind(equal_var=False)`).

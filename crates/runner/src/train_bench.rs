@@ -91,7 +91,8 @@ pub fn run(cell: &Cell, dataset: &Dataset, device: &Device, warmup: usize, steps
 }
 
 fn summarise(cell: &Cell, batch_size: usize, diverged: bool, times: Vec<f64>) -> TrainBenchRecord {
-    let median = crate::stats::median(&times);
+    let spread = crate::stats::spread(&times);
+    let median = spread.median;
     TrainBenchRecord {
         experiment: cell.experiment.clone(),
         model: cell.model.label(),
@@ -101,8 +102,8 @@ fn summarise(cell: &Cell, batch_size: usize, diverged: bool, times: Vec<f64>) ->
         batch_size,
         steps: times.len(),
         median_step_s: median,
-        min_step_s: times.iter().copied().fold(f64::INFINITY, f64::min),
-        max_step_s: times.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        min_step_s: spread.min,
+        max_step_s: spread.max,
         samples_per_s: batch_size as f64 / median,
         diverged,
         step_times_s: times,

@@ -5,7 +5,7 @@ use burn::backend::flex::FlexTensor;
 use burn::tensor::DType;
 
 use super::slices::Pass;
-use super::{Element, FusedActivation, Kernel, advise_huge_pages, parallel};
+use super::{Element, FusedActivation, Kernel, output_buffer, parallel};
 
 /// `t` with its elements in one contiguous run of its storage (copied only when they are not).
 fn contiguous(t: FlexTensor) -> FlexTensor {
@@ -28,12 +28,10 @@ fn elements_mut<E: Element>(t: &mut FlexTensor) -> Option<&mut [E]> {
     Some(&mut t.try_storage_mut::<E>()?[start..end])
 }
 
-/// A new contiguous tensor of `shape` and `x`'s dtype, its storage not yet touched (see
-/// [`advise_huge_pages`]).
+/// A new contiguous tensor of `shape` with elements of type `E`, its storage not yet touched
+/// (see [`output_buffer`]).
 fn new_output<E: Element>(shape: burn::tensor::Shape) -> FlexTensor {
-    let values: Vec<E> = bytemuck::zeroed_vec(shape.num_elements());
-    advise_huge_pages(&values);
-    FlexTensor::from_data(burn::tensor::TensorData::new(values, shape))
+    FlexTensor::from_data(burn::tensor::TensorData::new(output_buffer::<E>(shape.num_elements()), shape))
 }
 
 /// `f(x)`: over x's own memory when x is not shared (inference), else into a new tensor.

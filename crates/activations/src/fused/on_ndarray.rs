@@ -7,15 +7,14 @@ use burn::backend::{NdArray, TensorMetadata};
 use ndarray::{ArcArray, IxDyn};
 
 use super::slices::Pass;
-use super::{Element, FusedActivation, Kernel, advise_huge_pages, parallel};
+use super::{Element, FusedActivation, Kernel, output_buffer, parallel};
 
 type Array<E> = ArcArray<E, IxDyn>;
 
 /// A new standard-layout array of `shape` from the elements `fill` writes (storage not yet
-/// touched before that; see [`advise_huge_pages`]).
+/// touched before that; see [`output_buffer`]).
 fn new_array<E: Element>(shape: &[usize], fill: impl FnOnce(&mut [E])) -> Array<E> {
-    let mut values: Vec<E> = bytemuck::zeroed_vec(shape.iter().product());
-    advise_huge_pages(&values);
+    let mut values = output_buffer::<E>(shape.iter().product());
     fill(&mut values);
     ArcArray::from_shape_vec(IxDyn(shape), values).expect("the shape matches the element count")
 }

@@ -21,20 +21,6 @@ pub enum Pass<'a, E> {
 }
 
 impl<E> Pass<'_, E> {
-    /// Elements the pass writes.
-    pub fn len(&self) -> usize {
-        match self {
-            Pass::Forward { out, .. } | Pass::Backward { out, .. } => out.len(),
-            Pass::ForwardInPlace { x } => x.len(),
-            Pass::BackwardInPlace { grad, .. } => grad.len(),
-        }
-    }
-
-    /// Whether the pass writes nothing.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     fn check_lengths(&self) {
         let ok = match self {
             Pass::Forward { x, out } => x.len() == out.len(),

@@ -62,7 +62,7 @@ pub enum ModelConfig {
     Rnn {
         /// The cell.
         #[serde(default)]
-        cell: Cell,
+        cell: RnnCell,
         /// Hidden units per layer.
         #[serde(default = "default_hidden")]
         hidden: usize,
@@ -82,7 +82,7 @@ pub enum ModelConfig {
 /// Recurrent cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
-pub enum Cell {
+pub enum RnnCell {
     /// `h' = f(x W + h U + b)`.
     Vanilla,
     /// Long short-term memory.
@@ -180,9 +180,9 @@ impl ModelConfig {
             }
             ModelConfig::Rnn { cell, hidden, layers, .. } => {
                 let gates: u128 = match cell {
-                    Cell::Vanilla => 1,
-                    Cell::Lstm => 4,
-                    Cell::Gru => 3,
+                    RnnCell::Vanilla => 1,
+                    RnnCell::Lstm => 4,
+                    RnnCell::Gru => 3,
                 };
                 let features = match input {
                     InputShape::Sequence { features, .. } => features,

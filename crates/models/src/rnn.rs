@@ -8,7 +8,7 @@ use burn::prelude::*;
 use burn::tensor::Gradients;
 use rand_chacha::ChaCha8Rng;
 
-use crate::config::{Cell, ModelConfig};
+use crate::config::{ModelConfig, RnnCell};
 use crate::dense::Dense;
 use crate::init::param;
 use crate::model::LayerTrace;
@@ -30,7 +30,7 @@ pub struct RecurrentLayer {
     gate: Activation,
     hidden: usize,
     #[module(skip)]
-    cell: Cell,
+    cell: RnnCell,
 }
 
 /// Stacked recurrent layers and a dense output layer on the last hidden state.
@@ -42,11 +42,11 @@ pub struct Rnn {
     features: usize,
 }
 
-fn gates(cell: Cell) -> usize {
+fn gates(cell: RnnCell) -> usize {
     match cell {
-        Cell::Vanilla => 1,
-        Cell::Lstm => 4,
-        Cell::Gru => 3,
+        RnnCell::Vanilla => 1,
+        RnnCell::Lstm => 4,
+        RnnCell::Gru => 3,
     }
 }
 
@@ -124,19 +124,19 @@ impl RecurrentLayer {
         for t in 0..steps {
             let xw: Tensor<2> = projected.clone().slice([0..batch, t..t + 1, 0..width]).reshape([batch, width]);
             let candidate_pre = match self.cell {
-                Cell::Vanilla => {
+                RnnCell::Vanilla => {
                     let pre = xw + h.clone().matmul(recurrent.clone());
                     h = self.activation.forward(pre.clone());
                     pre
                 }
-                Cell::Lstm => {
+                RnnCell::Lstm => {
                     let z = xw + h.clone().matmul(recurrent.clone());
                     let (i, f, g, o) = (self.gate.forward(part(&z, 0)), self.gate.forward(part(&z, 1)), part(&z, 2), self.gate.forward(part(&z, 3)));
                     c = f * c + i * self.activation.forward(g.clone());
                     h = o * self.activation.forward(c.clone());
                     g
                 }
-                Cell::Gru => {
+                RnnCell::Gru => {
                     let hu = h.clone().matmul(recurrent.clone());
                     let r = self.gate.forward(part(&xw, 0) + part(&hu, 0));
                     let z = self.gate.forward(part(&xw, 1) + part(&hu, 1));

@@ -4,9 +4,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use std::path::PathBuf;
 
-use crate::format::Format;
-use crate::guidelines::render::VerdictFormat;
-use crate::render::ReportFormat;
+use crate::report::format::Format;
+use crate::report::verdicts::VerdictFormat;
+use crate::report::render::ReportFormat;
 
 /// Which activation function should I use here? actbench trains every model x activation
 /// combination, measures what happens, and checks the activation-choice guidelines.
@@ -175,7 +175,7 @@ pub struct BenchActivationsArgs {
     /// Reference operations timed besides `copy` (always timed): `burn-mish`, burn's built-in
     /// mish (a chain of tensor operations under autodiff), to compare with our fused mish.
     #[arg(long, value_delimiter = ',', value_enum)]
-    pub reference: Vec<crate::activation_bench::Reference>,
+    pub reference: Vec<crate::bench::activations::Reference>,
     /// Timed repeats per activation and mode.
     #[arg(long, default_value_t = 10)]
     pub repeats: usize,
@@ -200,7 +200,7 @@ pub struct RunArgs {
     /// Run only shard I of N (1-based): a deterministic, balanced part of the cells. Default
     /// --out: results/<name>/shard-I-of-N/. Combine shards with `actbench merge`.
     #[arg(long, value_name = "I/N")]
-    pub shard: Option<crate::plan::Shard>,
+    pub shard: Option<crate::run::plan::Shard>,
     /// Print the planned cells and exit without training (`--format json`: the cells as JSON).
     #[arg(long)]
     pub dry_run: bool,

@@ -23,7 +23,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => 2,
             CliError::Runtime(_) => 1,
-            CliError::Interrupted(_) => crate::interrupt::EXIT_CODE,
+            CliError::Interrupted(_) => crate::run::interrupt::EXIT_CODE,
         }
     }
 }

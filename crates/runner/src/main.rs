@@ -1,25 +1,13 @@
 //! `actbench`: parse the command line, run the command, turn errors into messages and exit codes.
 
-mod activation_bench;
+mod bench;
 mod cli;
 mod commands;
-mod config;
 mod error;
-mod format;
 mod guidelines;
-mod interrupt;
-mod machine;
-mod output;
-mod plan;
-mod plots;
-mod record;
-mod render;
 mod report;
-mod report_page;
-mod run_file;
+mod run;
 mod stats;
-mod train;
-mod train_bench;
 
 use std::process::ExitCode;
 

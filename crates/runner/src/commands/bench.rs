@@ -1,19 +1,18 @@
-//! `actbench bench activations` (the activation micro-benchmark, `activation_bench.rs`) and
-//! `actbench bench train` (training throughput per cell, `train_bench.rs`).
+//! `actbench bench activations` (the activation micro-benchmark, `bench/activations.rs`) and
+//! `actbench bench train` (training throughput per cell, `bench/training.rs`).
 
 use std::collections::BTreeMap;
 
 use actbench_activations::ActivationConfig;
 use actbench_activations::backend::Backend;
 
-use crate::activation_bench::{self, BenchRecord};
+use crate::bench::{self, activations::BenchRecord, training::TrainBenchRecord};
 use crate::cli::{BenchActivationsArgs, BenchTrainArgs};
 use crate::error::CliError;
-use crate::plan::load_dataset;
-use crate::train_bench::{self, TrainBenchRecord};
-use crate::format::Format;
-use crate::output::{print, table};
-use crate::report::num;
+use crate::run::plan::load_dataset;
+use crate::report::format::Format;
+use crate::report::output::{print, table};
+use crate::report::tables::num;
 
 pub fn activations(args: BenchActivationsArgs) -> Result<(), CliError> {
     let backends = args.backend.iter().map(|b| b.parse::<Backend>()).collect::<Result<Vec<_>, _>>()?;
@@ -31,8 +30,8 @@ pub fn activations(args: BenchActivationsArgs) -> Result<(), CliError> {
     let mut records = Vec::new();
     for backend in backends {
         let device = super::start_device(backend)?;
-        eprintln!("timing {} activations on {backend}: {} elements, {} repeats after {} warm-up", activations.len(), args.elements, args.repeats, activation_bench::WARMUP);
-        records.extend(activation_bench::run(&activations, &args.reference, backend, &device, args.elements, args.repeats));
+        eprintln!("timing {} activations on {backend}: {} elements, {} repeats after {} warm-up", activations.len(), args.elements, args.repeats, bench::activations::WARMUP);
+        records.extend(bench::activations::run(&activations, &args.reference, backend, &device, args.elements, args.repeats));
     }
     print(&match args.format {
         Format::Json => serde_json::to_string_pretty(&records).expect("records serialise") + "\n",
@@ -58,7 +57,7 @@ pub fn render_table(records: &[BenchRecord]) -> String {
                 num(r.elements_per_s / 1e6),
                 num(r.gb_per_s),
                 reference(r, "relu").map(|x| format!("{}x", num(x))).unwrap_or_else(|| "-".into()),
-                reference(r, activation_bench::COPY).map(|x| format!("{}x", num(x))).unwrap_or_else(|| "-".into()),
+                reference(r, bench::activations::COPY).map(|x| format!("{}x", num(x))).unwrap_or_else(|| "-".into()),
             ]
         })
         .collect();
@@ -71,7 +70,7 @@ fn csv(records: &[BenchRecord]) -> String {
         out += &format!(
             "{},{},{},{},{},{},{},{},{}\n",
             r.backend,
-            crate::format::csv_field(&r.activation),
+            crate::report::format::csv_field(&r.activation),
             r.mode.name(),
             r.elements,
             r.median_s,
@@ -92,7 +91,7 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
         return Err(CliError::Usage(format!("--warmup {}: must be at most 100000", args.warmup)));
     }
     let (_, _, plan) = super::plan(&args.config, args.backend.as_deref(), args.profile.clone(), args.idx_dir.clone())?;
-    let cells = train_bench::cells(&plan.cells);
+    let cells = bench::training::cells(&plan.cells);
     let mut devices = BTreeMap::new();
     for cell in &cells {
         if !devices.contains_key(&cell.backend) {
@@ -108,7 +107,7 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
             datasets.clear();
             datasets.insert(key, load_dataset(cell)?);
         }
-        records.push(train_bench::run(cell, &datasets[&key], &devices[&cell.backend], args.warmup, args.steps));
+        records.push(bench::training::run(cell, &datasets[&key], &devices[&cell.backend], args.warmup, args.steps));
     }
     print(&match args.format {
         Format::Json => serde_json::to_string_pretty(&records).expect("records serialise") + "\n",
@@ -146,9 +145,9 @@ fn train_csv(records: &[TrainBenchRecord]) -> String {
     for r in records {
         out += &format!(
             "{},{},{},{},{},{},{},{},{},{},{}\n",
-            crate::format::csv_field(&r.experiment),
-            crate::format::csv_field(&r.model),
-            crate::format::csv_field(&r.activation),
+            crate::report::format::csv_field(&r.experiment),
+            crate::report::format::csv_field(&r.model),
+            crate::report::format::csv_field(&r.activation),
             r.backend,
             r.batch_size,
             r.steps,

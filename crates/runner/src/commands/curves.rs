@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::cli::{CurvesArgs, Precision};
 use crate::error::CliError;
-use crate::format::{Format, csv_field};
-use crate::output::{print, table};
+use crate::report::format::{Format, csv_field};
+use crate::report::output::{print, table};
 
 /// Most points a table or JSON output may ask for.
 const MAX_POINTS: usize = 1_000_000;

@@ -2,16 +2,16 @@
 
 use std::path::Path;
 
-use crate::activation_bench;
+use crate::bench;
 use crate::error::CliError;
 use crate::guidelines::evaluate;
-use crate::guidelines::render::{VerdictFormat, render};
-use crate::output::print;
-use crate::record;
+use crate::report::verdicts::{VerdictFormat, render};
+use crate::report::output::print;
+use crate::run::record;
 
 pub fn run(dir: &Path, format: VerdictFormat) -> Result<(), CliError> {
     let records = record::read_dir(dir)?;
-    let bench = activation_bench::read(dir)?;
+    let bench = bench::activations::read(dir)?;
     if records.is_empty() && bench.is_empty() {
         return Err(CliError::Usage(format!(
             "{}: no result records (*.json) here; run `actbench run configs/guidelines.toml --out {}` first",

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use crate::cli::ListWhat;
 use crate::error::CliError;
-use crate::format::{Format, csv_field};
-use crate::output::{print, table};
+use crate::report::format::{Format, csv_field};
+use crate::report::output::{print, table};
 
 pub fn run(what: ListWhat, format: Format) -> Result<(), CliError> {
     let (header, rows, json) = match what {

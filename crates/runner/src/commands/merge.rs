@@ -4,12 +4,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::CliError;
-use crate::output::print;
-use crate::record::{self, CellRecord};
-use crate::render::{ReportFormat, render};
-use crate::report::tables;
-use crate::activation_bench;
-use crate::run_file::{RunFile, command_line};
+use crate::report::output::print;
+use crate::run::record::{self, CellRecord};
+use crate::report::render::{ReportFormat, render};
+use crate::report::tables::tables;
+use crate::bench;
+use crate::run::run_file::{RunFile, command_line};
 
 pub fn run(dirs: &[PathBuf], out: &Path, format: ReportFormat) -> Result<(), CliError> {
     let mut first: Option<(PathBuf, RunFile)> = None;
@@ -52,9 +52,9 @@ pub fn run(dirs: &[PathBuf], out: &Path, format: ReportFormat) -> Result<(), Cli
         record::write(out, r)?;
     }
     // The micro-benchmark runs on shard 1 only; carry it over.
-    if let Some(dir) = dirs.iter().find(|d| d.join(activation_bench::FILE).exists()) {
-        let text = std::fs::read_to_string(dir.join(activation_bench::FILE)).map_err(|e| CliError::Usage(format!("{}: cannot read: {e}", dir.join(activation_bench::FILE).display())))?;
-        record::write_atomically(&out.join(activation_bench::FILE), &text)?;
+    if let Some(dir) = dirs.iter().find(|d| d.join(bench::activations::FILE).exists()) {
+        let text = std::fs::read_to_string(dir.join(bench::activations::FILE)).map_err(|e| CliError::Usage(format!("{}: cannot read: {e}", dir.join(bench::activations::FILE).display())))?;
+        record::write_atomically(&out.join(bench::activations::FILE), &text)?;
     }
     RunFile {
         shard: None,

@@ -15,8 +15,8 @@ use actbench_activations::burn::prelude::Device;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{BenchCommand, Cli, Command};
-use crate::config::{self, BenchConfig};
-use crate::plan::{Plan, PlanOptions};
+use crate::run::config::{self, BenchConfig};
+use crate::run::plan::{Plan, PlanOptions};
 use crate::error::CliError;
 
 /// Runs the parsed command.

@@ -3,24 +3,24 @@
 
 use std::path::Path;
 
-use crate::activation_bench;
+use crate::bench;
 use crate::error::CliError;
-use crate::plots;
-use crate::record;
-use crate::report_page::{self, Inputs};
-use crate::run_file::RunFile;
+use crate::report::plots;
+use crate::run::record;
+use crate::report::page::{self, Inputs};
+use crate::run::run_file::RunFile;
 
 /// Draws the figures and writes both report pages; returns how many figures were drawn.
 pub fn write_all(dir: &Path) -> Result<usize, CliError> {
     let records = record::read_dir(dir)?;
-    let bench = activation_bench::read(dir)?;
+    let bench = bench::activations::read(dir)?;
     if records.is_empty() && bench.is_empty() {
         return Err(CliError::Usage(format!("{}: no result records (*.json) here; run `actbench run CONFIG --out {}` first", dir.display(), dir.display())));
     }
     let run = RunFile::read(dir).ok();
     let figures = plots::figures(&records, &bench);
     plots::write(dir, &figures)?;
-    report_page::write(dir, &Inputs { run: run.as_ref(), records: &records, bench: &bench, figures: &figures })?;
+    page::write(dir, &Inputs { run: run.as_ref(), records: &records, bench: &bench, figures: &figures })?;
     Ok(figures.len())
 }
 

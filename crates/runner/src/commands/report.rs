@@ -3,10 +3,10 @@
 use std::path::Path;
 
 use crate::error::CliError;
-use crate::output::print;
-use crate::record;
-use crate::render::{ReportFormat, render};
-use crate::report::tables;
+use crate::report::output::print;
+use crate::run::record;
+use crate::report::render::{ReportFormat, render};
+use crate::report::tables::tables;
 
 pub fn run(dir: &Path, format: ReportFormat) -> Result<(), CliError> {
     let records = record::read_dir(dir)?;

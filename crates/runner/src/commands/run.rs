@@ -8,19 +8,19 @@ use std::path::Path;
 use actbench_data::Dataset;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::activation_bench;
+use crate::bench;
 use crate::cli::RunArgs;
 use crate::guidelines;
-use crate::config;
+use crate::run::config;
 use crate::error::CliError;
-use crate::interrupt;
-use crate::output::{print, table};
-use crate::plan::{Plan, load_dataset};
-use crate::record;
-use crate::render::{ReportFormat, render};
-use crate::report::tables;
-use crate::run_file::{RunFile, command_line};
-use crate::train::train;
+use crate::run::interrupt;
+use crate::report::output::{print, table};
+use crate::run::plan::{Plan, load_dataset};
+use crate::run::record;
+use crate::report::render::{ReportFormat, render};
+use crate::report::tables::tables;
+use crate::run::run_file::{RunFile, command_line};
+use crate::run::train::train;
 
 pub fn run(args: RunArgs) -> Result<(), CliError> {
     let (config, text, plan) = super::plan(&args.config, args.backend.as_deref(), args.profile.clone(), args.idx_dir.clone())?;
@@ -85,7 +85,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     progress.finish_and_clear();
     // The micro-benchmark runs once per run (on the first shard), after training.
     if let Some(bench) = plan.bench.as_ref().filter(|_| args.shard.is_none_or(|s| s.index == 1)) {
-        if !out.join(activation_bench::FILE).exists() {
+        if !out.join(bench::activations::FILE).exists() {
             let mut results = Vec::new();
             for &backend in &bench.backends {
                 eprintln!("activation micro-benchmark on {backend}: {} activations, {} elements, {} repeats", bench.activations.len(), bench.elements, bench.repeats);
@@ -93,12 +93,12 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
                     Some(d) => d.clone(),
                     None => super::start_device(backend)?,
                 };
-                results.extend(activation_bench::run(&bench.activations, &[], backend, &device, bench.elements, bench.repeats));
+                results.extend(bench::activations::run(&bench.activations, &[], backend, &device, bench.elements, bench.repeats));
                 if interrupt::requested() {
                     return Err(CliError::Interrupted(format!("interrupted during the micro-benchmark; every cell is stored in {}. Resume with:\n  {}", out.display(), resume_command(&args, &out))));
                 }
             }
-            record::write_atomically(&out.join(activation_bench::FILE), &(serde_json::to_string_pretty(&results).expect("bench results serialise") + "\n"))?;
+            record::write_atomically(&out.join(bench::activations::FILE), &(serde_json::to_string_pretty(&results).expect("bench results serialise") + "\n"))?;
         }
     }
     eprintln!(
@@ -112,11 +112,11 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     print(&render(&tables(&records), args.format))?;
     if !args.no_plots {
         let n = super::plot::write_all(&out)?;
-        eprintln!("{n} figures in {}; report: {}", out.join(crate::plots::DIR).display(), out.join("report.html").display());
+        eprintln!("{n} figures in {}; report: {}", out.join(crate::report::plots::DIR).display(), out.join("report.html").display());
     }
     if guidelines::any_tagged(&records) {
-        let bench = activation_bench::read(&out)?;
-        print(&format!("\n== guideline verdicts ==\n{}", guidelines::render::render(&guidelines::evaluate(&records, &bench), guidelines::render::VerdictFormat::Table)))?;
+        let bench = bench::activations::read(&out)?;
+        print(&format!("\n== guideline verdicts ==\n{}", crate::report::verdicts::render(&guidelines::evaluate(&records, &bench), crate::report::verdicts::VerdictFormat::Table)))?;
     }
     Ok(())
 }

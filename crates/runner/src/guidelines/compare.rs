@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::report::num;
+use crate::report::tables::num;
 use crate::stats::{mean, std_dev, welch_t_test};
 
 use super::thresholds::{MIN_SEEDS_FOR_TEST, SIGNIFICANCE};

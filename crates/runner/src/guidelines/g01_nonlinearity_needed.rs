@@ -5,7 +5,7 @@
 use super::compare::compare;
 use super::thresholds::{G01_IDENTITY_NEAR_LINEAR, G01_NONLINEAR_MARGIN};
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::report::num;
+use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G01",
@@ -68,7 +68,7 @@ mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{seeds, verdict};
 
-    fn results(relu: &[f64], deep_identity: &[f64]) -> Vec<crate::record::CellRecord> {
+    fn results(relu: &[f64], deep_identity: &[f64]) -> Vec<crate::run::record::CellRecord> {
         [seeds("G01", "g01", "identity", 1, &[0.50, 0.52, 0.51]), seeds("G01", "g01", "identity", 5, deep_identity), seeds("G01", "g01", "relu", 5, relu)].concat()
     }
 

@@ -8,9 +8,9 @@ use super::compare::compare;
 use super::runs::{gradient_ratio, mean_of};
 use super::thresholds::{G02_DEPTH, G02_RATIO_FACTOR, G02_SIGMOID_MAX_SLOPE, G02_SLOPE_TOLERANCE};
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::activation_bench::max_slope;
-use crate::record::CellRecord;
-use crate::report::num;
+use crate::bench::activations::max_slope;
+use crate::run::record::CellRecord;
+use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G02",
@@ -79,7 +79,7 @@ mod tests {
     use super::super::testing::{edit, seeds, verdict};
 
     /// Runs at depth 20 whose first hidden layer's gradient norm is `first` (last layer: 1).
-    fn with_first_layer(activation: &str, first: [f64; 3]) -> Vec<crate::record::CellRecord> {
+    fn with_first_layer(activation: &str, first: [f64; 3]) -> Vec<crate::run::record::CellRecord> {
         let mut rs = seeds("G02", "g02", activation, 20, &[0.6, 0.6, 0.6]);
         for (r, f) in rs.iter_mut().zip(first) {
             for e in &mut r.epochs {

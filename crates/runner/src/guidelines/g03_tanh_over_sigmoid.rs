@@ -6,7 +6,7 @@ use super::compare::{Summary, compare};
 use super::runs::{epochs_to, mean_activation_over_training};
 use super::thresholds::MEAN_ACTIVATION_TOLERANCE;
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::report::num;
+use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G03",
@@ -54,7 +54,7 @@ fn check(e: &Evidence) -> Finding {
 mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{edit, seeds, verdict};
-    use crate::record::CellRecord;
+    use crate::run::record::CellRecord;
 
     fn runs(activation: &str, mean: f64, metrics: &[f64]) -> Vec<CellRecord> {
         edit(seeds("G03", "g03", activation, 4, metrics), |r| {

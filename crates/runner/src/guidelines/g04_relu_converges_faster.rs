@@ -5,7 +5,7 @@
 use super::compare::compare;
 use super::runs::epochs_to;
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::report::num;
+use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G04",
@@ -46,7 +46,7 @@ fn check(e: &Evidence) -> Finding {
 mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{edit, seeds, verdict};
-    use crate::record::{CellRecord, EpochRecord};
+    use crate::run::record::{CellRecord, EpochRecord};
 
     /// Runs that reach training accuracy 0.9 at epoch `reach` of 5.
     fn runs(activation: &str, reach: [usize; 3]) -> Vec<CellRecord> {

@@ -36,7 +36,7 @@ fn check(e: &Evidence) -> Finding {
     let mut evidence = vec![format!("dead units after training: {}", percent(&relu))];
     for label in e.runs.labels().into_iter().filter(|l| l != "relu") {
         let c = compare(relu.clone(), dead(&label), true);
-        evidence.push(format!("{} (p = {})", percent(&c.second), c.p.map(crate::report::num).unwrap_or_else(|| "-".into())));
+        evidence.push(format!("{} (p = {})", percent(&c.second), c.p.map(crate::report::tables::num).unwrap_or_else(|| "-".into())));
         verdicts.push(c.first_better());
     }
     Finding { verdict: Verdict::all(verdicts), evidence }
@@ -46,7 +46,7 @@ fn check(e: &Evidence) -> Finding {
 pub(super) mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{edit, seeds, verdict};
-    use crate::record::CellRecord;
+    use crate::run::record::CellRecord;
 
     pub fn runs(guideline: &str, activation: &str, dead: [f64; 3], metrics: &[f64]) -> Vec<CellRecord> {
         let mut rs = seeds(guideline, "dying", activation, 3, metrics);

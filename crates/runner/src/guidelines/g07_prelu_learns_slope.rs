@@ -6,7 +6,7 @@ use super::compare::compare;
 use super::runs::learned_movement;
 use super::thresholds::G07_ALPHA_MOVE;
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::report::num;
+use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G07",
@@ -51,7 +51,7 @@ fn check(e: &Evidence) -> Finding {
 mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{edit, seeds, verdict};
-    use crate::record::CellRecord;
+    use crate::run::record::CellRecord;
 
     fn prelu(moves: [f64; 3]) -> Vec<CellRecord> {
         let mut rs = seeds("G07", "g07", "prelu", 2, &[0.9, 0.91, 0.92]);

@@ -5,7 +5,7 @@
 use super::compare::compare;
 use super::runs::{epochs_to, mean_activation_over_training};
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::report::num;
+use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G08",
@@ -48,7 +48,7 @@ fn check(e: &Evidence) -> Finding {
 mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{edit, seeds, verdict};
-    use crate::record::CellRecord;
+    use crate::run::record::CellRecord;
 
     fn runs(activation: &str, means: [f64; 3]) -> Vec<CellRecord> {
         let mut rs = seeds("G08", "g08", activation, 3, &[0.9; 3]);

@@ -6,8 +6,8 @@ use super::compare::compare;
 use super::runs::{last_hidden_moments, paired_difference};
 use super::thresholds::{G09_DEPTH, G09_MEAN_BOUND, G09_VARIANCE_RANGE};
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::record::CellRecord;
-use crate::report::num;
+use crate::run::record::CellRecord;
+use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G09",
@@ -71,7 +71,7 @@ fn check(e: &Evidence) -> Finding {
 mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{edit, seeds, verdict};
-    use crate::record::CellRecord;
+    use crate::run::record::CellRecord;
 
     fn runs(activation: &str, depth: usize, moments: (f64, f64), metrics: &[f64]) -> Vec<CellRecord> {
         edit(seeds("G09", "g09", activation, depth, metrics), |r| {

@@ -5,7 +5,7 @@ use super::compare::{Summary, compare};
 use super::runs::{final_metric, paired_difference};
 use super::thresholds::G10_DEEP;
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::report::num;
+use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G10",
@@ -54,7 +54,7 @@ mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{seeds, verdict};
 
-    fn results(swish40: &[f64], relu40: &[f64]) -> Vec<crate::record::CellRecord> {
+    fn results(swish40: &[f64], relu40: &[f64]) -> Vec<crate::run::record::CellRecord> {
         [
             seeds("G10", "g10", "swish", 10, &[0.95, 0.96, 0.97]),
             seeds("G10", "g10", "relu", 10, &[0.95, 0.96, 0.97]),

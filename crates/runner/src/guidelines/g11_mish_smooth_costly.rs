@@ -6,8 +6,8 @@ use actbench_activations::backend::Backend;
 
 use super::compare::{Summary, compare};
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::activation_bench::{BenchRecord, Mode};
-use crate::report::num;
+use crate::bench::activations::{BenchRecord, Mode};
+use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G11",
@@ -86,7 +86,7 @@ fn check(e: &Evidence) -> Finding {
 pub(super) mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{seeds, verdict_with_bench};
-    use crate::activation_bench::{BenchRecord, Mode};
+    use crate::bench::activations::{BenchRecord, Mode};
     use actbench_activations::backend::Backend;
 
     /// A micro-benchmark record with these repeats.

@@ -35,7 +35,7 @@ fn check(e: &Evidence) -> Finding {
         };
         let mut slower = Vec::new();
         let mut not = Vec::new();
-        for b in e.bench.iter().filter(|b| b.backend == backend && b.mode == crate::activation_bench::Mode::ForwardBackward) {
+        for b in e.bench.iter().filter(|b| b.backend == backend && b.mode == crate::bench::activations::Mode::ForwardBackward) {
             let needs_exp = registry::info(b.activation.split(':').next().unwrap_or_default()).is_ok_and(|i| i.properties.needs_exp);
             if !needs_exp {
                 continue;

@@ -7,7 +7,7 @@ use actbench_activations::Family;
 
 use super::compare::compare;
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::report::num;
+use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G13",

@@ -4,11 +4,11 @@
 //! activations; the adding problem.
 
 use actbench_models::ModelConfig;
-use actbench_models::config::Cell as RnnCell;
+use actbench_models::config::RnnCell;
 
 use super::compare::compare;
 use super::{Evidence, Finding, Guideline, Runs, Verdict};
-use crate::record::{CellRecord, Status};
+use crate::run::record::{CellRecord, Status};
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G14",
@@ -75,9 +75,9 @@ mod tests {
     use super::super::testing::{edit, seeds, verdict};
     use actbench_activations::ActivationConfig;
     use actbench_models::ModelConfig;
-    use actbench_models::config::Cell as RnnCell;
+    use actbench_models::config::RnnCell;
 
-    fn runs(cell: RnnCell, gate: &str, activation: &str, mse: &[f64]) -> Vec<crate::record::CellRecord> {
+    fn runs(cell: RnnCell, gate: &str, activation: &str, mse: &[f64]) -> Vec<crate::run::record::CellRecord> {
         edit(seeds("G14", &format!("{cell:?}-{gate}"), activation, 1, mse), |r| {
             r.higher_is_better = false;
             r.metric = "mse".into();
@@ -85,7 +85,7 @@ mod tests {
         })
     }
 
-    fn results(vanilla_relu: &[f64], lstm_swapped: &[f64]) -> Vec<crate::record::CellRecord> {
+    fn results(vanilla_relu: &[f64], lstm_swapped: &[f64]) -> Vec<crate::run::record::CellRecord> {
         [
             runs(RnnCell::Vanilla, "sigmoid", "tanh", &[0.01, 0.012, 0.011]),
             runs(RnnCell::Vanilla, "sigmoid", "relu", vanilla_relu),

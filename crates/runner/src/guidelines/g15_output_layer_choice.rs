@@ -7,7 +7,7 @@ use actbench_data::Task;
 
 use super::compare::compare;
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::report::num;
+use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G15",
@@ -73,7 +73,7 @@ mod tests {
     use super::super::testing::{edit, seeds, verdict};
     use actbench_activations::OutputActivation;
 
-    fn runs(output: OutputActivation, metrics: &[f64]) -> Vec<crate::record::CellRecord> {
+    fn runs(output: OutputActivation, metrics: &[f64]) -> Vec<crate::run::record::CellRecord> {
         edit(seeds("G15", "binary", "relu", 2, metrics), |r| r.cell.output = output)
     }
 

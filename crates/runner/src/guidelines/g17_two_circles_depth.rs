@@ -9,7 +9,7 @@ use super::compare::{Summary, compare};
 use super::runs::mean_of;
 use super::thresholds::G17_ABOVE_CHANCE;
 use super::{Evidence, Finding, Guideline, Runs, Verdict};
-use crate::record::CellRecord;
+use crate::run::record::CellRecord;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G17",
@@ -72,14 +72,14 @@ mod tests {
     use super::super::testing::{edit, seeds, verdict};
     use actbench_models::{InitScheme, ModelConfig};
 
-    fn tanh(init: InitScheme, metrics: &[f64], grad: f64) -> Vec<crate::record::CellRecord> {
+    fn tanh(init: InitScheme, metrics: &[f64], grad: f64) -> Vec<crate::run::record::CellRecord> {
         edit(seeds("G17", "g17", "tanh", 5, metrics), |r| {
             r.cell.model = ModelConfig::Mlp { depth: 5, width: 5, init, batch_norm: false, residual: false, bias_init: None };
             r.epochs.iter_mut().for_each(|e| e.layers[0].grad_mean_abs = grad);
         })
     }
 
-    fn results(tanh_uniform: &[f64], tanh_he: &[f64]) -> Vec<crate::record::CellRecord> {
+    fn results(tanh_uniform: &[f64], tanh_he: &[f64]) -> Vec<crate::run::record::CellRecord> {
         [
             seeds("G17", "g17", "relu", 5, &[0.9, 0.91, 0.92]),
             seeds("G17", "g17", "relu", 15, &[0.95, 0.9, 0.97]),

@@ -5,11 +5,10 @@
 
 use serde::Serialize;
 
-use crate::activation_bench::BenchRecord;
-use crate::record::CellRecord;
+use crate::bench::activations::BenchRecord;
+use crate::run::record::CellRecord;
 
 pub mod compare;
-pub mod render;
 mod runs;
 pub mod thresholds;
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::record::{CellRecord, EpochRecord, Status};
+use crate::run::record::{CellRecord, EpochRecord, Status};
 
 use super::compare::Summary;
 

@@ -7,9 +7,9 @@ use actbench_activations::{ActivationConfig, OutputActivation};
 use actbench_data::{DatasetConfig, DatasetKind, Task};
 use actbench_models::ModelConfig;
 
-use crate::config::{OptimizerKind, TrainConfig};
-use crate::plan::Cell;
-use crate::record::{CellRecord, Environment, EpochRecord, LayerRecord, SCHEMA_VERSION, Status};
+use crate::run::config::{OptimizerKind, TrainConfig};
+use crate::run::plan::Cell;
+use crate::run::record::{CellRecord, Environment, EpochRecord, LayerRecord, SCHEMA_VERSION, Status};
 
 /// A finished run of `activation` in `experiment` (tagged `guideline`) on an MLP of `depth`
 /// hidden layers, seed `seed`: epoch 0 at chance (0.5) and one trained epoch with test metric
@@ -89,6 +89,6 @@ pub fn verdict(id: &str, records: &[CellRecord]) -> super::GuidelineResult {
 }
 
 /// The verdict of guideline `id` on `records` and micro-benchmark `bench`.
-pub fn verdict_with_bench(id: &str, records: &[CellRecord], bench: &[crate::activation_bench::BenchRecord]) -> super::GuidelineResult {
+pub fn verdict_with_bench(id: &str, records: &[CellRecord], bench: &[crate::bench::activations::BenchRecord]) -> super::GuidelineResult {
     super::evaluate(records, bench).into_iter().find(|r| r.id == id).unwrap()
 }

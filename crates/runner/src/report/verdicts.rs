@@ -5,7 +5,7 @@ use tabled::builder::Builder;
 use tabled::settings::object::Columns;
 use tabled::settings::{Modify, Style, Width};
 
-use super::GuidelineResult;
+use crate::guidelines::{GuidelineResult, Verdict};
 
 /// Formats of `actbench guidelines`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -30,13 +30,13 @@ fn evidence(r: &GuidelineResult) -> String {
 
 /// Renders the verdicts with a one-line count of each outcome.
 pub fn render(results: &[GuidelineResult], format: VerdictFormat) -> String {
-    let count = |v: super::Verdict| results.iter().filter(|r| r.verdict == v).count();
+    let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
     let summary = format!(
         "{} guidelines: {} hold, {} fail, {} inconclusive",
         results.len(),
-        count(super::Verdict::Holds),
-        count(super::Verdict::Fails),
-        count(super::Verdict::Inconclusive)
+        count(Verdict::Holds),
+        count(Verdict::Fails),
+        count(Verdict::Inconclusive)
     );
     match format {
         VerdictFormat::Json => serde_json::to_string_pretty(results).expect("verdicts serialise") + "\n",

@@ -8,9 +8,9 @@ mod figures;
 
 use std::path::{Path, PathBuf};
 
-use crate::activation_bench::BenchRecord;
+use crate::bench::activations::BenchRecord;
 use crate::error::CliError;
-use crate::record::CellRecord;
+use crate::run::record::CellRecord;
 
 pub use chart::Figure;
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CliError;
-use crate::plan::Cell;
+use crate::run::plan::Cell;
 
 /// Version of this record layout; readers refuse others.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -168,7 +168,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<CellRecord>, CliError> {
     for entry in entries {
         let path = entry.map_err(|e| CliError::Usage(format!("{}: {e}", dir.display())))?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if name.ends_with(".json") && !name.starts_with('.') && name != crate::run_file::RUN_FILE && name != crate::activation_bench::FILE {
+        if name.ends_with(".json") && !name.starts_with('.') && name != crate::run::run_file::RUN_FILE && name != crate::bench::activations::FILE {
             records.push(read(&path)?);
         }
     }

@@ -2,9 +2,9 @@
 
 use clap::ValueEnum;
 
-use crate::format::csv_field;
-use crate::output::table;
-use crate::report::{ExperimentTable, columns, num};
+use crate::report::format::csv_field;
+use crate::report::output::table;
+use crate::report::tables::{ExperimentTable, columns, num};
 
 /// Formats of `run` and `report` output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

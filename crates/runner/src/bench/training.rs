@@ -18,8 +18,8 @@ use actbench_models::{Head, Model};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::plan::Cell;
-use crate::train::{Batches, optimizer, train_step};
+use crate::run::plan::Cell;
+use crate::run::train::{Batches, optimizer, train_step};
 
 /// One cell's training throughput: the contract of `actbench bench train --format json`.
 /// Times in seconds.

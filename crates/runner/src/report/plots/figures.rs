@@ -8,8 +8,8 @@ use actbench_activations::burn::tensor::DType;
 use actbench_activations::{ActivationConfig, Family, REGISTRY, curve, registry};
 
 use super::chart::{Bar, Chart, Figure, Layout, Series, stem};
-use crate::activation_bench::{BenchRecord, COPY, Mode};
-use crate::record::CellRecord;
+use crate::bench::activations::{BenchRecord, COPY, Mode};
+use crate::run::record::CellRecord;
 use crate::stats::{mean, std_dev};
 
 /// Palette index of an activation: its registry position, so colours agree across figures.
@@ -93,7 +93,7 @@ pub fn curves() -> Vec<Figure> {
 }
 
 /// Mean ± std over runs of `value` at each epoch (epochs present in every run).
-fn band(runs: &[&CellRecord], value: impl Fn(&crate::record::EpochRecord) -> f64) -> (Vec<(f64, f64)>, Vec<(f64, f64, f64)>) {
+fn band(runs: &[&CellRecord], value: impl Fn(&crate::run::record::EpochRecord) -> f64) -> (Vec<(f64, f64)>, Vec<(f64, f64, f64)>) {
     let epochs = runs.iter().map(|r| r.epochs.len()).min().unwrap_or(0);
     let (mut line, mut area) = (Vec::new(), Vec::new());
     for e in 0..epochs {
@@ -153,7 +153,7 @@ pub fn learning_curves(records: &[CellRecord]) -> Vec<Figure> {
 }
 
 /// Geometric mean over runs of a per-layer positive quantity, per layer index.
-fn per_layer(runs: &[&CellRecord], epoch: impl Fn(&CellRecord) -> &crate::record::EpochRecord, value: impl Fn(&crate::record::LayerRecord) -> Option<f64>, geometric: bool) -> Vec<(f64, f64)> {
+fn per_layer(runs: &[&CellRecord], epoch: impl Fn(&CellRecord) -> &crate::run::record::EpochRecord, value: impl Fn(&crate::run::record::LayerRecord) -> Option<f64>, geometric: bool) -> Vec<(f64, f64)> {
     let layers = runs.iter().map(|r| epoch(r).layers.iter().filter(|l| value(l).is_some()).count()).min().unwrap_or(0);
     (0..layers)
         .filter_map(|i| {
@@ -181,7 +181,7 @@ pub fn gradients(records: &[CellRecord]) -> Vec<Figure> {
             let mut series = Vec::new();
             for label in labels(&deep) {
                 let group: Vec<&CellRecord> = deep.iter().copied().filter(|r| r.cell.activation.label() == label).collect();
-                let layer = |l: &crate::record::LayerRecord| (l.layer != "output").then_some(l.grad_norm);
+                let layer = |l: &crate::run::record::LayerRecord| (l.layer != "output").then_some(l.grad_norm);
                 series.push(Series::new(format!("{label} trained"), per_layer(&group, |r| r.last(), layer, true), colour(&label)));
                 let mut init = Series::new(format!("{label} init"), per_layer(&group, |r| &r.epochs[0], layer, true), colour(&label));
                 init.dashed = true;

@@ -5,13 +5,13 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::activation_bench::BenchRecord;
+use crate::bench::activations::BenchRecord;
 use crate::error::CliError;
 use crate::guidelines::{self, GuidelineResult};
-use crate::plots::{self, Figure};
-use crate::record::{CellRecord, write_atomically};
-use crate::report::{ExperimentTable, columns, num, tables};
-use crate::run_file::RunFile;
+use crate::report::plots::{self, Figure};
+use crate::run::record::{CellRecord, write_atomically};
+use crate::report::tables::{ExperimentTable, columns, num, tables};
+use crate::run::run_file::RunFile;
 
 /// What the pages are made from.
 pub struct Inputs<'a> {
@@ -161,7 +161,7 @@ fn markdown(inputs: &Inputs, verdicts: Option<&[GuidelineResult]>, tables: &[Exp
         out += &format!("- {k}: {}\n", v.replace('|', "\\|"));
     }
     if let Some(verdicts) = verdicts {
-        out += &format!("\n## Guideline verdicts\n\n{}", guidelines::render::render(verdicts, guidelines::render::VerdictFormat::Markdown));
+        out += &format!("\n## Guideline verdicts\n\n{}", crate::report::verdicts::render(verdicts, crate::report::verdicts::VerdictFormat::Markdown));
     }
     let figure_md = |f: &Figure| format!("![{}]({}/{}.svg)\n\n*{}*\n\n", f.stem, plots::DIR, f.stem, f.caption);
     for t in tables {

@@ -46,7 +46,7 @@ fn colour(i: usize) -> RGBColor {
 
 fn register_font() {
     REGISTER_FONT.call_once(|| {
-        plotters::style::register_font(FONT, FontStyle::Normal, include_bytes!("../../assets/DejaVuSans.ttf")).unwrap_or_else(|_| panic!("the bundled font is valid"));
+        plotters::style::register_font(FONT, FontStyle::Normal, include_bytes!("../../../assets/DejaVuSans.ttf")).unwrap_or_else(|_| panic!("the bundled font is valid"));
     });
 }
 

@@ -9,7 +9,7 @@ use actbench_data::{Dataset, DatasetConfig};
 use actbench_models::{Head, ModelConfig};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{BenchConfig, TrainConfig};
+use crate::run::config::{BenchConfig, TrainConfig};
 use crate::error::CliError;
 
 /// One training run: everything needed to reproduce it. Stored in its result record.
@@ -241,7 +241,7 @@ impl Plan {
 
 /// The experiment's dataset (with `--idx-dir` applied), or its fallback when the dataset's files
 /// are missing; with the reason for the fallback and the loaded data.
-fn choose_dataset(experiment: &crate::config::ExperimentConfig, options: &PlanOptions, seed: u64) -> Result<(DatasetConfig, Option<String>, Dataset), String> {
+fn choose_dataset(experiment: &crate::run::config::ExperimentConfig, options: &PlanOptions, seed: u64) -> Result<(DatasetConfig, Option<String>, Dataset), String> {
     let with_dir = |d: &DatasetConfig| {
         let mut d = d.clone();
         if d.kind == actbench_data::DatasetKind::Idx && options.idx_dir.is_some() {
@@ -261,7 +261,7 @@ fn choose_dataset(experiment: &crate::config::ExperimentConfig, options: &PlanOp
     }
 }
 
-fn bench_plan(section: &crate::config::BenchSection, run_backends: &[Backend], repeats: Option<usize>) -> Result<BenchPlan, String> {
+fn bench_plan(section: &crate::run::config::BenchSection, run_backends: &[Backend], repeats: Option<usize>) -> Result<BenchPlan, String> {
     if section.activations.is_empty() {
         return Err("`activations` is empty; list at least one".into());
     }
@@ -357,7 +357,7 @@ mod fuzz {
     use proptest::prelude::*;
 
     use super::Plan;
-    use crate::config::BenchConfig;
+    use crate::run::config::BenchConfig;
 
     const VALID: &str = r#"name = "fuzz"
 seeds = [1, 2]

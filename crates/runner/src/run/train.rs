@@ -11,10 +11,10 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
-use crate::config::OptimizerKind;
-use crate::machine;
-use crate::plan::Cell;
-use crate::record::{CellRecord, Divergence, EpochRecord, LayerRecord, SCHEMA_VERSION, Status};
+use crate::run::config::OptimizerKind;
+use crate::run::machine;
+use crate::run::plan::Cell;
+use crate::run::record::{CellRecord, Divergence, EpochRecord, LayerRecord, SCHEMA_VERSION, Status};
 
 /// Samples per forward pass when evaluating whole splits.
 const EVAL_BATCH: usize = 1024;

@@ -7,7 +7,7 @@ use actbench_activations::OutputActivation;
 use actbench_activations::backend::Backend;
 use serde::Serialize;
 
-use crate::record::{CellRecord, Status};
+use crate::run::record::{CellRecord, Status};
 use crate::stats::{geometric_mean, mean, std_dev};
 
 /// One experiment's comparison.

@@ -1,6 +1,6 @@
 //! Facts about the machine and the build, recorded with every result.
 
-use crate::record::Environment;
+use crate::run::record::Environment;
 
 /// burn version this build links (checked against Cargo.lock by a test).
 pub const BURN_VERSION: &str = "0.22.1";

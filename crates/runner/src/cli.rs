@@ -5,20 +5,23 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 use crate::report::format::Format;
-use crate::report::verdicts::VerdictFormat;
-use crate::report::render::ReportFormat;
 
 /// Which activation function should I use here? actbench trains every model x activation
 /// combination, measures what happens, and checks the activation-choice guidelines.
 #[derive(Debug, Parser)]
-#[command(name = "actbench", version, about, after_help = "\
+#[command(
+    name = "actbench",
+    version,
+    about,
+    after_help = "\
 Examples:
   actbench run configs/quick.toml
   actbench run configs/default.toml --backend flex,wgpu --out results/mine
   actbench report results/quick --format markdown
   actbench list activations
   actbench curves --activation mish,swish --from -5 --to 5 --points 201
-  actbench curves --activation leaky-relu:0.1 --format json --backend wgpu")]
+  actbench curves --activation leaky-relu:0.1 --format json --backend wgpu"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -58,7 +61,9 @@ Examples:
   actbench run configs/default.toml --shard 2/4      # one of 4 machines")]
     Run(RunArgs),
     /// Combine the results directories of a run's shards into one.
-    #[command(after_help = "Examples:\n  actbench merge results/default/shard-* --out results/default\n\nRefuses directories from different configs and cells present twice.")]
+    #[command(
+        after_help = "Examples:\n  actbench merge results/default/shard-* --out results/default\n\nRefuses directories from different configs and cells present twice."
+    )]
     Merge {
         /// Shard results directories.
         #[arg(required = true)]
@@ -67,8 +72,8 @@ Examples:
         #[arg(long)]
         out: PathBuf,
         /// Format of the tables printed at the end.
-        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-        format: ReportFormat,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Print the verdict of every activation guideline (G01 to G17) on a results directory
     /// (never trains).
@@ -85,12 +90,14 @@ Examples:
         /// Results directory written by `actbench run`.
         dir: PathBuf,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = VerdictFormat::Table)]
-        format: VerdictFormat,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Draw a run's figures (DIR/plots/*.svg, *.png) and write DIR/report.html and DIR/report.md
     /// (never trains).
-    #[command(after_help = "Examples:\n  actbench plot results/default\n  xdg-open results/default/report.html")]
+    #[command(
+        after_help = "Examples:\n  actbench plot results/default\n  xdg-open results/default/report.html"
+    )]
     Plot {
         /// Results directory written by `actbench run`.
         dir: PathBuf,
@@ -99,13 +106,15 @@ Examples:
     #[command(subcommand)]
     Bench(BenchCommand),
     /// Re-render the tables of a results directory (never trains).
-    #[command(after_help = "Examples:\n  actbench report results/quick\n  actbench report results/quick --format markdown > report.md")]
+    #[command(
+        after_help = "Examples:\n  actbench report results/quick\n  actbench report results/quick --format markdown > report.md"
+    )]
     Report {
         /// Results directory written by `actbench run`.
         dir: PathBuf,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-        format: ReportFormat,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
 }
 
@@ -164,7 +173,12 @@ pub struct BenchTrainArgs {
 #[derive(Debug, clap::Args)]
 pub struct BenchActivationsArgs {
     /// Comma-separated activations, or `all`.
-    #[arg(long, short, value_delimiter = ',', default_value = "relu,leaky-relu,sigmoid,tanh,elu,selu,gelu,swish,mish")]
+    #[arg(
+        long,
+        short,
+        value_delimiter = ',',
+        default_value = "relu,leaky-relu,sigmoid,tanh,elu,selu,gelu,swish,mish"
+    )]
     pub activation: Vec<String>,
     /// Comma-separated backends.
     #[arg(long, value_delimiter = ',', default_value = "flex")]
@@ -215,8 +229,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub idx_dir: Option<PathBuf>,
     /// Format of the tables printed at the end.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    pub format: ReportFormat,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,42 +9,87 @@ use actbench_activations::backend::Backend;
 use crate::bench::{self, activations::BenchRecord, training::TrainBenchRecord};
 use crate::cli::{BenchActivationsArgs, BenchTrainArgs};
 use crate::error::CliError;
-use crate::run::plan::load_dataset;
-use crate::report::format::Format;
-use crate::report::output::{print, table};
+use crate::report::format::{Format, grid};
+use crate::report::output::print;
 use crate::report::tables::num;
+use crate::run::plan::load_dataset;
 
 pub fn activations(args: BenchActivationsArgs) -> Result<(), CliError> {
-    let backends = args.backend.iter().map(|b| b.parse::<Backend>()).collect::<Result<Vec<_>, _>>()?;
-    let activations: Vec<ActivationConfig> = if args.activation.len() == 1 && args.activation[0] == "all" {
-        actbench_activations::registry::names().into_iter().map(|n| ActivationConfig::new(n).expect("registered")).collect()
-    } else {
-        args.activation.iter().map(|a| a.parse::<ActivationConfig>().map_err(|e| CliError::Usage(format!("--activation {a}: {e}")))).collect::<Result<_, _>>()?
-    };
+    let backends =
+        args.backend.iter().map(|b| b.parse::<Backend>()).collect::<Result<Vec<_>, _>>()?;
+    let activations: Vec<ActivationConfig> =
+        if args.activation.len() == 1 && args.activation[0] == "all" {
+            actbench_activations::registry::names()
+                .into_iter()
+                .map(|n| ActivationConfig::new(n).expect("registered"))
+                .collect()
+        } else {
+            args.activation
+                .iter()
+                .map(|a| {
+                    a.parse::<ActivationConfig>()
+                        .map_err(|e| CliError::Usage(format!("--activation {a}: {e}")))
+                })
+                .collect::<Result<_, _>>()?
+        };
     if !(1..=1 << 28).contains(&args.elements) {
-        return Err(CliError::Usage(format!("--elements {}: must be between 1 and 2^28 (268435456)", args.elements)));
+        return Err(CliError::Usage(format!(
+            "--elements {}: must be between 1 and 2^28 (268435456)",
+            args.elements
+        )));
     }
     if !(1..=10_000).contains(&args.repeats) {
-        return Err(CliError::Usage(format!("--repeats {}: must be between 1 and 10000", args.repeats)));
+        return Err(CliError::Usage(format!(
+            "--repeats {}: must be between 1 and 10000",
+            args.repeats
+        )));
     }
     let mut records = Vec::new();
     for backend in backends {
         let device = super::start_device(backend)?;
-        eprintln!("timing {} activations on {backend}: {} elements, {} repeats after {} warm-up", activations.len(), args.elements, args.repeats, bench::activations::WARMUP);
-        records.extend(bench::activations::run(&activations, &args.reference, backend, &device, args.elements, args.repeats));
+        eprintln!(
+            "timing {} activations on {backend}: {} elements, {} repeats after {} warm-up",
+            activations.len(),
+            args.elements,
+            args.repeats,
+            bench::activations::WARMUP
+        );
+        records.extend(bench::activations::run(
+            &activations,
+            &args.reference,
+            backend,
+            &device,
+            args.elements,
+            args.repeats,
+        ));
     }
     print(&match args.format {
         Format::Json => serde_json::to_string_pretty(&records).expect("records serialise") + "\n",
         Format::Csv => csv(&records),
-        Format::Table => render_table(&records),
+        text => render_table(&records, text),
     })
 }
 
 /// The micro-benchmark as an aligned table: median and spread, throughput, and time relative to
 /// relu (when measured) and to the copy.
-pub fn render_table(records: &[BenchRecord]) -> String {
-    let reference = |r: &BenchRecord, name: &str| records.iter().find(|o| o.activation == name && o.mode == r.mode && o.backend == r.backend).map(|o| r.median_s / o.median_s);
-    let header = ["backend", "activation", "mode", "median ms", "min..max ms", "Melem/s", "GB/s", "vs relu", "vs copy"];
+pub fn render_table(records: &[BenchRecord], format: Format) -> String {
+    let reference = |r: &BenchRecord, name: &str| {
+        records
+            .iter()
+            .find(|o| o.activation == name && o.mode == r.mode && o.backend == r.backend)
+            .map(|o| r.median_s / o.median_s)
+    };
+    let header = [
+        "backend",
+        "activation",
+        "mode",
+        "median ms",
+        "min..max ms",
+        "Melem/s",
+        "GB/s",
+        "vs relu",
+        "vs copy",
+    ];
     let rows: Vec<Vec<String>> = records
         .iter()
         .map(|r| {
@@ -57,15 +102,19 @@ pub fn render_table(records: &[BenchRecord]) -> String {
                 num(r.elements_per_s / 1e6),
                 num(r.gb_per_s),
                 reference(r, "relu").map(|x| format!("{}x", num(x))).unwrap_or_else(|| "-".into()),
-                reference(r, bench::activations::COPY).map(|x| format!("{}x", num(x))).unwrap_or_else(|| "-".into()),
+                reference(r, bench::activations::COPY)
+                    .map(|x| format!("{}x", num(x)))
+                    .unwrap_or_else(|| "-".into()),
             ]
         })
         .collect();
-    table(&header, &rows)
+    grid(format, &header, &rows)
 }
 
 fn csv(records: &[BenchRecord]) -> String {
-    let mut out = String::from("backend,activation,mode,elements,median_s,min_s,max_s,elements_per_s,gb_per_s\n");
+    let mut out = String::from(
+        "backend,activation,mode,elements,median_s,min_s,max_s,elements_per_s,gb_per_s\n",
+    );
     for r in records {
         out += &format!(
             "{},{},{},{},{},{},{},{},{}\n",
@@ -85,20 +134,33 @@ fn csv(records: &[BenchRecord]) -> String {
 
 pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
     if !(1..=100_000).contains(&args.steps) {
-        return Err(CliError::Usage(format!("--steps {}: must be between 1 and 100000", args.steps)));
+        return Err(CliError::Usage(format!(
+            "--steps {}: must be between 1 and 100000",
+            args.steps
+        )));
     }
     if args.warmup > 100_000 {
         return Err(CliError::Usage(format!("--warmup {}: must be at most 100000", args.warmup)));
     }
-    let (_, _, plan) = super::plan(&args.config, args.backend.as_deref(), args.profile.clone(), args.idx_dir.clone())?;
+    let (_, _, plan) = super::plan(
+        &args.config,
+        args.backend.as_deref(),
+        args.profile.clone(),
+        args.idx_dir.clone(),
+    )?;
     let cells = bench::training::cells(&plan.cells);
     let mut devices = BTreeMap::new();
     for cell in &cells {
-        if !devices.contains_key(&cell.backend) {
-            devices.insert(cell.backend, super::start_device(cell.backend)?);
+        if let std::collections::btree_map::Entry::Vacant(e) = devices.entry(cell.backend) {
+            e.insert(super::start_device(cell.backend)?);
         }
     }
-    eprintln!("timing {} cells: {} steps each after {} warm-up", cells.len(), args.steps, args.warmup);
+    eprintln!(
+        "timing {} cells: {} steps each after {} warm-up",
+        cells.len(),
+        args.steps,
+        args.warmup
+    );
     let mut datasets = BTreeMap::new();
     let mut records = Vec::new();
     for cell in cells {
@@ -107,23 +169,44 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
             datasets.clear();
             datasets.insert(key, load_dataset(cell)?);
         }
-        records.push(bench::training::run(cell, &datasets[&key], &devices[&cell.backend], args.warmup, args.steps));
+        records.push(bench::training::run(
+            cell,
+            &datasets[&key],
+            &devices[&cell.backend],
+            args.warmup,
+            args.steps,
+        ));
     }
     print(&match args.format {
         Format::Json => serde_json::to_string_pretty(&records).expect("records serialise") + "\n",
         Format::Csv => train_csv(&records),
-        Format::Table => render_train_table(&records),
+        text => render_train_table(&records, text),
     })
 }
 
 /// Training throughput as an aligned table, with each cell's step time relative to its
 /// experiment's reference activation (same model and backend).
-pub fn render_train_table(records: &[TrainBenchRecord]) -> String {
-    let header = ["experiment", "model", "activation", "backend", "batch", "samples/s", "ms/step", "min..max ms", "vs reference"];
+pub fn render_train_table(records: &[TrainBenchRecord], format: Format) -> String {
+    let header = [
+        "experiment",
+        "model",
+        "activation",
+        "backend",
+        "batch",
+        "samples/s",
+        "ms/step",
+        "min..max ms",
+        "vs reference",
+    ];
     let rows: Vec<Vec<String>> = records
         .iter()
         .map(|r| {
-            let reference = records.iter().find(|o| o.experiment == r.experiment && o.model == r.model && o.backend == r.backend && o.activation == r.reference);
+            let reference = records.iter().find(|o| {
+                o.experiment == r.experiment
+                    && o.model == r.model
+                    && o.backend == r.backend
+                    && o.activation == r.reference
+            });
             vec![
                 r.experiment.clone(),
                 r.model.clone(),
@@ -133,15 +216,21 @@ pub fn render_train_table(records: &[TrainBenchRecord]) -> String {
                 num(r.samples_per_s),
                 num(1e3 * r.median_step_s),
                 format!("{}..{}", num(1e3 * r.min_step_s), num(1e3 * r.max_step_s)),
-                reference.map(|o| format!("{}x {}", num(r.median_step_s / o.median_step_s), o.activation)).unwrap_or_else(|| "-".into()),
+                reference
+                    .map(|o| {
+                        format!("{}x {}", num(r.median_step_s / o.median_step_s), o.activation)
+                    })
+                    .unwrap_or_else(|| "-".into()),
             ]
         })
         .collect();
-    table(&header, &rows)
+    grid(format, &header, &rows)
 }
 
 fn train_csv(records: &[TrainBenchRecord]) -> String {
-    let mut out = String::from("experiment,model,activation,backend,batch_size,steps,median_step_s,min_step_s,max_step_s,samples_per_s,diverged\n");
+    let mut out = String::from(
+        "experiment,model,activation,backend,batch_size,steps,median_step_s,min_step_s,max_step_s,samples_per_s,diverged\n",
+    );
     for r in records {
         out += &format!(
             "{},{},{},{},{},{},{},{},{},{},{}\n",

@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::cli::{CurvesArgs, Precision};
 use crate::error::CliError;
-use crate::report::format::{Format, csv_field};
-use crate::report::output::{print, table};
+use crate::report::format::{Format, csv_field, grid};
+use crate::report::output::print;
 
 /// Most points a table or JSON output may ask for.
 const MAX_POINTS: usize = 1_000_000;
@@ -23,11 +23,16 @@ pub fn run(args: CurvesArgs) -> Result<(), CliError> {
         )));
     }
     if args.points == 0 || args.points > MAX_POINTS {
-        return Err(CliError::Usage(format!("--points {}: must be between 1 and {MAX_POINTS}", args.points)));
+        return Err(CliError::Usage(format!(
+            "--points {}: must be between 1 and {MAX_POINTS}",
+            args.points
+        )));
     }
     let backend: Backend = args.backend.parse()?;
     if args.dtype == Precision::F64 && !backend.supports_f64() {
-        return Err(CliError::Usage(format!("--dtype f64: backend `{backend}` computes in float32 only; use --backend flex or ndarray")));
+        return Err(CliError::Usage(format!(
+            "--dtype f64: backend `{backend}` computes in float32 only; use --backend flex or ndarray"
+        )));
     }
     let device = super::start_device(backend)?;
     let dtype = match args.dtype {
@@ -35,14 +40,18 @@ pub fn run(args: CurvesArgs) -> Result<(), CliError> {
         Precision::F64 => DType::F64,
     };
     let xs = linspace(args.from, args.to, args.points);
-    let curves: Vec<(String, Curve)> = configs.iter().map(|c| (c.label(), evaluate(c, &xs, dtype, &device))).collect();
+    let curves: Vec<(String, Curve)> =
+        configs.iter().map(|c| (c.label(), evaluate(c, &xs, dtype, &device))).collect();
     print(&render(&curves, args.format, args.dtype))
 }
 
 /// `all`, or a list of activation specs.
 fn parse_activations(specs: &[String]) -> Result<Vec<ActivationConfig>, CliError> {
     if specs.iter().any(|s| s.trim() == "all") {
-        return Ok(REGISTRY.iter().map(|i| ActivationConfig::new(i.name).expect("registered")).collect());
+        return Ok(REGISTRY
+            .iter()
+            .map(|i| ActivationConfig::new(i.name).expect("registered"))
+            .collect());
     }
     specs.iter().map(|s| s.parse::<ActivationConfig>().map_err(CliError::from)).collect()
 }
@@ -62,7 +71,7 @@ fn render(curves: &[(String, Curve)], format: Format, precision: Precision) -> S
         Precision::F64 => format!("{v}"),
     };
     match format {
-        Format::Table => {
+        Format::Table | Format::Markdown => {
             let mut header = vec!["x".to_string()];
             for (name, _) in curves {
                 header.push(format!("{name}(x)"));
@@ -78,13 +87,19 @@ fn render(curves: &[(String, Curve)], format: Format, precision: Precision) -> S
                     row
                 })
                 .collect();
-            table(&header, &rows)
+            grid(format, &header, &rows)
         }
         Format::Csv => {
             let mut out = String::from("activation,x,y,dy\n");
             for (name, c) in curves {
                 for i in 0..c.x.len() {
-                    out += &format!("{},{},{},{}\n", csv_field(name), text(c.x[i]), text(c.y[i]), text(c.dy[i]));
+                    out += &format!(
+                        "{},{},{},{}\n",
+                        csv_field(name),
+                        text(c.x[i]),
+                        text(c.y[i]),
+                        text(c.dy[i])
+                    );
                 }
             }
             out
@@ -95,14 +110,24 @@ fn render(curves: &[(String, Curve)], format: Format, precision: Precision) -> S
                     let f = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
                     let list: Vec<_> = curves
                         .iter()
-                        .map(|(n, c)| JsonCurve { activation: n, x: f(&c.x), y: f(&c.y), dy: f(&c.dy) })
+                        .map(|(n, c)| JsonCurve {
+                            activation: n,
+                            x: f(&c.x),
+                            y: f(&c.y),
+                            dy: f(&c.dy),
+                        })
                         .collect();
                     serde_json::to_string_pretty(&list)
                 }
                 Precision::F64 => {
                     let list: Vec<_> = curves
                         .iter()
-                        .map(|(n, c)| JsonCurve { activation: n, x: c.x.clone(), y: c.y.clone(), dy: c.dy.clone() })
+                        .map(|(n, c)| JsonCurve {
+                            activation: n,
+                            x: c.x.clone(),
+                            y: c.y.clone(),
+                            dy: c.dy.clone(),
+                        })
                         .collect();
                     serde_json::to_string_pretty(&list)
                 }

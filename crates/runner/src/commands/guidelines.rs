@@ -5,11 +5,12 @@ use std::path::Path;
 use crate::bench;
 use crate::error::CliError;
 use crate::guidelines::evaluate;
-use crate::report::verdicts::{VerdictFormat, render};
+use crate::report::format::Format;
 use crate::report::output::print;
+use crate::report::verdicts::render;
 use crate::run::record;
 
-pub fn run(dir: &Path, format: VerdictFormat) -> Result<(), CliError> {
+pub fn run(dir: &Path, format: Format) -> Result<(), CliError> {
     let records = record::read_dir(dir)?;
     let bench = bench::activations::read(dir)?;
     if records.is_empty() && bench.is_empty() {

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use crate::cli::ListWhat;
 use crate::error::CliError;
-use crate::report::format::{Format, csv_field};
-use crate::report::output::{print, table};
+use crate::report::format::{Format, grid};
+use crate::report::output::print;
 
 pub fn run(what: ListWhat, format: Format) -> Result<(), CliError> {
     let (header, rows, json) = match what {
@@ -15,15 +15,8 @@ pub fn run(what: ListWhat, format: Format) -> Result<(), CliError> {
         ListWhat::Backends => backends(),
     };
     let text = match format {
-        Format::Table => table(&header, &rows),
-        Format::Csv => {
-            let mut out = header.join(",") + "\n";
-            for row in &rows {
-                out += &(row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",") + "\n");
-            }
-            out
-        }
         Format::Json => serde_json::to_string_pretty(&json).expect("serialisable") + "\n",
+        text => grid(text, &header, &rows),
     };
     print(&text)
 }
@@ -80,7 +73,12 @@ fn backends() -> Listing {
         .iter()
         .map(|b| {
             let yes_no = |v: bool| if v { "yes" } else { "no" }.to_string();
-            vec![b.name().to_string(), yes_no(b.is_compiled()), yes_no(b.supports_f64()), b.feature().to_string()]
+            vec![
+                b.name().to_string(),
+                yes_no(b.is_compiled()),
+                yes_no(b.supports_f64()),
+                b.feature().to_string(),
+            ]
         })
         .collect();
     let json = Backend::ALL

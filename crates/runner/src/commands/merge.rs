@@ -3,22 +3,25 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::error::CliError;
-use crate::report::output::print;
-use crate::run::record::{self, CellRecord};
-use crate::report::render::{ReportFormat, render};
-use crate::report::tables::tables;
 use crate::bench;
+use crate::error::CliError;
+use crate::report::format::Format;
+use crate::report::output::print;
+use crate::report::render::render;
+use crate::report::tables::tables;
+use crate::run::record::{self, CellRecord};
 use crate::run::run_file::{RunFile, command_line};
 
-pub fn run(dirs: &[PathBuf], out: &Path, format: ReportFormat) -> Result<(), CliError> {
+pub fn run(dirs: &[PathBuf], out: &Path, format: Format) -> Result<(), CliError> {
     let mut first: Option<(PathBuf, RunFile)> = None;
     let mut cells: BTreeMap<String, (PathBuf, CellRecord)> = BTreeMap::new();
     for dir in dirs {
         let run = RunFile::read(dir)?;
         match &first {
             None => first = Some((dir.clone(), run.clone())),
-            Some((first_dir, first_run)) if first_run.config != run.config || first_run.name != run.name => {
+            Some((first_dir, first_run))
+                if first_run.config != run.config || first_run.name != run.name =>
+            {
                 return Err(CliError::Usage(format!(
                     "mixed configs: {} is run `{}` of {} and {} is run `{}` of {} with a different config; merge only the shards of one run",
                     first_dir.display(),
@@ -43,17 +46,27 @@ pub fn run(dirs: &[PathBuf], out: &Path, format: ReportFormat) -> Result<(), Cli
             cells.insert(r.cell.id.clone(), (dir.clone(), r));
         }
     }
-    let (_, run) = first.ok_or_else(|| CliError::Usage("merge: give at least one results directory".into()))?;
-    std::fs::create_dir_all(out).map_err(|e| CliError::Usage(format!("{}: cannot create: {e}", out.display())))?;
+    let (_, run) = first
+        .ok_or_else(|| CliError::Usage("merge: give at least one results directory".into()))?;
+    std::fs::create_dir_all(out)
+        .map_err(|e| CliError::Usage(format!("{}: cannot create: {e}", out.display())))?;
     if !record::read_dir(out)?.is_empty() {
-        return Err(CliError::Usage(format!("{}: already holds results; merge into an empty directory", out.display())));
+        return Err(CliError::Usage(format!(
+            "{}: already holds results; merge into an empty directory",
+            out.display()
+        )));
     }
     for (_, r) in cells.values() {
         record::write(out, r)?;
     }
     // The micro-benchmark runs on shard 1 only; carry it over.
     if let Some(dir) = dirs.iter().find(|d| d.join(bench::activations::FILE).exists()) {
-        let text = std::fs::read_to_string(dir.join(bench::activations::FILE)).map_err(|e| CliError::Usage(format!("{}: cannot read: {e}", dir.join(bench::activations::FILE).display())))?;
+        let text = std::fs::read_to_string(dir.join(bench::activations::FILE)).map_err(|e| {
+            CliError::Usage(format!(
+                "{}: cannot read: {e}",
+                dir.join(bench::activations::FILE).display()
+            ))
+        })?;
         record::write_atomically(&out.join(bench::activations::FILE), &text)?;
     }
     RunFile {
@@ -65,9 +78,17 @@ pub fn run(dirs: &[PathBuf], out: &Path, format: ReportFormat) -> Result<(), Cli
     }
     .write(out)?;
     let missing = run.total_cells.saturating_sub(cells.len());
-    eprintln!("merged {} cells from {} directories into {}", cells.len(), dirs.len(), out.display());
+    eprintln!(
+        "merged {} cells from {} directories into {}",
+        cells.len(),
+        dirs.len(),
+        out.display()
+    );
     if missing > 0 {
-        eprintln!("warning: {missing} of the run's {} cells are missing (a shard not finished or not given?)", run.total_cells);
+        eprintln!(
+            "warning: {missing} of the run's {} cells are missing (a shard not finished or not given?)",
+            run.total_cells
+        );
     }
     print(&render(&tables(&cells.into_values().map(|(_, r)| r).collect::<Vec<_>>()), format))
 }

@@ -15,9 +15,9 @@ use actbench_activations::burn::prelude::Device;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{BenchCommand, Cli, Command};
+use crate::error::CliError;
 use crate::run::config::{self, BenchConfig};
 use crate::run::plan::{Plan, PlanOptions};
-use crate::error::CliError;
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
@@ -36,13 +36,24 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
 
 /// Loads the config at `path` and validates it into a plan, with the command line's backends,
 /// profile and IDX directory; prints the plan's notes. Returns the config, its text and the plan.
-pub fn plan(path: &Path, backends: Option<&[String]>, profile: Option<String>, idx_dir: Option<PathBuf>) -> Result<(BenchConfig, String, Plan), CliError> {
+pub fn plan(
+    path: &Path,
+    backends: Option<&[String]>,
+    profile: Option<String>,
+    idx_dir: Option<PathBuf>,
+) -> Result<(BenchConfig, String, Plan), CliError> {
     let (config, text) = config::load(path)?;
     let backends = match backends {
-        Some(list) => Some(list.iter().map(|b| b.parse::<Backend>()).collect::<Result<Vec<_>, _>>()?),
+        Some(list) => {
+            Some(list.iter().map(|b| b.parse::<Backend>()).collect::<Result<Vec<_>, _>>()?)
+        }
         None => None,
     };
-    let plan = Plan::build(&config, &path.display().to_string(), &PlanOptions { backends, profile, idx_dir })?;
+    let plan = Plan::build(
+        &config,
+        &path.display().to_string(),
+        &PlanOptions { backends, profile, idx_dir },
+    )?;
     for note in &plan.notes {
         eprintln!("note: {note}");
     }

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use crate::bench;
 use crate::error::CliError;
+use crate::report::page::{self, Inputs};
 use crate::report::plots;
 use crate::run::record;
-use crate::report::page::{self, Inputs};
 use crate::run::run_file::RunFile;
 
 /// Draws the figures and writes both report pages; returns how many figures were drawn.
@@ -15,17 +15,29 @@ pub fn write_all(dir: &Path) -> Result<usize, CliError> {
     let records = record::read_dir(dir)?;
     let bench = bench::activations::read(dir)?;
     if records.is_empty() && bench.is_empty() {
-        return Err(CliError::Usage(format!("{}: no result records (*.json) here; run `actbench run CONFIG --out {}` first", dir.display(), dir.display())));
+        return Err(CliError::Usage(format!(
+            "{}: no result records (*.json) here; run `actbench run CONFIG --out {}` first",
+            dir.display(),
+            dir.display()
+        )));
     }
     let run = RunFile::read(dir).ok();
     let figures = plots::figures(&records, &bench);
     plots::write(dir, &figures)?;
-    page::write(dir, &Inputs { run: run.as_ref(), records: &records, bench: &bench, figures: &figures })?;
+    page::write(
+        dir,
+        &Inputs { run: run.as_ref(), records: &records, bench: &bench, figures: &figures },
+    )?;
     Ok(figures.len())
 }
 
 pub fn run(dir: &Path) -> Result<(), CliError> {
     let n = write_all(dir)?;
-    eprintln!("{n} figures (SVG and PNG) in {}; report: {} and {}", dir.join(plots::DIR).display(), dir.join("report.html").display(), dir.join("report.md").display());
+    eprintln!(
+        "{n} figures (SVG and PNG) in {}; report: {} and {}",
+        dir.join(plots::DIR).display(),
+        dir.join("report.html").display(),
+        dir.join("report.md").display()
+    );
     Ok(())
 }

@@ -10,20 +10,26 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::bench;
 use crate::cli::RunArgs;
-use crate::guidelines;
-use crate::run::config;
 use crate::error::CliError;
-use crate::run::interrupt;
+use crate::guidelines;
+use crate::report::format::Format;
 use crate::report::output::{print, table};
+use crate::report::render::render;
+use crate::report::tables::tables;
+use crate::run::config;
+use crate::run::interrupt;
 use crate::run::plan::{Plan, load_dataset};
 use crate::run::record;
-use crate::report::render::{ReportFormat, render};
-use crate::report::tables::tables;
 use crate::run::run_file::{RunFile, command_line};
 use crate::run::train::train;
 
 pub fn run(args: RunArgs) -> Result<(), CliError> {
-    let (config, text, plan) = super::plan(&args.config, args.backend.as_deref(), args.profile.clone(), args.idx_dir.clone())?;
+    let (config, text, plan) = super::plan(
+        &args.config,
+        args.backend.as_deref(),
+        args.profile.clone(),
+        args.idx_dir.clone(),
+    )?;
     let total_cells = plan.cells.len();
     let plan = match args.shard {
         Some(shard) => plan.shard(shard),
@@ -31,12 +37,15 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     };
     if args.dry_run {
         return match args.format {
-            ReportFormat::Json => print(&(serde_json::to_string_pretty(&plan.cells).expect("cells serialise") + "\n")),
+            Format::Json => {
+                print(&(serde_json::to_string_pretty(&plan.cells).expect("cells serialise") + "\n"))
+            }
             _ => print(&dry_run(&plan)),
         };
     }
     let out = args.out.clone().unwrap_or_else(|| match args.shard {
-        Some(shard) => config::default_out(&config, args.profile.as_deref()).join(format!("shard-{}-of-{}", shard.index, shard.count)),
+        Some(shard) => config::default_out(&config, args.profile.as_deref())
+            .join(format!("shard-{}-of-{}", shard.index, shard.count)),
         None => config::default_out(&config, args.profile.as_deref()),
     });
     let done = prepare(&out, &plan, args.resume)?;
@@ -65,10 +74,12 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         progress.set_message(cell.id.clone());
         datasets.retain(|(experiment, _), _| *experiment == cell.experiment_index);
         let key = (cell.experiment_index, cell.seed);
-        if !datasets.contains_key(&key) {
-            datasets.insert(key, load_dataset(cell)?);
+        if let std::collections::btree_map::Entry::Vacant(e) = datasets.entry(key) {
+            e.insert(load_dataset(cell)?);
         }
-        let Some(record) = train(cell, &datasets[&key], &devices[&cell.backend], &interrupt::requested) else {
+        let Some(record) =
+            train(cell, &datasets[&key], &devices[&cell.backend], &interrupt::requested)
+        else {
             progress.finish_and_clear();
             let finished = done.len() + progress.position() as usize;
             return Err(CliError::Interrupted(format!(
@@ -84,22 +95,41 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     }
     progress.finish_and_clear();
     // The micro-benchmark runs once per run (on the first shard), after training.
-    if let Some(bench) = plan.bench.as_ref().filter(|_| args.shard.is_none_or(|s| s.index == 1)) {
-        if !out.join(bench::activations::FILE).exists() {
-            let mut results = Vec::new();
-            for &backend in &bench.backends {
-                eprintln!("activation micro-benchmark on {backend}: {} activations, {} elements, {} repeats", bench.activations.len(), bench.elements, bench.repeats);
-                let device = match devices.get(&backend) {
-                    Some(d) => d.clone(),
-                    None => super::start_device(backend)?,
-                };
-                results.extend(bench::activations::run(&bench.activations, &[], backend, &device, bench.elements, bench.repeats));
-                if interrupt::requested() {
-                    return Err(CliError::Interrupted(format!("interrupted during the micro-benchmark; every cell is stored in {}. Resume with:\n  {}", out.display(), resume_command(&args, &out))));
-                }
+    if let Some(bench) = plan.bench.as_ref().filter(|_| args.shard.is_none_or(|s| s.index == 1))
+        && !out.join(bench::activations::FILE).exists()
+    {
+        let mut results = Vec::new();
+        for &backend in &bench.backends {
+            eprintln!(
+                "activation micro-benchmark on {backend}: {} activations, {} elements, {} repeats",
+                bench.activations.len(),
+                bench.elements,
+                bench.repeats
+            );
+            let device = match devices.get(&backend) {
+                Some(d) => d.clone(),
+                None => super::start_device(backend)?,
+            };
+            results.extend(bench::activations::run(
+                &bench.activations,
+                &[],
+                backend,
+                &device,
+                bench.elements,
+                bench.repeats,
+            ));
+            if interrupt::requested() {
+                return Err(CliError::Interrupted(format!(
+                    "interrupted during the micro-benchmark; every cell is stored in {}. Resume with:\n  {}",
+                    out.display(),
+                    resume_command(&args, &out)
+                )));
             }
-            record::write_atomically(&out.join(bench::activations::FILE), &(serde_json::to_string_pretty(&results).expect("bench results serialise") + "\n"))?;
         }
+        record::write_atomically(
+            &out.join(bench::activations::FILE),
+            &(serde_json::to_string_pretty(&results).expect("bench results serialise") + "\n"),
+        )?;
     }
     eprintln!(
         "{} cells trained, {} already done; results in {} (re-render with `actbench report {}`)",
@@ -112,11 +142,18 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     print(&render(&tables(&records), args.format))?;
     if !args.no_plots {
         let n = super::plot::write_all(&out)?;
-        eprintln!("{n} figures in {}; report: {}", out.join(crate::report::plots::DIR).display(), out.join("report.html").display());
+        eprintln!(
+            "{n} figures in {}; report: {}",
+            out.join(crate::report::plots::DIR).display(),
+            out.join("report.html").display()
+        );
     }
     if guidelines::any_tagged(&records) {
         let bench = bench::activations::read(&out)?;
-        print(&format!("\n== guideline verdicts ==\n{}", crate::report::verdicts::render(&guidelines::evaluate(&records, &bench), crate::report::verdicts::VerdictFormat::Table)))?;
+        print(&format!(
+            "\n== guideline verdicts ==\n{}",
+            crate::report::verdicts::render(&guidelines::evaluate(&records, &bench), Format::Table)
+        ))?;
     }
     Ok(())
 }
@@ -124,7 +161,9 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
 /// Creates `out`, or checks what it holds: without `--resume` it must hold no results; with it,
 /// every record there must belong to this plan, unchanged. Returns the ids already done.
 fn prepare(out: &Path, plan: &Plan, resume: bool) -> Result<BTreeSet<String>, CliError> {
-    std::fs::create_dir_all(out).map_err(|e| CliError::Usage(format!("{}: cannot create results directory: {e}", out.display())))?;
+    std::fs::create_dir_all(out).map_err(|e| {
+        CliError::Usage(format!("{}: cannot create results directory: {e}", out.display()))
+    })?;
     record::remove_stale_temporaries(out);
     let existing = record::read_dir(out)?;
     if existing.is_empty() {
@@ -165,7 +204,8 @@ fn prepare(out: &Path, plan: &Plan, resume: bool) -> Result<BTreeSet<String>, Cl
 
 /// The command that resumes this run.
 fn resume_command(args: &RunArgs, out: &Path) -> String {
-    let mut command = format!("actbench run {} --out {} --resume", args.config.display(), out.display());
+    let mut command =
+        format!("actbench run {} --out {} --resume", args.config.display(), out.display());
     if let Some(profile) = &args.profile {
         command += &format!(" --profile {profile}");
     }
@@ -186,7 +226,12 @@ fn progress_bar(len: usize) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len as u64);
-    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} cells, {elapsed} elapsed, ETA {eta}  {msg}").expect("template"));
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} cells, {elapsed} elapsed, ETA {eta}  {msg}",
+        )
+        .expect("template"),
+    );
     bar
 }
 
@@ -211,4 +256,3 @@ fn dry_run(plan: &Plan) -> String {
         .collect();
     format!("{}{} cells planned for run `{}`\n", table(&header, &rows), plan.cells.len(), plan.name)
 }
-

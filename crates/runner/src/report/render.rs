@@ -1,28 +1,13 @@
 //! Renders experiment tables as text, markdown, CSV or JSON.
 
-use clap::ValueEnum;
-
-use crate::report::format::csv_field;
+use crate::report::format::{Format, csv_field, markdown_table};
 use crate::report::output::table;
 use crate::report::tables::{ExperimentTable, columns, num};
 
-/// Formats of `run` and `report` output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// Aligned tables.
-    Table,
-    /// Markdown tables (for READMEs and committed reports).
-    Markdown,
-    /// One CSV row per table row, raw numbers.
-    Csv,
-    /// The tables as JSON.
-    Json,
-}
-
 /// Renders `tables`.
-pub fn render(tables: &[ExperimentTable], format: ReportFormat) -> String {
+pub fn render(tables: &[ExperimentTable], format: Format) -> String {
     match format {
-        ReportFormat::Table => tables
+        Format::Table => tables
             .iter()
             .map(|t| {
                 let (header, rows) = columns(t);
@@ -30,20 +15,20 @@ pub fn render(tables: &[ExperimentTable], format: ReportFormat) -> String {
             })
             .collect::<Vec<_>>()
             .join("\n"),
-        ReportFormat::Markdown => tables
+        Format::Markdown => tables
             .iter()
             .map(|t| {
                 let (header, rows) = columns(t);
-                let mut out = format!("### {}\n\n{}\n\n", t.experiment, heading_lines(t).join("  \n"));
-                out += &format!("| {} |\n|{}\n", header.join(" | "), "---|".repeat(header.len()));
-                for row in rows {
-                    out += &format!("| {} |\n", row.join(" | "));
-                }
-                out
+                format!(
+                    "### {}\n\n{}\n\n{}",
+                    t.experiment,
+                    heading_lines(t).join("  \n"),
+                    markdown_table(&header, &rows)
+                )
             })
             .collect::<Vec<_>>()
             .join("\n"),
-        ReportFormat::Csv => {
+        Format::Csv => {
             let mut out = String::from(
                 "experiment,activation,depth,output,backend,metric,seeds,diverged,metric_mean,metric_std,rank,epochs_to_target,reached_target,epoch_time_s,epoch_time_relative,dead_fraction,gradient_ratio\n",
             );
@@ -74,7 +59,7 @@ pub fn render(tables: &[ExperimentTable], format: ReportFormat) -> String {
             }
             out
         }
-        ReportFormat::Json => serde_json::to_string_pretty(tables).expect("tables serialise") + "\n",
+        Format::Json => serde_json::to_string_pretty(tables).expect("tables serialise") + "\n",
     }
 }
 
@@ -91,7 +76,12 @@ fn heading_lines(t: &ExperimentTable) -> Vec<String> {
     }
     lines.push(format!("data: {}", t.dataset));
     if let Some(target) = t.target {
-        lines.push(format!("target: test {} {} {}", t.metric, if t.higher_is_better { ">=" } else { "<=" }, num(target)));
+        lines.push(format!(
+            "target: test {} {} {}",
+            t.metric,
+            if t.higher_is_better { ">=" } else { "<=" },
+            num(target)
+        ));
     }
     lines
 }

@@ -1,35 +1,20 @@
 //! The verdict table as text, markdown or JSON.
 
-use clap::ValueEnum;
 use tabled::builder::Builder;
 use tabled::settings::object::Columns;
 use tabled::settings::{Modify, Style, Width};
 
 use crate::guidelines::{GuidelineResult, Verdict};
-
-/// Formats of `actbench guidelines`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum VerdictFormat {
-    /// An aligned table, long cells wrapped.
-    Table,
-    /// A markdown table (README, committed reports).
-    Markdown,
-    /// An array of objects: id, name, claim, evidence, threshold, verdict, data, experiments, seeds.
-    Json,
-}
+use crate::report::format::{Format, csv_table, markdown_table};
 
 /// The evidence cell: the numbers, plus the data when it is a file dataset or a fallback (so the
 /// table says whether Fashion-MNIST or the built-in images were used).
 fn evidence(r: &GuidelineResult) -> String {
-    if r.data_matters {
-        format!("{} [data: {}]", r.evidence, r.data)
-    } else {
-        r.evidence.clone()
-    }
+    if r.data_matters { format!("{} [data: {}]", r.evidence, r.data) } else { r.evidence.clone() }
 }
 
 /// Renders the verdicts with a one-line count of each outcome.
-pub fn render(results: &[GuidelineResult], format: VerdictFormat) -> String {
+pub fn render(results: &[GuidelineResult], format: Format) -> String {
     let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
     let summary = format!(
         "{} guidelines: {} hold, {} fail, {} inconclusive",
@@ -39,20 +24,55 @@ pub fn render(results: &[GuidelineResult], format: VerdictFormat) -> String {
         count(Verdict::Inconclusive)
     );
     match format {
-        VerdictFormat::Json => serde_json::to_string_pretty(results).expect("verdicts serialise") + "\n",
-        VerdictFormat::Markdown => {
-            let mut out = String::from("| id | claim | evidence | threshold | verdict |\n|---|---|---|---|---|\n");
-            for r in results {
-                let cell = |s: &str| s.replace('|', "\\|");
-                out += &format!("| {} `{}` | {} | {} | {} | **{}** |\n", r.id, r.name, cell(&r.claim), cell(&evidence(r)), cell(&r.threshold), r.verdict.name());
-            }
-            out + &format!("\n{summary}\n")
+        Format::Json => serde_json::to_string_pretty(results).expect("verdicts serialise") + "\n",
+        Format::Markdown => {
+            let rows: Vec<Vec<String>> = results
+                .iter()
+                .map(|r| {
+                    vec![
+                        format!("{} `{}`", r.id, r.name),
+                        r.claim.clone(),
+                        evidence(r),
+                        r.threshold.clone(),
+                        format!("**{}**", r.verdict.name()),
+                    ]
+                })
+                .collect();
+            markdown_table(&["id", "claim", "evidence", "threshold", "verdict"], &rows)
+                + &format!("\n{summary}\n")
         }
-        VerdictFormat::Table => {
+        Format::Csv => {
+            let rows: Vec<Vec<String>> = results
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.id.clone(),
+                        r.name.clone(),
+                        r.verdict.name().into(),
+                        r.claim.clone(),
+                        r.evidence.clone(),
+                        r.threshold.clone(),
+                        r.data.clone(),
+                        r.seeds.to_string(),
+                    ]
+                })
+                .collect();
+            csv_table(
+                &["id", "name", "verdict", "claim", "evidence", "threshold", "data", "seeds"],
+                &rows,
+            )
+        }
+        Format::Table => {
             let mut builder = Builder::default();
             builder.push_record(["id", "claim", "evidence", "threshold", "verdict"]);
             for r in results {
-                builder.push_record([format!("{} {}", r.id, r.name), r.claim.clone(), evidence(r), r.threshold.clone(), r.verdict.name().to_string()]);
+                builder.push_record([
+                    format!("{} {}", r.id, r.name),
+                    r.claim.clone(),
+                    evidence(r),
+                    r.threshold.clone(),
+                    r.verdict.name().to_string(),
+                ]);
             }
             let mut table = builder.build();
             table

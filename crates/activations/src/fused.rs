@@ -25,21 +25,28 @@ use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Dispatch, backend_extension};
 use burn::prelude::*;
 use burn::tensor::DType;
+#[cfg(any(feature = "flex", feature = "ndarray"))]
 use rayon::prelude::*;
 
+// The float64 formulas are what the CPU kernels run; a GPU-only build keeps them for the tests.
+#[cfg_attr(not(any(feature = "flex", feature = "ndarray")), allow(dead_code))]
 mod exp;
+#[cfg_attr(not(any(feature = "flex", feature = "ndarray")), allow(dead_code))]
 mod kernel;
-mod on_flex;
 #[cfg(any(feature = "wgpu", feature = "cuda"))]
 mod on_cube;
+#[cfg(feature = "flex")]
+mod on_flex;
 #[cfg(feature = "ndarray")]
 mod on_ndarray;
+#[cfg(any(feature = "flex", feature = "ndarray"))]
 pub mod slices;
 
 pub use kernel::Kernel;
+#[cfg(any(feature = "flex", feature = "ndarray"))]
 use slices::Pass;
 
-#[backend_extension(Flex, NdArray: cfg(feature = "ndarray"), Cube: cfg(any(feature = "wgpu", feature = "cuda")), Autodiff)]
+#[backend_extension(Flex: cfg(feature = "flex"), NdArray: cfg(feature = "ndarray"), Cube: cfg(any(feature = "wgpu", feature = "cuda")), Autodiff)]
 pub trait FusedActivation: Backend {
     /// `f(x)`, one pass.
     fn fused_forward(x: FloatTensor<Self>, kernel: Kernel) -> FloatTensor<Self>;
@@ -52,31 +59,36 @@ pub trait FusedActivation: Backend {
 }
 
 /// Elements per rayon task.
+#[cfg(any(feature = "flex", feature = "ndarray"))]
 const CHUNK: usize = 1 << 14;
 
 /// The float types the kernels take, with their slice runner.
+#[cfg(any(feature = "flex", feature = "ndarray"))]
 trait Element: slices::Float + burn::tensor::Element + bytemuck::Pod + Send + Sync {
     const RUN: fn(Kernel, Pass<'_, Self>);
 }
 
+#[cfg(any(feature = "flex", feature = "ndarray"))]
 impl Element for f32 {
     const RUN: fn(Kernel, Pass<'_, Self>) = slices::run_f32;
 }
 
+#[cfg(any(feature = "flex", feature = "ndarray"))]
 impl Element for f64 {
     const RUN: fn(Kernel, Pass<'_, Self>) = slices::run_f64;
 }
 
 /// Runs `pass` in parallel over chunks of `CHUNK` elements.
+#[cfg(any(feature = "flex", feature = "ndarray"))]
 fn parallel<E: Element>(kernel: Kernel, pass: Pass<'_, E>) {
     match pass {
         Pass::Forward { x, out } => out
             .par_chunks_mut(CHUNK)
             .zip(x.par_chunks(CHUNK))
             .for_each(|(out, x)| E::RUN(kernel, Pass::Forward { x, out })),
-        Pass::ForwardInPlace { x } => x
-            .par_chunks_mut(CHUNK)
-            .for_each(|x| E::RUN(kernel, Pass::ForwardInPlace { x })),
+        Pass::ForwardInPlace { x } => {
+            x.par_chunks_mut(CHUNK).for_each(|x| E::RUN(kernel, Pass::ForwardInPlace { x }))
+        }
         Pass::Backward { x, grad, out } => out
             .par_chunks_mut(CHUNK)
             .zip(x.par_chunks(CHUNK))
@@ -90,6 +102,7 @@ fn parallel<E: Element>(kernel: Kernel, pass: Pass<'_, E>) {
 }
 
 /// Buffers this large are worth transparent huge pages.
+#[cfg(any(feature = "flex", feature = "ndarray"))]
 const HUGE_PAGE_MIN_BYTES: usize = 4 << 20;
 
 /// A zeroed buffer of `n` elements for a kernel's output. The allocator maps large zeroed
@@ -98,12 +111,14 @@ const HUGE_PAGE_MIN_BYTES: usize = 4 << 20;
 /// of one per 4 KiB. On the 2-core VM of our reference runs, first-touch page faults cost more
 /// than the arithmetic of a pass over a fresh 2^24-element tensor. Advice only: when the kernel
 /// ignores it (THP disabled) nothing changes.
+#[cfg(any(feature = "flex", feature = "ndarray"))]
 fn output_buffer<E: Element>(n: usize) -> Vec<E> {
     let values: Vec<E> = bytemuck::zeroed_vec(n);
     advise_huge_pages(&values);
     values
 }
 
+#[cfg(any(feature = "flex", feature = "ndarray"))]
 fn advise_huge_pages<E>(values: &[E]) {
     let bytes = std::mem::size_of_val(values);
     if bytes < HUGE_PAGE_MIN_BYTES {
@@ -137,19 +152,13 @@ impl<B: FusedActivation> Backward<B, 1> for FusedBackward {
         _checkpointer: &mut Checkpointer,
     ) {
         let (x, kernel) = (ops.state, self.0);
-        unary::<B, _>(ops.parents, ops.node, grads, |grad| {
-            B::fused_backward(x, grad, kernel)
-        });
+        unary::<B, _>(ops.parents, ops.node, grads, |grad| B::fused_backward(x, grad, kernel));
     }
 }
 
 impl<B: FusedActivation, C: CheckpointStrategy> FusedActivation for Autodiff<B, C> {
     fn fused_forward(x: FloatTensor<Self>, kernel: Kernel) -> FloatTensor<Self> {
-        match FusedBackward(kernel)
-            .prepare::<C>([x.node()])
-            .compute_bound()
-            .stateful()
-        {
+        match FusedBackward(kernel).prepare::<C>([x.node()]).compute_bound().stateful() {
             OpsKind::Tracked(prep) => {
                 let input = x.into_primitive();
                 prep.finish(input.clone(), B::fused_forward(input, kernel))
@@ -176,11 +185,11 @@ impl<B: FusedActivation, C: CheckpointStrategy> FusedActivation for Autodiff<B, 
 /// float32 tensor on a CubeCL backend (wgpu, cuda); with or without autodiff.
 pub fn supported<const D: usize>(x: &Tensor<D>) -> bool {
     use burn::backend::DispatchDevice;
-    let float = matches!(x.dtype(), DType::F32 | DType::F64);
     match x.device().without_autodiff().as_dispatch() {
-        DispatchDevice::Flex(_) => float,
+        #[cfg(feature = "flex")]
+        DispatchDevice::Flex(_) => matches!(x.dtype(), DType::F32 | DType::F64),
         #[cfg(feature = "ndarray")]
-        DispatchDevice::NdArray(_) => float,
+        DispatchDevice::NdArray(_) => matches!(x.dtype(), DType::F32 | DType::F64),
         #[cfg(any(feature = "wgpu", feature = "cuda"))]
         DispatchDevice::Cube(_) => x.dtype() == DType::F32,
         _ => false,
@@ -190,10 +199,7 @@ pub fn supported<const D: usize>(x: &Tensor<D>) -> bool {
 /// `kernel` applied to `x` in one pass, with a one-pass backward under autodiff. Call only when
 /// [`supported`] is true for `x`'s device.
 pub fn apply<const D: usize>(x: Tensor<D>, kernel: Kernel) -> Tensor<D> {
-    Tensor::from_dispatch(<Dispatch as FusedActivation>::fused_forward(
-        x.into_dispatch(),
-        kernel,
-    ))
+    Tensor::from_dispatch(<Dispatch as FusedActivation>::fused_forward(x.into_dispatch(), kernel))
 }
 
 #[cfg(test)]
@@ -206,25 +212,46 @@ mod tests {
     #[test]
     fn wgpu_runs_the_cube_kernels_within_float32_tolerance() {
         let device = Device::wgpu(burn::tensor::DeviceKind::DefaultDevice).autodiff();
-        let all: Vec<f32> = (-400..=400).map(|i| i as f32 * 0.075).chain([-90.0, -1e-6, 1e-6, 19.99, 20.01, 90.0]).collect();
+        let all: Vec<f32> = (-400..=400)
+            .map(|i| i as f32 * 0.075)
+            .chain([-90.0, -1e-6, 1e-6, 19.99, 20.01, 90.0])
+            .collect();
         // 807 elements (one per thread) and 800 (vectors of several elements per thread).
         for n in [all.len(), 800] {
-        let xs = &all[all.len() - n..];
-        let x = Tensor::<1>::from_data(burn::tensor::TensorData::new(xs.to_vec(), [n]), &device).require_grad();
-        assert!(supported(&x), "wgpu float32 tensors take the fused path");
-        for kernel in [Kernel::Swish { beta: 1.0 }, Kernel::Swish { beta: 2.5 }, Kernel::Mish, Kernel::Selu { lambda: 1.050_700_987_355_480_5, alpha: 1.673_263_242_354_377_2 }] {
-            let y = apply(x.clone(), kernel);
-            let grads = y.clone().backward();
-            let (y, dx): (Vec<f32>, Vec<f32>) = (y.into_data().try_to_vec().unwrap(), x.grad(&grads).unwrap().into_data().try_to_vec().unwrap());
-            let eps = f32::EPSILON as f64;
-            for (i, &v) in xs.iter().enumerate() {
-                let (f, d) = kernel.eval(v as f64);
-                assert!((y[i] as f64 - f).abs() <= 8.0 * eps * f.abs().max(1.0), "{kernel:?} f({v}) = {} vs {f}", y[i]);
-                assert!((dx[i] as f64 - d).abs() <= 8.0 * eps * d.abs().max(1.0), "{kernel:?} f'({v}) = {} vs {d}", dx[i]);
+            let xs = &all[all.len() - n..];
+            let x =
+                Tensor::<1>::from_data(burn::tensor::TensorData::new(xs.to_vec(), [n]), &device)
+                    .require_grad();
+            assert!(supported(&x), "wgpu float32 tensors take the fused path");
+            for kernel in [
+                Kernel::Swish { beta: 1.0 },
+                Kernel::Swish { beta: 2.5 },
+                Kernel::Mish,
+                Kernel::Selu { lambda: 1.050_700_987_355_480_5, alpha: 1.673_263_242_354_377_2 },
+            ] {
+                let y = apply(x.clone(), kernel);
+                let grads = y.clone().backward();
+                let (y, dx): (Vec<f32>, Vec<f32>) = (
+                    y.into_data().try_to_vec().unwrap(),
+                    x.grad(&grads).unwrap().into_data().try_to_vec().unwrap(),
+                );
+                let eps = f32::EPSILON as f64;
+                for (i, &v) in xs.iter().enumerate() {
+                    let (f, d) = kernel.eval(v as f64);
+                    assert!(
+                        (y[i] as f64 - f).abs() <= 8.0 * eps * f.abs().max(1.0),
+                        "{kernel:?} f({v}) = {} vs {f}",
+                        y[i]
+                    );
+                    assert!(
+                        (dx[i] as f64 - d).abs() <= 8.0 * eps * d.abs().max(1.0),
+                        "{kernel:?} f'({v}) = {} vs {d}",
+                        dx[i]
+                    );
+                }
             }
         }
     }
-        }
 
     #[test]
     fn large_outputs_with_huge_page_advice_hold_the_right_values() {
@@ -235,10 +262,8 @@ mod tests {
         devices.push(Device::ndarray().autodiff());
         for device in devices {
             let values: Vec<f32> = (0..n).map(|i| (i % 1000) as f32 * 0.01 - 5.0).collect();
-            let kernel = Kernel::Selu {
-                lambda: 1.050_700_987_355_480_5,
-                alpha: 1.673_263_242_354_377_2,
-            };
+            let kernel =
+                Kernel::Selu { lambda: 1.050_700_987_355_480_5, alpha: 1.673_263_242_354_377_2 };
             let x =
                 Tensor::<1>::from_data(burn::tensor::TensorData::new(values.clone(), [n]), &device)
                     .require_grad();
@@ -250,11 +275,7 @@ mod tests {
             );
             for i in [0, 1, 999, 4096, n / 2 + 7, n - 1] {
                 let (f, d) = kernel.eval_fast(values[i] as f64);
-                assert_eq!(
-                    (y[i], dx[i]),
-                    (f as f32, d as f32),
-                    "{device:?} element {i}"
-                );
+                assert_eq!((y[i], dx[i]), (f as f32, d as f32), "{device:?} element {i}");
             }
         }
     }
@@ -270,10 +291,8 @@ mod tests {
             // A contiguous view that starts at element 2 of its storage.
             let view = whole.clone().slice(2..6);
             let y: Vec<f32> = apply(view, kernel).into_data().try_to_vec().unwrap();
-            let expected: Vec<f32> = [0.0f64, 1.0, 2.0, 3.0]
-                .iter()
-                .map(|&v| kernel.eval_fast(v).0 as f32)
-                .collect();
+            let expected: Vec<f32> =
+                [0.0f64, 1.0, 2.0, 3.0].iter().map(|&v| kernel.eval_fast(v).0 as f32).collect();
             assert_eq!(y, expected);
             // `whole` is shared with the view above: it must be unchanged.
             assert_eq!(
@@ -282,14 +301,10 @@ mod tests {
             );
             // A transposed (non-contiguous) input.
             let m = Tensor::<2>::from_floats([[-1.0f32, 0.5], [2.0, -3.0]], &device);
-            let y: Vec<f32> = apply(m.clone().transpose(), kernel)
-                .into_data()
-                .try_to_vec()
-                .unwrap();
-            let expected: Vec<f32> = [-1.0f64, 2.0, 0.5, -3.0]
-                .iter()
-                .map(|&v| kernel.eval_fast(v).0 as f32)
-                .collect();
+            let y: Vec<f32> =
+                apply(m.clone().transpose(), kernel).into_data().try_to_vec().unwrap();
+            let expected: Vec<f32> =
+                [-1.0f64, 2.0, 0.5, -3.0].iter().map(|&v| kernel.eval_fast(v).0 as f32).collect();
             assert_eq!(y, expected);
         }
     }
@@ -305,10 +320,7 @@ mod tests {
                 Kernel::Swish { beta: 1.0 },
                 Kernel::Swish { beta: 2.5 },
                 Kernel::Mish,
-                Kernel::Selu {
-                    lambda: 1.0507009873554805,
-                    alpha: 1.6732632423543772,
-                },
+                Kernel::Selu { lambda: 1.0507009873554805, alpha: 1.6732632423543772 },
             ] {
                 let x = Tensor::<1>::from_floats(xs, &device).require_grad();
                 let y = apply(x.clone(), kernel);
@@ -316,12 +328,7 @@ mod tests {
                     * Tensor::from_floats([1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], &device))
                 .sum()
                 .backward();
-                let dx: Vec<f32> = x
-                    .grad(&grads)
-                    .unwrap()
-                    .into_data()
-                    .try_to_vec::<f32>()
-                    .unwrap();
+                let dx: Vec<f32> = x.grad(&grads).unwrap().into_data().try_to_vec::<f32>().unwrap();
                 let y: Vec<f32> = y.into_data().try_to_vec::<f32>().unwrap();
                 for (i, &v) in xs.iter().enumerate() {
                     let (f, d) = kernel.eval_fast(v as f64);

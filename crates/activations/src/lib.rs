@@ -13,13 +13,15 @@
 //! let y = activation.forward(Tensor::<1>::from_floats([-1.0, 2.0], &device));
 //! ```
 
+// `unsafe` only in the kernels (`fused/`), each block with a SAFETY comment.
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+
 pub mod activation;
 pub mod backend;
 pub mod config;
 pub mod curve;
 pub mod derivative;
 pub mod error;
-#[cfg(feature = "flex")]
 pub mod fused;
 pub mod info;
 pub mod math;

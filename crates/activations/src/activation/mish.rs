@@ -31,7 +31,6 @@ impl ActivationModule for Mish {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        #[cfg(feature = "flex")]
         if crate::fused::supported(&x) {
             return crate::fused::apply(x, crate::fused::Kernel::Mish);
         }

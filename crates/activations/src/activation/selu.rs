@@ -32,8 +32,7 @@ impl ActivationModule for Selu {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        #[cfg(feature = "flex")]
-        if crate::fused::supported(&x) {
+                if crate::fused::supported(&x) {
             return crate::fused::apply(x, crate::fused::Kernel::Selu { lambda: LAMBDA, alpha: ALPHA });
         }
         apply(x, |input, want_slope| exponential_linear(input, LAMBDA, ALPHA, 1.0, want_slope))

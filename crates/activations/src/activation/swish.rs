@@ -39,8 +39,7 @@ impl ActivationModule for Swish {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        #[cfg(feature = "flex")]
-        if self.learned_beta.is_none() && crate::fused::supported(&x) {
+                if self.learned_beta.is_none() && crate::fused::supported(&x) {
             return crate::fused::apply(x, crate::fused::Kernel::Swish { beta: self.beta });
         }
         let beta_tensor = self.learned_beta.as_ref().map(|p| p.val().cast(x.dtype()).reshape([1; D]));

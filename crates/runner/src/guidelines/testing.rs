@@ -9,12 +9,21 @@ use actbench_models::ModelConfig;
 
 use crate::run::config::{OptimizerKind, TrainConfig};
 use crate::run::plan::Cell;
-use crate::run::record::{CellRecord, Environment, EpochRecord, LayerRecord, SCHEMA_VERSION, Status};
+use crate::run::record::{
+    CellRecord, Environment, EpochRecord, LayerRecord, SCHEMA_VERSION, Status,
+};
 
 /// A finished run of `activation` in `experiment` (tagged `guideline`) on an MLP of `depth`
 /// hidden layers, seed `seed`: epoch 0 at chance (0.5) and one trained epoch with test metric
 /// `metric`; every hidden layer alive, mean 0, variance 1, gradient norm 1.
-pub fn run(guideline: &str, experiment: &str, activation: &str, depth: usize, seed: u64, metric: f64) -> CellRecord {
+pub fn run(
+    guideline: &str,
+    experiment: &str,
+    activation: &str,
+    depth: usize,
+    seed: u64,
+    metric: f64,
+) -> CellRecord {
     let activation = ActivationConfig::new(activation.split(':').next().unwrap()).unwrap();
     let layers: Vec<LayerRecord> = (0..depth)
         .map(|i| LayerRecord {
@@ -25,7 +34,14 @@ pub fn run(guideline: &str, experiment: &str, activation: &str, depth: usize, se
             activation_variance: Some(1.0),
             dead_fraction: Some(0.0),
         })
-        .chain([LayerRecord { layer: "output".into(), grad_norm: 1.0, grad_mean_abs: 0.1, activation_mean: None, activation_variance: None, dead_fraction: None }])
+        .chain([LayerRecord {
+            layer: "output".into(),
+            grad_norm: 1.0,
+            grad_mean_abs: 0.1,
+            activation_mean: None,
+            activation_variance: None,
+            dead_fraction: None,
+        }])
         .collect();
     let epoch = |epoch: usize, m: f64| EpochRecord {
         epoch,
@@ -48,10 +64,24 @@ pub fn run(guideline: &str, experiment: &str, activation: &str, depth: usize, se
             activation_index: 0,
             description: String::new(),
             activation,
-            model: ModelConfig::Mlp { depth, width: 8, init: Default::default(), batch_norm: false, residual: false, bias_init: None },
+            model: ModelConfig::Mlp {
+                depth,
+                width: 8,
+                init: Default::default(),
+                batch_norm: false,
+                residual: false,
+                bias_init: None,
+            },
             dataset: DatasetConfig::new(DatasetKind::TwoCircles),
             output: OutputActivation::Sigmoid,
-            train: TrainConfig { epochs: 1, batch_size: 32, optimizer: OptimizerKind::Adam, learning_rate: 0.01, momentum: 0.0, eval_samples: 8 },
+            train: TrainConfig {
+                epochs: 1,
+                batch_size: 32,
+                optimizer: OptimizerKind::Adam,
+                learning_rate: 0.01,
+                momentum: 0.0,
+                eval_samples: 8,
+            },
             seed,
             backend: Backend::Flex,
             target: None,
@@ -59,7 +89,14 @@ pub fn run(guideline: &str, experiment: &str, activation: &str, depth: usize, se
             guidelines: vec![guideline.into()],
             dataset_fallback: None,
         },
-        environment: Environment { actbench_version: "test".into(), burn_version: "test".into(), git_commit: None, cpu_model: "test".into(), cpu_count: 1 },
+        environment: Environment {
+            actbench_version: "test".into(),
+            burn_version: "test".into(),
+            git_commit: None,
+            git_dirty: None,
+            cpu_model: "test".into(),
+            cpu_count: 1,
+        },
         dataset_source: "two-circles (test)".into(),
         task: Some(Task::Classification { classes: 2 }),
         metric: "accuracy".into(),
@@ -73,13 +110,23 @@ pub fn run(guideline: &str, experiment: &str, activation: &str, depth: usize, se
 }
 
 /// Three seeds of `activation` with final metrics `metrics`.
-pub fn seeds(guideline: &str, experiment: &str, activation: &str, depth: usize, metrics: &[f64]) -> Vec<CellRecord> {
-    metrics.iter().enumerate().map(|(i, m)| run(guideline, experiment, activation, depth, i as u64 + 1, *m)).collect()
+pub fn seeds(
+    guideline: &str,
+    experiment: &str,
+    activation: &str,
+    depth: usize,
+    metrics: &[f64],
+) -> Vec<CellRecord> {
+    metrics
+        .iter()
+        .enumerate()
+        .map(|(i, m)| run(guideline, experiment, activation, depth, i as u64 + 1, *m))
+        .collect()
 }
 
 /// `records` with `edit` applied to each.
 pub fn edit(mut records: Vec<CellRecord>, edit: impl Fn(&mut CellRecord)) -> Vec<CellRecord> {
-    records.iter_mut().for_each(|r| edit(r));
+    records.iter_mut().for_each(edit);
     records
 }
 
@@ -89,6 +136,10 @@ pub fn verdict(id: &str, records: &[CellRecord]) -> super::GuidelineResult {
 }
 
 /// The verdict of guideline `id` on `records` and micro-benchmark `bench`.
-pub fn verdict_with_bench(id: &str, records: &[CellRecord], bench: &[crate::bench::activations::BenchRecord]) -> super::GuidelineResult {
+pub fn verdict_with_bench(
+    id: &str,
+    records: &[CellRecord],
+    bench: &[crate::bench::activations::BenchRecord],
+) -> super::GuidelineResult {
     super::evaluate(records, bench).into_iter().find(|r| r.id == id).unwrap()
 }

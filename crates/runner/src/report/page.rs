@@ -9,8 +9,8 @@ use crate::bench::activations::BenchRecord;
 use crate::error::CliError;
 use crate::guidelines::{self, GuidelineResult};
 use crate::report::plots::{self, Figure};
-use crate::run::record::{CellRecord, write_atomically};
 use crate::report::tables::{ExperimentTable, columns, num, tables};
+use crate::run::record::{CellRecord, write_atomically};
 use crate::run::run_file::RunFile;
 
 /// What the pages are made from.
@@ -27,21 +27,52 @@ pub struct Inputs<'a> {
 
 /// Writes `dir/report.html` and `dir/report.md`.
 pub fn write(dir: &Path, inputs: &Inputs) -> Result<(), CliError> {
-    let verdicts = guidelines::any_tagged(inputs.records).then(|| guidelines::evaluate(inputs.records, inputs.bench));
+    let verdicts = guidelines::any_tagged(inputs.records)
+        .then(|| guidelines::evaluate(inputs.records, inputs.bench));
     let tables = tables(inputs.records);
     let svg = |f: &Figure| {
         let path = dir.join(plots::DIR).join(format!("{}.svg", f.stem));
-        std::fs::read_to_string(&path).map_err(|e| CliError::Runtime(format!("{}: cannot read figure: {e}", path.display())))
+        std::fs::read_to_string(&path)
+            .map_err(|e| CliError::Runtime(format!("{}: cannot read figure: {e}", path.display())))
     };
     let mut inlined = Vec::new();
     for f in inputs.figures {
         inlined.push((f, svg(f)?));
     }
-    write_atomically(&dir.join("report.html"), &html(inputs, verdicts.as_deref(), &tables, &inlined))?;
+    write_atomically(
+        &dir.join("report.html"),
+        &html(inputs, verdicts.as_deref(), &tables, &inlined),
+    )?;
     write_atomically(&dir.join("report.md"), &markdown(inputs, verdicts.as_deref(), &tables))
 }
 
 /// Facts about the run: name, description, config, machine, backends, versions.
+/// Which commit made the records, with counts when several did, and whether the tree had
+/// uncommitted changes (so a published run says exactly what code it came from).
+fn code_versions(records: &[CellRecord]) -> String {
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for r in records {
+        let e = &r.environment;
+        let commit =
+            e.git_commit.as_deref().map(|c| &c[..c.len().min(12)]).unwrap_or("unknown commit");
+        let state = match e.git_dirty {
+            Some(true) => " with uncommitted changes",
+            Some(false) => "",
+            None => " (uncommitted changes not recorded)",
+        };
+        *counts.entry(format!("{commit}{state}")).or_default() += 1;
+    }
+    match counts.len() {
+        0 => "-".into(),
+        1 => format!("{} (every record)", counts.keys().next().expect("one")),
+        _ => counts
+            .iter()
+            .map(|(code, n)| format!("{code}: {n} records"))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
 fn facts(inputs: &Inputs) -> Vec<(String, String)> {
     let mut facts = Vec::new();
     if let Some(run) = inputs.run {
@@ -49,11 +80,33 @@ fn facts(inputs: &Inputs) -> Vec<(String, String)> {
         facts.push(("command".into(), run.command.clone()));
         facts.push(("cells".into(), format!("{} of {}", inputs.records.len(), run.total_cells)));
     }
-    let distinct = |f: &dyn Fn(&CellRecord) -> String| inputs.records.iter().map(f).collect::<BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", ");
+    let distinct = |f: &dyn Fn(&CellRecord) -> String| {
+        inputs
+            .records
+            .iter()
+            .map(f)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     facts.push(("backends".into(), distinct(&|r| r.cell.backend.to_string())));
-    facts.push(("machine".into(), distinct(&|r| format!("{} ({} logical CPUs)", r.environment.cpu_model, r.environment.cpu_count))));
-    facts.push(("versions".into(), distinct(&|r| format!("actbench {}, burn {}", r.environment.actbench_version, r.environment.burn_version))));
-    facts.push(("git commit".into(), distinct(&|r| r.environment.git_commit.clone().unwrap_or_else(|| "unknown".into()))));
+    facts.push((
+        "machine".into(),
+        distinct(&|r| {
+            format!("{} ({} logical CPUs)", r.environment.cpu_model, r.environment.cpu_count)
+        }),
+    ));
+    facts.push((
+        "versions".into(),
+        distinct(&|r| {
+            format!(
+                "actbench {}, burn {}",
+                r.environment.actbench_version, r.environment.burn_version
+            )
+        }),
+    ));
+    facts.push(("code".into(), code_versions(inputs.records)));
     let seconds: f64 = inputs.records.iter().map(|r| r.wall_time_s).sum();
     facts.push(("training time".into(), format!("{} min summed over cells", num(seconds / 60.0))));
     facts
@@ -82,7 +135,12 @@ fn html_table(header: &[String], rows: &[Vec<String>]) -> String {
 fn heading_lines(t: &ExperimentTable) -> Vec<String> {
     let mut lines = vec![t.description.clone(), format!("data: {}", t.dataset)];
     if let Some(target) = t.target {
-        lines.push(format!("target: test {} {} {}", t.metric, if t.higher_is_better { ">=" } else { "<=" }, num(target)));
+        lines.push(format!(
+            "target: test {} {} {}",
+            t.metric,
+            if t.higher_is_better { ">=" } else { "<=" },
+            num(target)
+        ));
     }
     lines.retain(|l| !l.is_empty());
     lines
@@ -94,9 +152,22 @@ th{background:#f3f3f3}figure{margin:1.5em 0}figure svg{max-width:100%;height:aut
 .holds{color:#08660f;font-weight:bold}.fails{color:#a40000;font-weight:bold}.inconclusive{color:#8a6100;font-weight:bold}\
 pre{background:#f6f6f6;padding:1em;overflow:auto}";
 
-fn html(inputs: &Inputs, verdicts: Option<&[GuidelineResult]>, tables: &[ExperimentTable], figures: &[(&Figure, String)]) -> String {
-    let name = inputs.run.map(|r| r.name.clone()).or_else(|| inputs.records.first().map(|r| r.cell.experiment.clone())).unwrap_or_default();
-    let mut out = format!("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>actbench: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>actbench run <code>{}</code></h1>\n", escape(&name), escape(&name));
+fn html(
+    inputs: &Inputs,
+    verdicts: Option<&[GuidelineResult]>,
+    tables: &[ExperimentTable],
+    figures: &[(&Figure, String)],
+) -> String {
+    let name = inputs
+        .run
+        .map(|r| r.name.clone())
+        .or_else(|| inputs.records.first().map(|r| r.cell.experiment.clone()))
+        .unwrap_or_default();
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>actbench: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>actbench run <code>{}</code></h1>\n",
+        escape(&name),
+        escape(&name)
+    );
     if let Some(run) = inputs.run {
         out += &format!("<p>{}</p>\n", escape(&run.description));
     }
@@ -106,12 +177,19 @@ fn html(inputs: &Inputs, verdicts: Option<&[GuidelineResult]>, tables: &[Experim
     }
     out += "</table>\n";
     if let Some(run) = inputs.run {
-        out += &format!("<details><summary>config file</summary><pre>{}</pre></details>\n", escape(&run.config));
+        out += &format!(
+            "<details><summary>config file</summary><pre>{}</pre></details>\n",
+            escape(&run.config)
+        );
     }
     if let Some(verdicts) = verdicts {
         out += "<h2 id=\"verdicts\">Guideline verdicts</h2>\n<table>\n<thead><tr><th>id</th><th>claim</th><th>evidence</th><th>threshold</th><th>verdict</th></tr></thead>\n<tbody>\n";
         for v in verdicts {
-            let evidence = if v.data_matters { format!("{} [data: {}]", v.evidence, v.data) } else { v.evidence.clone() };
+            let evidence = if v.data_matters {
+                format!("{} [data: {}]", v.evidence, v.data)
+            } else {
+                v.evidence.clone()
+            };
             out += &format!(
                 "<tr id=\"{}\"><td>{} <code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>\n",
                 v.id,
@@ -127,8 +205,15 @@ fn html(inputs: &Inputs, verdicts: Option<&[GuidelineResult]>, tables: &[Experim
         out += "</tbody>\n</table>\n";
     }
     let figure_html = |f: &Figure, svg: &str| {
-        let svg = svg.trim_start_matches(|c| c != '<').trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-        format!("<figure id=\"fig-{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n", f.stem, svg.trim(), escape(&f.caption))
+        let svg = svg
+            .trim_start_matches(|c| c != '<')
+            .trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+        format!(
+            "<figure id=\"fig-{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
+            f.stem,
+            svg.trim(),
+            escape(&f.caption)
+        )
     };
     for t in tables {
         out += &format!("<h2 id=\"{}\">{}</h2>\n", escape(&t.experiment), escape(&t.experiment));
@@ -137,11 +222,14 @@ fn html(inputs: &Inputs, verdicts: Option<&[GuidelineResult]>, tables: &[Experim
         }
         let (header, rows) = columns(t);
         out += &html_table(&header, &rows);
-        for (f, svg) in figures.iter().filter(|(f, _)| f.experiment.as_deref() == Some(t.experiment.as_str())) {
+        for (f, svg) in
+            figures.iter().filter(|(f, _)| f.experiment.as_deref() == Some(t.experiment.as_str()))
+        {
             out += &figure_html(f, svg);
         }
     }
-    let general: Vec<&(&Figure, String)> = figures.iter().filter(|(f, _)| f.experiment.is_none()).collect();
+    let general: Vec<&(&Figure, String)> =
+        figures.iter().filter(|(f, _)| f.experiment.is_none()).collect();
     if !general.is_empty() {
         out += "<h2 id=\"activations\">Activations and their cost</h2>\n";
         for (f, svg) in general {
@@ -151,7 +239,11 @@ fn html(inputs: &Inputs, verdicts: Option<&[GuidelineResult]>, tables: &[Experim
     out + "</body>\n</html>\n"
 }
 
-fn markdown(inputs: &Inputs, verdicts: Option<&[GuidelineResult]>, tables: &[ExperimentTable]) -> String {
+fn markdown(
+    inputs: &Inputs,
+    verdicts: Option<&[GuidelineResult]>,
+    tables: &[ExperimentTable],
+) -> String {
     let name = inputs.run.map(|r| r.name.clone()).unwrap_or_default();
     let mut out = format!("# actbench run `{name}`\n\n");
     if let Some(run) = inputs.run {
@@ -161,9 +253,13 @@ fn markdown(inputs: &Inputs, verdicts: Option<&[GuidelineResult]>, tables: &[Exp
         out += &format!("- {k}: {}\n", v.replace('|', "\\|"));
     }
     if let Some(verdicts) = verdicts {
-        out += &format!("\n## Guideline verdicts\n\n{}", crate::report::verdicts::render(verdicts, crate::report::verdicts::VerdictFormat::Markdown));
+        out += &format!(
+            "\n## Guideline verdicts\n\n{}",
+            crate::report::verdicts::render(verdicts, crate::report::format::Format::Markdown)
+        );
     }
-    let figure_md = |f: &Figure| format!("![{}]({}/{}.svg)\n\n*{}*\n\n", f.stem, plots::DIR, f.stem, f.caption);
+    let figure_md =
+        |f: &Figure| format!("![{}]({}/{}.svg)\n\n*{}*\n\n", f.stem, plots::DIR, f.stem, f.caption);
     for t in tables {
         out += &format!("\n## {}\n\n{}\n\n", t.experiment, heading_lines(t).join("  \n"));
         let (header, rows) = columns(t);
@@ -172,7 +268,9 @@ fn markdown(inputs: &Inputs, verdicts: Option<&[GuidelineResult]>, tables: &[Exp
             out += &format!("| {} |\n", row.join(" | "));
         }
         out += "\n";
-        for f in inputs.figures.iter().filter(|f| f.experiment.as_deref() == Some(t.experiment.as_str())) {
+        for f in
+            inputs.figures.iter().filter(|f| f.experiment.as_deref() == Some(t.experiment.as_str()))
+        {
             out += &figure_md(f);
         }
     }

@@ -72,6 +72,10 @@ pub struct Environment {
     pub burn_version: String,
     /// `git rev-parse HEAD` of the working directory, if any.
     pub git_commit: Option<String>,
+    /// Whether tracked files outside `results/` had uncommitted changes (none: unknown, e.g.
+    /// records written before this field existed, or no git).
+    #[serde(default)]
+    pub git_dirty: Option<bool>,
     /// CPU model from /proc/cpuinfo.
     pub cpu_model: String,
     /// Logical CPUs.
@@ -131,7 +135,11 @@ impl CellRecord {
 /// either the complete old state or the complete new file, never half a record.
 pub fn write(dir: &Path, record: &CellRecord) -> Result<PathBuf, CliError> {
     let path = dir.join(record.cell.file_name());
-    write_atomically(&path, &(serde_json::to_string_pretty(record).expect("records serialise") + "\n"))?;
+    write_atomically(
+        &path,
+        // Compact: records hold per-epoch, per-layer arrays (pretty-printing tripled their size).
+        &(serde_json::to_string(record).expect("records serialise") + "\n"),
+    )?;
     Ok(path)
 }
 
@@ -139,14 +147,20 @@ pub fn write(dir: &Path, record: &CellRecord) -> Result<PathBuf, CliError> {
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, text).map_err(|e| CliError::Runtime(format!("{}: cannot write: {e}", tmp.display())))?;
-    std::fs::rename(&tmp, path).map_err(|e| CliError::Runtime(format!("{}: cannot rename into place: {e}", path.display())))
+    std::fs::write(&tmp, text)
+        .map_err(|e| CliError::Runtime(format!("{}: cannot write: {e}", tmp.display())))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        CliError::Runtime(format!("{}: cannot rename into place: {e}", path.display()))
+    })
 }
 
 /// Reads one record, refusing other schema versions.
 pub fn read(path: &Path) -> Result<CellRecord, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("{}: cannot read: {e}", path.display())))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("{}: not a result record (invalid JSON: {e})", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Usage(format!("{}: cannot read: {e}", path.display())))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        CliError::Usage(format!("{}: not a result record (invalid JSON: {e})", path.display()))
+    })?;
     match value.get("schema_version").and_then(|v| v.as_u64()) {
         Some(v) if v == SCHEMA_VERSION as u64 => {}
         Some(v) => {
@@ -155,20 +169,32 @@ pub fn read(path: &Path) -> Result<CellRecord, CliError> {
                 path.display()
             )));
         }
-        None => return Err(CliError::Usage(format!("{}: not a result record (no schema_version)", path.display()))),
+        None => {
+            return Err(CliError::Usage(format!(
+                "{}: not a result record (no schema_version)",
+                path.display()
+            )));
+        }
     }
-    serde_json::from_value(value).map_err(|e| CliError::Usage(format!("{}: damaged result record: {e}", path.display())))
+    serde_json::from_value(value)
+        .map_err(|e| CliError::Usage(format!("{}: damaged result record: {e}", path.display())))
 }
 
 /// Every record in `dir` (files `*.json` other than `run.json` and the micro-benchmark's
 /// `bench-activations.json`; hidden temporary files are skipped), sorted by cell id.
 pub fn read_dir(dir: &Path) -> Result<Vec<CellRecord>, CliError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| CliError::Usage(format!("{}: cannot read results directory: {e}", dir.display())))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        CliError::Usage(format!("{}: cannot read results directory: {e}", dir.display()))
+    })?;
     let mut records = Vec::new();
     for entry in entries {
         let path = entry.map_err(|e| CliError::Usage(format!("{}: {e}", dir.display())))?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if name.ends_with(".json") && !name.starts_with('.') && name != crate::run::run_file::RUN_FILE && name != crate::bench::activations::FILE {
+        if name.ends_with(".json")
+            && !name.starts_with('.')
+            && name != crate::run::run_file::RUN_FILE
+            && name != crate::bench::activations::FILE
+        {
             records.push(read(&path)?);
         }
     }

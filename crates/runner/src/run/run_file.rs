@@ -38,15 +38,24 @@ pub struct RunFile {
 impl RunFile {
     /// Writes `dir/run.json` atomically.
     pub fn write(&self, dir: &Path) -> Result<(), CliError> {
-        crate::run::record::write_atomically(&dir.join(RUN_FILE), &(serde_json::to_string_pretty(self).expect("json") + "\n"))
+        crate::run::record::write_atomically(
+            &dir.join(RUN_FILE),
+            &(serde_json::to_string_pretty(self).expect("json") + "\n"),
+        )
     }
 
     /// Reads `dir/run.json`.
     pub fn read(dir: &Path) -> Result<RunFile, CliError> {
         let path = dir.join(RUN_FILE);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| CliError::Usage(format!("{}: cannot read ({e}); is {} a directory written by `actbench run`?", path.display(), dir.display())))?;
-        let mut run: RunFile = serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("{}: damaged run file: {e}", path.display())))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            CliError::Usage(format!(
+                "{}: cannot read ({e}); is {} a directory written by `actbench run`?",
+                path.display(),
+                dir.display()
+            ))
+        })?;
+        let mut run: RunFile = serde_json::from_str(&text)
+            .map_err(|e| CliError::Usage(format!("{}: damaged run file: {e}", path.display())))?;
         if run.total_cells == 0 {
             run.total_cells = run.cells;
         }
@@ -54,23 +63,23 @@ impl RunFile {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn run_files_from_before_shards_still_read() {
-        let dir = std::env::temp_dir().join(format!("actbench-run-file-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let old = r#"{"cells": 3, "command": "actbench run c.toml", "config": "name = \"c\"", "config_file": "c.toml", "description": "d", "name": "c"}"#;
-        std::fs::write(dir.join(RUN_FILE), old).unwrap();
-        let run = RunFile::read(&dir).unwrap();
-        assert_eq!((run.name.as_str(), run.cells, run.total_cells, run.shard), ("c", 3, 3, None));
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
+/// The command line of this process as the user typed it, without machine paths: the program's
+/// file name (not where the build put it), and absolute paths inside the working directory made
+/// relative.
+pub fn command_line() -> String {
+    let cwd = std::env::current_dir().ok();
+    describe(std::env::args(), cwd.as_deref())
 }
 
-/// The command line of this process.
-pub fn command_line() -> String {
-    std::env::args().collect::<Vec<_>>().join(" ")
+fn describe(mut args: impl Iterator<Item = String>, cwd: Option<&Path>) -> String {
+    let program = args
+        .next()
+        .and_then(|p| Path::new(&p).file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "actbench".into());
+    let relative = |arg: String| match cwd.and_then(|cwd| Path::new(&arg).strip_prefix(cwd).ok()) {
+        Some(inside) if inside.as_os_str().is_empty() => ".".to_string(),
+        Some(inside) => inside.display().to_string(),
+        None => arg,
+    };
+    std::iter::once(program).chain(args.map(relative)).collect::<Vec<_>>().join(" ")
 }

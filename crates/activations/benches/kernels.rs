@@ -23,7 +23,11 @@ fn inputs() -> Vec<f32> {
 }
 
 fn kernels() -> [(&'static str, Kernel); 3] {
-    [("swish", Kernel::Swish { beta: 1.0 }), ("mish", Kernel::Mish), ("selu", Kernel::Selu { lambda: 1.050_700_987_355_480_5, alpha: 1.673_263_242_354_377_2 })]
+    [
+        ("swish", Kernel::Swish { beta: 1.0 }),
+        ("mish", Kernel::Mish),
+        ("selu", Kernel::Selu { lambda: 1.050_700_987_355_480_5, alpha: 1.673_263_242_354_377_2 }),
+    ]
 }
 
 fn slice_kernels(c: &mut Criterion) {
@@ -33,8 +37,12 @@ fn slice_kernels(c: &mut Criterion) {
     let mut group = c.benchmark_group("slice");
     group.throughput(Throughput::Elements(ELEMENTS as u64));
     for (name, kernel) in kernels() {
-        group.bench_function(BenchmarkId::new("forward", name), |b| b.iter(|| run_f32(kernel, Pass::Forward { x: &x, out: &mut out })));
-        group.bench_function(BenchmarkId::new("backward", name), |b| b.iter(|| run_f32(kernel, Pass::Backward { x: &x, grad: &grad, out: &mut out })));
+        group.bench_function(BenchmarkId::new("forward", name), |b| {
+            b.iter(|| run_f32(kernel, Pass::Forward { x: &x, out: &mut out }))
+        });
+        group.bench_function(BenchmarkId::new("backward", name), |b| {
+            b.iter(|| run_f32(kernel, Pass::Backward { x: &x, grad: &grad, out: &mut out }))
+        });
     }
     group.finish();
 }
@@ -54,7 +62,9 @@ fn flex_forward_backward(c: &mut Criterion) {
         let module = name.parse::<ActivationConfig>().expect("registered").init(&device);
         group.bench_function(name, |b| b.iter(|| fwd_bwd(&|t| module.forward(t))));
     }
-    group.bench_function("burn-mish", |b| b.iter(|| fwd_bwd(&|t| burn::tensor::activation::mish(t))));
+    group.bench_function("burn-mish", |b| {
+        b.iter(|| fwd_bwd(&|t| burn::tensor::activation::mish(t)))
+    });
     group.finish();
 }
 

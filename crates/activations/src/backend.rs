@@ -25,7 +25,9 @@ pub enum Backend {
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum BackendError {
     /// Not compiled into this binary.
-    #[error("backend `{backend}` is not compiled into this build; rebuild with `--features {feature}` (compiled backends: {compiled})")]
+    #[error(
+        "backend `{backend}` is not compiled into this build; rebuild with `--features {feature}` (compiled backends: {compiled})"
+    )]
     NotCompiled { backend: Backend, feature: &'static str, compiled: String },
     /// Compiled in, but no device could be started.
     #[error("backend `{backend}` is compiled in but no device could be started: {reason}")]
@@ -83,7 +85,9 @@ impl Backend {
             // The panic hook is left alone (tests run in parallel): a program that wants the
             // panic message silenced sets its own hook around this call.
             let probe = device.clone();
-            let result = std::panic::catch_unwind(move || Tensor::<1>::from_floats([1.0], &probe).into_data());
+            let result = std::panic::catch_unwind(move || {
+                Tensor::<1>::from_floats([1.0], &probe).into_data()
+            });
             if let Err(panic) = result {
                 let reason = panic
                     .downcast_ref::<String>()
@@ -91,10 +95,15 @@ impl Backend {
                     .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                     .unwrap_or_else(|| "unknown failure".to_string());
                 let hint = match self {
-                    Backend::Wgpu => " (no GPU? install Mesa's CPU Vulkan driver: apt-get install mesa-vulkan-drivers)",
+                    Backend::Wgpu => {
+                        " (no GPU? install Mesa's CPU Vulkan driver: apt-get install mesa-vulkan-drivers)"
+                    }
                     _ => " (is an NVIDIA GPU and its driver present?)",
                 };
-                return Err(BackendError::NoDevice { backend: self, reason: format!("{reason}{hint}") });
+                return Err(BackendError::NoDevice {
+                    backend: self,
+                    reason: format!("{reason}{hint}"),
+                });
             }
         }
         Ok(device)
@@ -115,7 +124,11 @@ impl Backend {
             _ => {}
         }
         let compiled: Vec<&str> = Self::compiled().iter().map(|b| b.name()).collect();
-        Err(BackendError::NotCompiled { backend: self, feature: self.feature(), compiled: compiled.join(", ") })
+        Err(BackendError::NotCompiled {
+            backend: self,
+            feature: self.feature(),
+            compiled: compiled.join(", "),
+        })
     }
 }
 

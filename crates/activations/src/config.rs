@@ -76,7 +76,10 @@ impl ActivationConfig {
     pub fn number(&self, name: &str) -> f64 {
         match self.values.get(name) {
             Some(ParamValue::Number(v)) => *v,
-            other => panic!("activation `{}` has no number parameter `{name}` (found {other:?})", self.info.name),
+            other => panic!(
+                "activation `{}` has no number parameter `{name}` (found {other:?})",
+                self.info.name
+            ),
         }
     }
 
@@ -84,7 +87,10 @@ impl ActivationConfig {
     pub fn flag(&self, name: &str) -> bool {
         match self.values.get(name) {
             Some(ParamValue::Flag(v)) => *v,
-            other => panic!("activation `{}` has no flag parameter `{name}` (found {other:?})", self.info.name),
+            other => panic!(
+                "activation `{}` has no flag parameter `{name}` (found {other:?})",
+                self.info.name
+            ),
         }
     }
 
@@ -131,18 +137,21 @@ impl FromStr for ActivationConfig {
             let part = part.trim();
             let (spec, raw) = match part.split_once('=') {
                 Some((key, raw)) => {
-                    let spec = info.param(key.trim()).ok_or_else(|| ActivationError::UnknownParam {
-                        activation: info.name.to_string(),
-                        param: key.trim().to_string(),
-                        valid: describe_params(info),
-                    })?;
+                    let spec =
+                        info.param(key.trim()).ok_or_else(|| ActivationError::UnknownParam {
+                            activation: info.name.to_string(),
+                            param: key.trim().to_string(),
+                            valid: describe_params(info),
+                        })?;
                     (spec, raw.trim())
                 }
                 None => {
-                    let spec = info.params.get(position).ok_or_else(|| ActivationError::TooManyValues {
-                        activation: info.name.to_string(),
-                        text: text.to_string(),
-                        valid: describe_params(info),
+                    let spec = info.params.get(position).ok_or_else(|| {
+                        ActivationError::TooManyValues {
+                            activation: info.name.to_string(),
+                            text: text.to_string(),
+                            valid: describe_params(info),
+                        }
                     })?;
                     (spec, part)
                 }
@@ -161,7 +170,11 @@ fn default_value(spec: &ParamSpec) -> ParamValue {
     }
 }
 
-fn parse_value(info: &ActivationInfo, spec: &ParamSpec, raw: &str) -> Result<ParamValue, ActivationError> {
+fn parse_value(
+    info: &ActivationInfo,
+    spec: &ParamSpec,
+    raw: &str,
+) -> Result<ParamValue, ActivationError> {
     let parsed = match spec.kind {
         ParamKind::Number { .. } => raw.parse::<f64>().ok().map(ParamValue::Number),
         ParamKind::Flag { .. } => raw.parse::<bool>().ok().map(ParamValue::Flag),
@@ -169,7 +182,11 @@ fn parse_value(info: &ActivationInfo, spec: &ParamSpec, raw: &str) -> Result<Par
     parsed.ok_or_else(|| bad_value(info, spec, raw.to_string()))
 }
 
-fn check_value(info: &ActivationInfo, spec: &ParamSpec, value: ParamValue) -> Result<(), ActivationError> {
+fn check_value(
+    info: &ActivationInfo,
+    spec: &ParamSpec,
+    value: ParamValue,
+) -> Result<(), ActivationError> {
     let ok = match (spec.kind, value) {
         (ParamKind::Number { min, max, min_exclusive, .. }, ParamValue::Number(v)) => {
             v.is_finite() && v <= max && (v > min || (!min_exclusive && v == min))
@@ -234,8 +251,9 @@ impl<'de> Deserialize<'de> for ActivationConfig {
         })?;
         let config = match raw {
             RawConfig::Short(text) => text.parse(),
-            RawConfig::Table { name, params } => ActivationConfig::new(&name)
-                .and_then(|config| params.into_iter().try_fold(config, |config, (key, value)| config.with(&key, value))),
+            RawConfig::Table { name, params } => ActivationConfig::new(&name).and_then(|config| {
+                params.into_iter().try_fold(config, |config, (key, value)| config.with(&key, value))
+            }),
         };
         config.map_err(serde::de::Error::custom)
     }
@@ -311,9 +329,11 @@ mod tests {
         assert!(e.contains("true or false"), "{e}");
         let e = "leaky-relu:nan".parse::<ActivationConfig>().unwrap_err().to_string();
         assert!(e.contains("not allowed"), "{e}");
-        let e = toml::from_str::<std::collections::BTreeMap<String, ActivationConfig>>("a = { name = \"elu\", alpha = \"x\" }")
-            .unwrap_err()
-            .to_string();
+        let e = toml::from_str::<std::collections::BTreeMap<String, ActivationConfig>>(
+            "a = { name = \"elu\", alpha = \"x\" }",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("`alpha` = x") || e.contains("alpha"), "{e}");
     }
 
@@ -322,7 +342,13 @@ mod tests {
         for info in crate::REGISTRY {
             let c = ActivationConfig::new(info.name).unwrap();
             assert_eq!(c.label(), info.name);
-            assert!(info.name.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'), "{} is not kebab-case", info.name);
+            assert!(
+                info.name
+                    .chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
+                "{} is not kebab-case",
+                info.name
+            );
         }
         let mut names = crate::registry::names();
         names.sort();

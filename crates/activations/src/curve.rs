@@ -22,7 +22,8 @@ pub fn evaluate(config: &ActivationConfig, x: &[f64], dtype: DType, device: &Dev
     let device = device.clone().autodiff();
     let activation = config.init(&device);
     let options = TensorCreationOptions::new(device).with_dtype(dtype);
-    let input = Tensor::<1>::from_data(TensorData::new(x.to_vec(), [x.len()]), options).require_grad();
+    let input =
+        Tensor::<1>::from_data(TensorData::new(x.to_vec(), [x.len()]), options).require_grad();
     let y = activation.forward(input.clone());
     let grads = y.clone().sum().backward();
     let dy = input.grad(&grads).expect("the input requires a gradient");

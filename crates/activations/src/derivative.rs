@@ -26,6 +26,11 @@ pub fn apply<const D: usize>(
 
 /// `value + (x - input) * slope`, with `input` the untracked copy of `x`: equals `value` (the
 /// second term is exactly zero for finite `x`) and has gradient `slope` with respect to `x`.
-pub fn with_derivative<const D: usize>(x: Tensor<D>, input: Tensor<D>, value: Tensor<D>, slope: Tensor<D>) -> Tensor<D> {
+pub fn with_derivative<const D: usize>(
+    x: Tensor<D>,
+    input: Tensor<D>,
+    value: Tensor<D>,
+    slope: Tensor<D>,
+) -> Tensor<D> {
     value + (x - input) * slope
 }

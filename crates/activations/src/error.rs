@@ -12,7 +12,9 @@ pub enum ActivationError {
     #[error("activation `{activation}` has no parameter `{param}`; {valid}")]
     UnknownParam { activation: String, param: String, valid: String },
     /// The value has the wrong type or is out of range.
-    #[error("activation `{activation}`: `{param}` = {value} is not allowed; `{param}` must be {allowed}")]
+    #[error(
+        "activation `{activation}`: `{param}` = {value} is not allowed; `{param}` must be {allowed}"
+    )]
     BadValue { activation: String, param: String, value: String, allowed: String },
     /// More positional values than declared parameters.
     #[error("`{text}` gives more values than the activation has parameters; {valid}")]

@@ -115,13 +115,29 @@ pub enum ParamKind {
 
 impl ParamSpec {
     /// A number parameter with an inclusive range.
-    pub const fn number(name: &'static str, default: f64, min: f64, max: f64, help: &'static str) -> Self {
-        Self { name, help, kind: ParamKind::Number { default, min, max, min_exclusive: false }, learnable: false }
+    pub const fn number(
+        name: &'static str,
+        default: f64,
+        min: f64,
+        max: f64,
+        help: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            help,
+            kind: ParamKind::Number { default, min, max, min_exclusive: false },
+            learnable: false,
+        }
     }
 
     /// A number parameter that must be strictly above `min`.
     pub const fn positive(name: &'static str, default: f64, max: f64, help: &'static str) -> Self {
-        Self { name, help, kind: ParamKind::Number { default, min: 0.0, max, min_exclusive: true }, learnable: false }
+        Self {
+            name,
+            help,
+            kind: ParamKind::Number { default, min: 0.0, max, min_exclusive: true },
+            learnable: false,
+        }
     }
 
     /// A switch.
@@ -156,5 +172,9 @@ impl ParamSpec {
 }
 
 fn fmt_bound(v: f64) -> String {
-    if v.is_infinite() { if v > 0.0 { "inf".into() } else { "-inf".into() } } else { format!("{v}") }
+    if v.is_infinite() {
+        if v > 0.0 { "inf".into() } else { "-inf".into() }
+    } else {
+        format!("{v}")
+    }
 }

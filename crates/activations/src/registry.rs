@@ -66,12 +66,14 @@ pub(crate) use registry;
 /// The registry entry called `name`, or an error listing every valid name.
 pub fn info(name: &str) -> Result<&'static ActivationInfo, ActivationError> {
     let registry = crate::REGISTRY;
-    registry.iter().find(|info| info.name == name).ok_or_else(|| ActivationError::UnknownActivation {
-        name: name.to_string(),
-        suggestion: closest(name, registry.iter().map(|i| i.name))
-            .map(|n| format!(" (did you mean `{n}`?)"))
-            .unwrap_or_default(),
-        valid: names().join(", "),
+    registry.iter().find(|info| info.name == name).ok_or_else(|| {
+        ActivationError::UnknownActivation {
+            name: name.to_string(),
+            suggestion: closest(name, registry.iter().map(|i| i.name))
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default(),
+            valid: names().join(", "),
+        }
     })
 }
 

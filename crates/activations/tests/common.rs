@@ -44,7 +44,12 @@ pub fn precisions(backend: Backend) -> Vec<Precision> {
 }
 
 /// `(f(x), f'(x))` through burn's autodiff (gradient of `sum(f(x))`), as f64 vectors.
-pub fn value_and_derivative(config: &ActivationConfig, xs: &[f64], precision: Precision, device: &Device) -> (Vec<f64>, Vec<f64>) {
+pub fn value_and_derivative(
+    config: &ActivationConfig,
+    xs: &[f64],
+    precision: Precision,
+    device: &Device,
+) -> (Vec<f64>, Vec<f64>) {
     let curve = actbench_activations::curve::evaluate(config, xs, precision.dtype(), device);
     (curve.y, curve.dy)
 }

@@ -66,12 +66,34 @@ fn every_golden_function_is_tested() {
     let golden = golden();
     let tested = cases();
     for key in golden["activations"].as_object().unwrap().keys() {
-        assert!(tested.contains_key(key.as_str()) || key == "softmax", "golden activation `{key}` has no test");
+        assert!(
+            tested.contains_key(key.as_str()) || key == "softmax",
+            "golden activation `{key}` has no test"
+        );
     }
     // Every activation the guideline catalogue requires has golden values (an activation a user
     // adds later is covered by the finite-difference and cross-backend tests instead).
     let names: Vec<&str> = tested.values().map(|c| c.name()).collect();
-    for required in ["identity", "sigmoid", "tanh", "relu", "leaky-relu", "prelu", "elu", "selu", "celu", "gelu", "gelu-tanh", "swish", "mish", "softplus", "softsign", "hard-sigmoid", "hard-swish", "relu6"] {
+    for required in [
+        "identity",
+        "sigmoid",
+        "tanh",
+        "relu",
+        "leaky-relu",
+        "prelu",
+        "elu",
+        "selu",
+        "celu",
+        "gelu",
+        "gelu-tanh",
+        "swish",
+        "mish",
+        "softplus",
+        "softsign",
+        "hard-sigmoid",
+        "hard-swish",
+        "relu6",
+    ] {
         assert!(names.contains(&required), "no golden test for `{required}`");
     }
 }
@@ -86,7 +108,9 @@ fn values_and_derivatives_match_pytorch_on_every_backend() {
             for (key, config) in cases() {
                 let entry = &golden["activations"][key];
                 let (x, suffix, exact_y, exact_dy) = match precision {
-                    Precision::F32 => (floats(&entry["x_f32"]), "f32", "y_exact_at_x_f32", "dy_exact_at_x_f32"),
+                    Precision::F32 => {
+                        (floats(&entry["x_f32"]), "f32", "y_exact_at_x_f32", "dy_exact_at_x_f32")
+                    }
                     Precision::F64 => (floats(&entry["x"]), "f64", "y_exact", "dy_exact"),
                 };
                 // Softplus follows PyTorch's threshold, so its exact reference is the thresholded one.
@@ -100,7 +124,12 @@ fn values_and_derivatives_match_pytorch_on_every_backend() {
                 let eps = precision.eps();
                 for (what, got, exact, torch) in [
                     ("f(x)", &y, floats(&entry[exact_y]), floats(&entry[format!("y_{suffix}")])),
-                    ("f'(x)", &dy, floats(&entry[exact_dy]), floats(&entry[format!("dy_{suffix}")])),
+                    (
+                        "f'(x)",
+                        &dy,
+                        floats(&entry[exact_dy]),
+                        floats(&entry[format!("dy_{suffix}")]),
+                    ),
                 ] {
                     for i in 0..x.len() {
                         checked += 1;
@@ -130,25 +159,47 @@ fn softmax_output_matches_pytorch_jacobian() {
         for precision in precisions(backend) {
             let key = if precision == Precision::F32 { "f32" } else { "f64" };
             let eps = precision.eps();
-            for (v, x) in entry[format!("x_{key}").as_str()].as_array().or(entry["x"].as_array()).unwrap().iter().enumerate() {
+            for (v, x) in entry[format!("x_{key}").as_str()]
+                .as_array()
+                .or(entry["x"].as_array())
+                .unwrap()
+                .iter()
+                .enumerate()
+            {
                 let x = floats(x);
                 let n = x.len();
                 let exact_y = floats(&entry["y_exact"][v]);
                 let device = device.clone().autodiff();
-                let options = TensorCreationOptions::new(device.clone()).with_dtype(precision.dtype());
-                let y = to_vec(OutputActivation::Softmax.forward(Tensor::<2>::from_data(TensorData::new(x.clone(), [1, n]), options.clone())));
+                let options =
+                    TensorCreationOptions::new(device.clone()).with_dtype(precision.dtype());
+                let y = to_vec(OutputActivation::Softmax.forward(Tensor::<2>::from_data(
+                    TensorData::new(x.clone(), [1, n]),
+                    options.clone(),
+                )));
                 for i in 0..n {
-                    assert!(mixed_error(y[i], exact_y[i], eps) <= TOL_F32, "{backend} {precision:?} softmax y[{i}] of {x:?}: {} vs {}", y[i], exact_y[i]);
+                    assert!(
+                        mixed_error(y[i], exact_y[i], eps) <= TOL_F32,
+                        "{backend} {precision:?} softmax y[{i}] of {x:?}: {} vs {}",
+                        y[i],
+                        exact_y[i]
+                    );
                 }
                 // Jacobian row j: gradient of y_j with respect to x.
                 for j in 0..n {
-                    let input = Tensor::<2>::from_data(TensorData::new(x.clone(), [1, n]), options.clone()).require_grad();
+                    let input =
+                        Tensor::<2>::from_data(TensorData::new(x.clone(), [1, n]), options.clone())
+                            .require_grad();
                     let y = OutputActivation::Softmax.forward(input.clone());
                     let grads = y.slice([0..1, j..j + 1]).sum().backward();
                     let row = to_vec(input.grad(&grads).unwrap());
                     let exact = floats(&entry["dy_exact"][v][j]);
                     for i in 0..n {
-                        assert!(mixed_error(row[i], exact[i], eps) <= TOL_F32, "{backend} {precision:?} softmax dy{j}/dx{i} of {x:?}: {} vs {}", row[i], exact[i]);
+                        assert!(
+                            mixed_error(row[i], exact[i], eps) <= TOL_F32,
+                            "{backend} {precision:?} softmax dy{j}/dx{i} of {x:?}: {} vs {}",
+                            row[i],
+                            exact[i]
+                        );
                     }
                 }
             }

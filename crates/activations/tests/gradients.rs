@@ -14,8 +14,17 @@ use common::*;
 const SMOOTH_POINTS: [f64; 10] = [-7.3, -3.7, -2.2, -1.3, -0.4, 0.3, 1.1, 2.9, 4.4, 7.9];
 
 fn configs_under_test() -> Vec<ActivationConfig> {
-    let mut configs: Vec<ActivationConfig> = REGISTRY.iter().map(|i| ActivationConfig::new(i.name).unwrap()).collect();
-    for spec in ["leaky-relu:0.2", "prelu:0.1", "elu:0.5", "celu:2", "swish:1.7", "swish:0.5:true", "softplus:2:20"] {
+    let mut configs: Vec<ActivationConfig> =
+        REGISTRY.iter().map(|i| ActivationConfig::new(i.name).unwrap()).collect();
+    for spec in [
+        "leaky-relu:0.2",
+        "prelu:0.1",
+        "elu:0.5",
+        "celu:2",
+        "swish:1.7",
+        "swish:0.5:true",
+        "softplus:2:20",
+    ] {
         configs.push(spec.parse().unwrap());
     }
     configs
@@ -39,7 +48,13 @@ fn autodiff_matches_central_finite_differences_in_f64() {
         for i in 0..SMOOTH_POINTS.len() {
             let numeric = (y_plus[i] - y_minus[i]) / (2.0 * h);
             if (numeric - dy[i]).abs() > 1e-6 * dy[i].abs().max(1.0) {
-                failures.push(format!("{} at {}: autodiff {} vs finite difference {}", config.label(), SMOOTH_POINTS[i], dy[i], numeric));
+                failures.push(format!(
+                    "{} at {}: autodiff {} vs finite difference {}",
+                    config.label(),
+                    SMOOTH_POINTS[i],
+                    dy[i],
+                    numeric
+                ));
             }
         }
     }
@@ -75,17 +90,27 @@ fn trained_parameters_get_the_right_gradient() {
         let (_, gradient) = parameter_gradient(&spec.parse().unwrap(), &SMOOTH_POINTS, &device);
         let name = if spec.starts_with("prelu") { "alpha" } else { "beta" };
         let shifted = |v: f64| {
-            let config: ActivationConfig = spec.parse::<ActivationConfig>().unwrap().with(name, actbench_activations::ParamValue::Number(v)).unwrap();
+            let config: ActivationConfig = spec
+                .parse::<ActivationConfig>()
+                .unwrap()
+                .with(name, actbench_activations::ParamValue::Number(v))
+                .unwrap();
             parameter_gradient(&config, &SMOOTH_POINTS, &device).0
         };
         // Parameters are stored in float32, so the step is larger than for inputs.
         let numeric = (shifted(at + 1e3 * h) - shifted(at - 1e3 * h)) / (2e3 * h);
-        assert!((numeric - gradient).abs() < 1e-4 * gradient.abs().max(1.0), "{spec}: autodiff {gradient} vs finite difference {numeric}");
+        assert!(
+            (numeric - gradient).abs() < 1e-4 * gradient.abs().max(1.0),
+            "{spec}: autodiff {gradient} vs finite difference {numeric}"
+        );
     }
     // PReLU: d/dalpha sum(f(x)) = sum of the negative inputs.
     let (_, gradient) = parameter_gradient(&"prelu".parse().unwrap(), &SMOOTH_POINTS, &device);
     let expected: f64 = SMOOTH_POINTS.iter().filter(|x| **x < 0.0).sum();
-    assert!((gradient - expected).abs() < 1e-6 * expected.abs(), "prelu alpha gradient {gradient}, expected {expected}");
+    assert!(
+        (gradient - expected).abs() < 1e-6 * expected.abs(),
+        "prelu alpha gradient {gradient}, expected {expected}"
+    );
 }
 
 #[test]
@@ -95,7 +120,10 @@ fn learned_values_are_reported() {
     assert_eq!(prelu.learned().len(), 1);
     assert!((prelu.learned()[0].1 - 0.3).abs() < 1e-6);
     assert!("swish".parse::<ActivationConfig>().unwrap().init(&device).learned().is_empty());
-    assert_eq!("swish:2:true".parse::<ActivationConfig>().unwrap().init(&device).learned()[0].0, "beta");
+    assert_eq!(
+        "swish:2:true".parse::<ActivationConfig>().unwrap().init(&device).learned()[0].0,
+        "beta"
+    );
 }
 
 #[test]
@@ -111,19 +139,25 @@ fn our_swish_mish_selu_agree_with_burns_builtins() {
         for (name, builtin) in builtins {
             let ours = value_and_derivative(&name.parse().unwrap(), &xs, Precision::F32, &device);
             let ad = device.clone().autodiff();
-            let x = Tensor::<1>::from_data(TensorData::new(xs.clone(), [xs.len()]), &ad).require_grad();
+            let x =
+                Tensor::<1>::from_data(TensorData::new(xs.clone(), [xs.len()]), &ad).require_grad();
             let y = builtin(x.clone());
             let grads = y.clone().sum().backward();
             let theirs = (to_vec(y), to_vec(x.grad(&grads).unwrap()));
-            for i in 0..xs.len() {
-                if xs[i] == 0.0 && name == "selu" {
+            for (i, &x) in xs.iter().enumerate() {
+                if x == 0.0 && name == "selu" {
                     // Kink: burn takes the right branch (lambda), we take PyTorch's left one
                     // (lambda * alpha), which the golden tests check.
                     continue;
                 }
-                for (what, a, b) in [("f", ours.0[i], theirs.0[i]), ("f'", ours.1[i], theirs.1[i])] {
+                for (what, a, b) in [("f", ours.0[i], theirs.0[i]), ("f'", ours.1[i], theirs.1[i])]
+                {
                     // burn's compositions lose a few bits in the tails; ours match PyTorch (golden tests).
-                    assert!((a - b).abs() <= 1e-5 * b.abs().max(1.0), "{backend} {name} {what}({}) ours {a} vs burn {b}", xs[i]);
+                    assert!(
+                        (a - b).abs() <= 1e-5 * b.abs().max(1.0),
+                        "{backend} {name} {what}({}) ours {a} vs burn {b}",
+                        x
+                    );
                 }
             }
         }
@@ -137,8 +171,15 @@ fn values_and_gradients_stay_finite_at_extreme_inputs() {
         for precision in precisions(backend) {
             for config in configs_under_test() {
                 let (y, dy) = value_and_derivative(&config, &xs, precision, &device);
-                for i in 0..xs.len() {
-                    assert!(y[i].is_finite() && dy[i].is_finite(), "{backend} {precision:?} {} at {}: f = {}, f' = {}", config.label(), xs[i], y[i], dy[i]);
+                for (i, &x) in xs.iter().enumerate() {
+                    assert!(
+                        y[i].is_finite() && dy[i].is_finite(),
+                        "{backend} {precision:?} {} at {}: f = {}, f' = {}",
+                        config.label(),
+                        x,
+                        y[i],
+                        dy[i]
+                    );
                 }
             }
         }
@@ -154,10 +195,17 @@ fn every_backend_gives_the_same_outputs() {
         let reference = value_and_derivative(&config, &xs, Precision::F32, reference_device);
         for (backend, device) in &all[1..] {
             let other = value_and_derivative(&config, &xs, Precision::F32, device);
-            for i in 0..xs.len() {
-                for (what, a, b) in [("f", other.0[i], reference.0[i]), ("f'", other.1[i], reference.1[i])] {
+            for (i, &x) in xs.iter().enumerate() {
+                for (what, a, b) in
+                    [("f", other.0[i], reference.0[i]), ("f'", other.1[i], reference.1[i])]
+                {
                     let err = mixed_error(a, b, f32::EPSILON as f64);
-                    assert!(err <= 16.0, "{} {what}({}): {backend} {a} vs {reference_backend} {b} ({err:.1} eps)", config.label(), xs[i]);
+                    assert!(
+                        err <= 16.0,
+                        "{} {what}({}): {backend} {a} vs {reference_backend} {b} ({err:.1} eps)",
+                        config.label(),
+                        x
+                    );
                 }
             }
         }

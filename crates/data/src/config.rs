@@ -141,15 +141,30 @@ impl DatasetConfig {
         ];
         for (option, is_set) in set {
             if is_set && !self.kind.options().contains(&option) {
-                return Err(self.bad(option, "set", &format!("unset: `{}` takes {}, test_fraction, standardize", self.kind.name(), self.kind.options().join(", "))));
+                return Err(self.bad(
+                    option,
+                    "set",
+                    &format!(
+                        "unset: `{}` takes {}, test_fraction, standardize",
+                        self.kind.name(),
+                        self.kind.options().join(", ")
+                    ),
+                ));
             }
         }
-        let check = |ok: bool, option: &str, value: String, allowed: &str| if ok { Ok(()) } else { Err(self.bad(option, &value, allowed)) };
+        let check = |ok: bool, option: &str, value: String, allowed: &str| {
+            if ok { Ok(()) } else { Err(self.bad(option, &value, allowed)) }
+        };
         if let Some(n) = self.n {
             check((8..=10_000_000).contains(&n), "n", n.to_string(), "between 8 and 10000000")?;
         }
         if let Some(v) = self.noise {
-            check(v.is_finite() && (0.0..=10.0).contains(&v), "noise", v.to_string(), "a number in [0, 10]")?;
+            check(
+                v.is_finite() && (0.0..=10.0).contains(&v),
+                "noise",
+                v.to_string(),
+                "a number in [0, 10]",
+            )?;
         }
         if let Some(v) = self.factor {
             check(v > 0.0 && v < 1.0, "factor", v.to_string(), "a number in (0, 1)")?;
@@ -176,7 +191,9 @@ impl DatasetConfig {
                 values <= MAX_GENERATED_VALUES,
                 "n",
                 n.to_string(),
-                &format!("small enough that n x {per_sample} input values stay within {MAX_GENERATED_VALUES} (this data set would be too large to hold in memory)"),
+                &format!(
+                    "small enough that n x {per_sample} input values stay within {MAX_GENERATED_VALUES} (this data set would be too large to hold in memory)"
+                ),
             )?;
         }
         Ok(())
@@ -196,7 +213,8 @@ impl DatasetConfig {
 
     /// The IDX directory this config reads, if it is an IDX dataset.
     pub fn idx_dir(&self) -> Option<PathBuf> {
-        (self.kind == DatasetKind::Idx).then(|| self.dir.clone().unwrap_or_else(|| PathBuf::from(FASHION_MNIST_DIR)))
+        (self.kind == DatasetKind::Idx)
+            .then(|| self.dir.clone().unwrap_or_else(|| PathBuf::from(FASHION_MNIST_DIR)))
     }
 
     /// Builds the dataset; generated data depends only on the options and `seed`.
@@ -208,16 +226,34 @@ impl DatasetConfig {
             _ => 2000,
         });
         let noise = self.noise.unwrap_or(if self.kind == DatasetKind::Images { 0.15 } else { 0.1 });
-        let test_fraction = self.test_fraction.unwrap_or(if self.kind == DatasetKind::TwoCircles { 0.5 } else { 0.25 });
+        let test_fraction = self.test_fraction.unwrap_or(if self.kind == DatasetKind::TwoCircles {
+            0.5
+        } else {
+            0.25
+        });
         let mut dataset = match self.kind {
-            DatasetKind::TwoCircles => synthetic::two_circles(n, noise, self.factor.unwrap_or(0.8), seed, test_fraction),
+            DatasetKind::TwoCircles => {
+                synthetic::two_circles(n, noise, self.factor.unwrap_or(0.8), seed, test_fraction)
+            }
             DatasetKind::Xor => synthetic::xor(n, noise, seed, test_fraction),
             DatasetKind::Spirals => synthetic::spirals(n, noise, seed, test_fraction),
-            DatasetKind::Adding => synthetic::adding(n, self.steps.unwrap_or(20), seed, test_fraction),
-            DatasetKind::MultiLabel => synthetic::multi_label(n, self.features.unwrap_or(10), self.labels.unwrap_or(5), seed, test_fraction),
-            DatasetKind::Regression => synthetic::regression(n, self.features.unwrap_or(8), noise, seed, test_fraction),
+            DatasetKind::Adding => {
+                synthetic::adding(n, self.steps.unwrap_or(20), seed, test_fraction)
+            }
+            DatasetKind::MultiLabel => synthetic::multi_label(
+                n,
+                self.features.unwrap_or(10),
+                self.labels.unwrap_or(5),
+                seed,
+                test_fraction,
+            ),
+            DatasetKind::Regression => {
+                synthetic::regression(n, self.features.unwrap_or(8), noise, seed, test_fraction)
+            }
             DatasetKind::Images => synthetic::images(n, noise, seed, test_fraction),
-            DatasetKind::Idx => idx::load_dir(&self.idx_dir().expect("idx"), self.limit, self.test_limit)?,
+            DatasetKind::Idx => {
+                idx::load_dir(&self.idx_dir().expect("idx"), self.limit, self.test_limit)?
+            }
         };
         if self.standardize.unwrap_or(false) {
             dataset.standardize();
@@ -227,6 +263,11 @@ impl DatasetConfig {
     }
 
     fn bad(&self, option: &str, value: &str, allowed: &str) -> DataError {
-        DataError::BadOption { dataset: self.kind.name().to_string(), option: option.to_string(), value: value.to_string(), allowed: allowed.to_string() }
+        DataError::BadOption {
+            dataset: self.kind.name().to_string(),
+            option: option.to_string(),
+            value: value.to_string(),
+            allowed: allowed.to_string(),
+        }
     }
 }

@@ -86,7 +86,9 @@ impl Split {
         for (row, &i) in indices.iter().enumerate() {
             match &self.targets {
                 Targets::Classes(c) => out[row * width + c[i]] = 1.0,
-                Targets::Values { values, width: w } => out[row * width..(row + 1) * width].copy_from_slice(&values[i * w..(i + 1) * w]),
+                Targets::Values { values, width: w } => {
+                    out[row * width..(row + 1) * width].copy_from_slice(&values[i * w..(i + 1) * w])
+                }
             }
         }
         out
@@ -108,7 +110,10 @@ impl Split {
             targets: match &self.targets {
                 Targets::Classes(c) => Targets::Classes(indices.iter().map(|&i| c[i]).collect()),
                 Targets::Values { values, width } => Targets::Values {
-                    values: indices.iter().flat_map(|&i| values[i * width..(i + 1) * width].iter().copied()).collect(),
+                    values: indices
+                        .iter()
+                        .flat_map(|&i| values[i * width..(i + 1) * width].iter().copied())
+                        .collect(),
                     width: *width,
                 },
             },
@@ -133,14 +138,26 @@ pub struct Dataset {
 
 impl Dataset {
     /// Splits `all` (already shuffled) into train and test, `test_fraction` of it for test.
-    pub fn from_samples(source: String, task: Task, input: InputShape, all: Split, test_fraction: f64) -> Self {
+    pub fn from_samples(
+        source: String,
+        task: Task,
+        input: InputShape,
+        all: Split,
+        test_fraction: f64,
+    ) -> Self {
         let n = all.len();
         let n_test = ((n as f64) * test_fraction).round() as usize;
         let n_train = n - n_test;
         let size = input.size();
         let train_idx: Vec<usize> = (0..n_train).collect();
         let test_idx: Vec<usize> = (n_train..n).collect();
-        Dataset { source, task, input, train: all.subset(&train_idx, size), test: all.subset(&test_idx, size) }
+        Dataset {
+            source,
+            task,
+            input,
+            train: all.subset(&train_idx, size),
+            test: all.subset(&test_idx, size),
+        }
     }
 
     /// Standardises every input feature to mean 0 and variance 1, with the training split's

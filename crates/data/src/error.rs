@@ -17,7 +17,9 @@ pub enum DataError {
     #[error("{images} has {image_count} images but {labels} has {label_count} labels")]
     CountMismatch { images: PathBuf, image_count: usize, labels: PathBuf, label_count: usize },
     /// A directory lacks a file it needs.
-    #[error("{dir}: no `{name}` (or `{name}.gz`); an IDX dataset directory holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, raw or gzipped (Debian: apt-get install dataset-fashion-mnist)")]
+    #[error(
+        "{dir}: no `{name}` (or `{name}.gz`); an IDX dataset directory holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, raw or gzipped (Debian: apt-get install dataset-fashion-mnist)"
+    )]
     MissingFile { dir: PathBuf, name: String },
     /// A generator option is out of range.
     #[error("dataset `{dataset}`: `{option}` = {value} is not allowed; it must be {allowed}")]

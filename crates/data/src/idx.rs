@@ -26,7 +26,8 @@ pub struct IdxArray {
 
 /// Reads an IDX file; a name ending in `.gz` is decompressed.
 pub fn read(path: &Path) -> Result<IdxArray, DataError> {
-    let file = std::fs::File::open(path).map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+    let file = std::fs::File::open(path)
+        .map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
     let mut bytes = Vec::new();
     let result = if path.extension().is_some_and(|e| e == "gz") {
         GzDecoder::new(file).read_to_end(&mut bytes)
@@ -43,10 +44,13 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<IdxArray, DataError> {
         return Err(corrupt(path, format!("{} bytes is too short for an IDX header", bytes.len())));
     }
     if bytes[0] != 0 || bytes[1] != 0 || bytes[2] != 0x08 {
-        return Err(corrupt(path, format!(
-            "wrong magic number {:02x} {:02x} {:02x} {:02x}: an IDX file of unsigned bytes starts 00 00 08 NN",
-            bytes[0], bytes[1], bytes[2], bytes[3]
-        )));
+        return Err(corrupt(
+            path,
+            format!(
+                "wrong magic number {:02x} {:02x} {:02x} {:02x}: an IDX file of unsigned bytes starts 00 00 08 NN",
+                bytes[0], bytes[1], bytes[2], bytes[3]
+            ),
+        ));
     }
     let rank = bytes[3] as usize;
     if rank == 0 || rank > 4 {
@@ -54,57 +58,97 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<IdxArray, DataError> {
     }
     let header = 4 + 4 * rank;
     if bytes.len() < header {
-        return Err(corrupt(path, format!("truncated header: {} bytes, need {header}", bytes.len())));
+        return Err(corrupt(
+            path,
+            format!("truncated header: {} bytes, need {header}", bytes.len()),
+        ));
     }
     let dims: Vec<usize> = (0..rank)
-        .map(|i| u32::from_be_bytes(bytes[4 + 4 * i..8 + 4 * i].try_into().expect("4 bytes")) as usize)
+        .map(|i| {
+            u32::from_be_bytes(bytes[4 + 4 * i..8 + 4 * i].try_into().expect("4 bytes")) as usize
+        })
         .collect();
     let Some(expected) = dims.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d)) else {
         return Err(corrupt(path, format!("dimensions {dims:?} are impossibly large")));
     };
     let data = &bytes[header..];
     if data.len() != expected {
-        return Err(corrupt(path, format!("dimensions {dims:?} need {expected} data bytes, the file has {} (truncated or padded)", data.len())));
+        return Err(corrupt(
+            path,
+            format!(
+                "dimensions {dims:?} need {expected} data bytes, the file has {} (truncated or padded)",
+                data.len()
+            ),
+        ));
     }
     Ok(IdxArray { dims, data: data.to_vec() })
 }
 
 /// Loads `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte` and
 /// `t10k-labels-idx1-ubyte` (each raw or `.gz`) from `dir`; pixels scaled to [0, 1].
-pub fn load_dir(dir: &Path, limit: Option<usize>, test_limit: Option<usize>) -> Result<Dataset, DataError> {
+pub fn load_dir(
+    dir: &Path,
+    limit: Option<usize>,
+    test_limit: Option<usize>,
+) -> Result<Dataset, DataError> {
     if !dir.is_dir() {
         return Err(DataError::Io {
             path: dir.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory (Fashion-MNIST on Debian: apt-get install dataset-fashion-mnist)"),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such directory (Fashion-MNIST on Debian: apt-get install dataset-fashion-mnist)",
+            ),
         });
     }
     let (train, shape, classes_train) = load_pair(dir, "train", limit)?;
     let (test, test_shape, classes_test) = load_pair(dir, "t10k", test_limit)?;
     if shape != test_shape {
-        return Err(corrupt(&find(dir, "t10k-images-idx3-ubyte")?, format!("test images are {test_shape:?}, training images {shape:?}")));
+        return Err(corrupt(
+            &find(dir, "t10k-images-idx3-ubyte")?,
+            format!("test images are {test_shape:?}, training images {shape:?}"),
+        ));
     }
     let classes = classes_train.max(classes_test);
-    let source = format!("IDX images from {} ({} train, {} test)", dir.display(), train.len(), test.len());
+    let source =
+        format!("IDX images from {} ({} train, {} test)", dir.display(), train.len(), test.len());
     Ok(Dataset { source, task: Task::Classification { classes }, input: shape, train, test })
 }
 
-fn load_pair(dir: &Path, prefix: &str, limit: Option<usize>) -> Result<(Split, InputShape, usize), DataError> {
+fn load_pair(
+    dir: &Path,
+    prefix: &str,
+    limit: Option<usize>,
+) -> Result<(Split, InputShape, usize), DataError> {
     let images_path = find(dir, &format!("{prefix}-images-idx3-ubyte"))?;
     let labels_path = find(dir, &format!("{prefix}-labels-idx1-ubyte"))?;
     let images = read(&images_path)?;
     let labels = read(&labels_path)?;
     if images.dims.len() != 3 {
-        return Err(corrupt(&images_path, format!("{} dimensions; image files have 3 (count, rows, columns)", images.dims.len())));
+        return Err(corrupt(
+            &images_path,
+            format!("{} dimensions; image files have 3 (count, rows, columns)", images.dims.len()),
+        ));
     }
     if labels.dims.len() != 1 {
-        return Err(corrupt(&labels_path, format!("{} dimensions; label files have 1", labels.dims.len())));
+        return Err(corrupt(
+            &labels_path,
+            format!("{} dimensions; label files have 1", labels.dims.len()),
+        ));
     }
     let (count, rows, cols) = (images.dims[0], images.dims[1], images.dims[2]);
     if rows == 0 || cols == 0 || rows > MAX_SIDE || cols > MAX_SIDE {
-        return Err(corrupt(&images_path, format!("image size {rows}x{cols} is not between 1x1 and {MAX_SIDE}x{MAX_SIDE}")));
+        return Err(corrupt(
+            &images_path,
+            format!("image size {rows}x{cols} is not between 1x1 and {MAX_SIDE}x{MAX_SIDE}"),
+        ));
     }
     if labels.dims[0] != count {
-        return Err(DataError::CountMismatch { images: images_path, image_count: count, labels: labels_path, label_count: labels.dims[0] });
+        return Err(DataError::CountMismatch {
+            images: images_path,
+            image_count: count,
+            labels: labels_path,
+            label_count: labels.dims[0],
+        });
     }
     if let Some(bad) = labels.data.iter().find(|&&l| l > 99) {
         return Err(corrupt(&labels_path, format!("label {bad} is out of range (0 to 99)")));

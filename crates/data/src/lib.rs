@@ -4,6 +4,8 @@
 //! Everything is a [`Dataset`]: inputs as row-major `f32` rows, targets as class indices or
 //! values, a train and a test split, and a [`Task`] that says what the targets mean.
 
+#![forbid(unsafe_code)]
+
 pub mod config;
 pub mod dataset;
 pub mod error;

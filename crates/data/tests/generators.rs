@@ -39,7 +39,10 @@ fn two_circles_has_two_radii_half_train_half_test() {
         }
     }
     let noisy = load(DatasetKind::TwoCircles, 1);
-    assert!(noisy.train.inputs.iter().all(|v| (-1.0..=1.0).contains(v)), "inputs scaled to [-1, 1]");
+    assert!(
+        noisy.train.inputs.iter().all(|v| (-1.0..=1.0).contains(v)),
+        "inputs scaled to [-1, 1]"
+    );
     let ones = classes(&noisy.train.targets).iter().filter(|&&c| c == 1).count();
     assert!((200..300).contains(&ones), "classes roughly balanced in the training half: {ones}");
 }
@@ -51,12 +54,13 @@ fn adding_problem_target_is_the_sum_of_the_two_marked_values() {
     assert_eq!((steps, features), (20, 2));
     let targets = values(&d.train.targets);
     let mut mean = 0.0;
-    for i in 0..d.train.len() {
+    for (i, &target) in targets.iter().enumerate() {
         let seq = &d.train.inputs[i * steps * 2..(i + 1) * steps * 2];
-        let marked: Vec<f32> = (0..steps).filter(|t| seq[2 * t + 1] == 1.0).map(|t| seq[2 * t]).collect();
+        let marked: Vec<f32> =
+            (0..steps).filter(|t| seq[2 * t + 1] == 1.0).map(|t| seq[2 * t]).collect();
         assert_eq!(marked.len(), 2, "exactly two markers");
-        assert!((marked[0] + marked[1] - targets[i]).abs() < 1e-6);
-        mean += targets[i] as f64;
+        assert!((marked[0] + marked[1] - target).abs() < 1e-6);
+        mean += target as f64;
     }
     mean /= d.train.len() as f64;
     assert!((mean - 1.0).abs() < 0.05, "mean target {mean} (expected 1)");
@@ -70,7 +74,8 @@ fn other_generators_have_the_promised_shapes() {
     assert_eq!(spirals.train.len() + spirals.test.len(), 1000);
     let ml = load(DatasetKind::MultiLabel, 1);
     assert_eq!(ml.task, Task::MultiLabel { labels: 5 });
-    let on = values(&ml.train.targets).iter().filter(|&&v| v == 1.0).count() as f64 / values(&ml.train.targets).len() as f64;
+    let on = values(&ml.train.targets).iter().filter(|&&v| v == 1.0).count() as f64
+        / values(&ml.train.targets).len() as f64;
     assert!((0.15..0.85).contains(&on), "labels neither always on nor off: {on}");
     let reg = load(DatasetKind::Regression, 1);
     let outside = values(&reg.train.targets).iter().filter(|&&v| !(0.0..=1.0).contains(&v)).count();
@@ -88,7 +93,9 @@ fn other_generators_have_the_promised_shapes() {
 
 #[test]
 fn same_seed_same_data_other_seed_other_data() {
-    for kind in [DatasetKind::TwoCircles, DatasetKind::Spirals, DatasetKind::Adding, DatasetKind::Images] {
+    for kind in
+        [DatasetKind::TwoCircles, DatasetKind::Spirals, DatasetKind::Adding, DatasetKind::Images]
+    {
         assert_eq!(load(kind, 7), load(kind, 7), "{kind:?}");
         assert_ne!(load(kind, 7).train.inputs, load(kind, 8).train.inputs, "{kind:?}");
     }
@@ -103,7 +110,10 @@ fn standardize_gives_zero_mean_unit_variance() {
         let col: Vec<f64> = d.train.inputs.iter().skip(f).step_by(8).map(|&v| v as f64).collect();
         let mean = col.iter().sum::<f64>() / col.len() as f64;
         let var = col.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / col.len() as f64;
-        assert!(mean.abs() < 1e-5 && (var - 1.0).abs() < 1e-4, "feature {f}: mean {mean}, var {var}");
+        assert!(
+            mean.abs() < 1e-5 && (var - 1.0).abs() < 1e-4,
+            "feature {f}: mean {mean}, var {var}"
+        );
     }
 }
 
@@ -112,7 +122,8 @@ fn bad_options_name_the_option_and_what_is_allowed() {
     let parse = |text: &str| toml::from_str::<DatasetConfig>(text);
     let e = parse("kind = \"two-circles\"\nsteps = 3").unwrap().validate().unwrap_err().to_string();
     assert!(e.contains("`steps`") && e.contains("takes n, noise, factor"), "{e}");
-    let e = parse("kind = \"two-circles\"\nfactor = 1.5").unwrap().validate().unwrap_err().to_string();
+    let e =
+        parse("kind = \"two-circles\"\nfactor = 1.5").unwrap().validate().unwrap_err().to_string();
     assert!(e.contains("`factor` = 1.5") && e.contains("(0, 1)"), "{e}");
     let e = parse("kind = \"circles\"").unwrap_err().to_string();
     assert!(e.contains("two-circles"), "{e}");

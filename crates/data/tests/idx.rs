@@ -17,7 +17,10 @@ fn idx_bytes(dims: &[u32], data: &[u8]) -> Vec<u8> {
 
 fn write(path: &Path, bytes: &[u8]) {
     if path.extension().is_some_and(|e| e == "gz") {
-        let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(path).unwrap(), flate2::Compression::default());
+        let mut gz = flate2::write::GzEncoder::new(
+            std::fs::File::create(path).unwrap(),
+            flate2::Compression::default(),
+        );
         gz.write_all(bytes).unwrap();
         gz.finish().unwrap();
     } else {
@@ -36,8 +39,12 @@ fn temp_dir(name: &str) -> PathBuf {
 fn write_dataset(dir: &Path, gz: bool) {
     let ext = if gz { ".gz" } else { "" };
     for (prefix, n) in [("train", 5u32), ("t10k", 2)] {
-        let pixels: Vec<u8> = (0..n as u8).flat_map(|i| (0..12u8).map(move |p| i * 10 + p)).collect();
-        write(&dir.join(format!("{prefix}-images-idx3-ubyte{ext}")), &idx_bytes(&[n, 4, 3], &pixels));
+        let pixels: Vec<u8> =
+            (0..n as u8).flat_map(|i| (0..12u8).map(move |p| i * 10 + p)).collect();
+        write(
+            &dir.join(format!("{prefix}-images-idx3-ubyte{ext}")),
+            &idx_bytes(&[n, 4, 3], &pixels),
+        );
         let labels: Vec<u8> = (0..n as u8).map(|i| i % 3).collect();
         write(&dir.join(format!("{prefix}-labels-idx1-ubyte{ext}")), &idx_bytes(&[n], &labels));
     }
@@ -66,8 +73,15 @@ fn reads_raw_and_gzipped_datasets() {
 
 #[test]
 fn damaged_files_are_errors_that_name_the_file() {
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str)> = vec![
-        ("magic", Box::new(|d: &Path| write(&d.join("train-images-idx3-ubyte"), &[0x1f, 0, 8, 3, 0, 0, 0, 1])), "wrong magic number"),
+    type Damage = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Damage, &str)> = vec![
+        (
+            "magic",
+            Box::new(|d: &Path| {
+                write(&d.join("train-images-idx3-ubyte"), &[0x1f, 0, 8, 3, 0, 0, 0, 1])
+            }),
+            "wrong magic number",
+        ),
         (
             "truncated",
             Box::new(|d: &Path| {
@@ -77,12 +91,47 @@ fn damaged_files_are_errors_that_name_the_file() {
             }),
             "truncated or padded",
         ),
-        ("header", Box::new(|d: &Path| write(&d.join("train-images-idx3-ubyte"), &[0, 0, 8, 3, 0, 0])), "truncated header"),
-        ("huge", Box::new(|d: &Path| write(&d.join("train-images-idx3-ubyte"), &idx_bytes(&[u32::MAX, u32::MAX, 2], &[1]))), "impossibly large"),
-        ("count", Box::new(|d: &Path| write(&d.join("train-labels-idx1-ubyte"), &idx_bytes(&[4], &[0, 1, 2, 0]))), "has 5 images but"),
-        ("rank", Box::new(|d: &Path| write(&d.join("train-labels-idx1-ubyte"), &idx_bytes(&[5, 1], &[0; 5]))), "label files have 1"),
-        ("gzip", Box::new(|d: &Path| std::fs::write(d.join("train-labels-idx1-ubyte.gz"), b"not gzip at all").unwrap()), "cannot decompress"),
-        ("missing", Box::new(|d: &Path| std::fs::remove_file(d.join("t10k-labels-idx1-ubyte")).unwrap()), "no `t10k-labels-idx1-ubyte`"),
+        (
+            "header",
+            Box::new(|d: &Path| write(&d.join("train-images-idx3-ubyte"), &[0, 0, 8, 3, 0, 0])),
+            "truncated header",
+        ),
+        (
+            "huge",
+            Box::new(|d: &Path| {
+                write(
+                    &d.join("train-images-idx3-ubyte"),
+                    &idx_bytes(&[u32::MAX, u32::MAX, 2], &[1]),
+                )
+            }),
+            "impossibly large",
+        ),
+        (
+            "count",
+            Box::new(|d: &Path| {
+                write(&d.join("train-labels-idx1-ubyte"), &idx_bytes(&[4], &[0, 1, 2, 0]))
+            }),
+            "has 5 images but",
+        ),
+        (
+            "rank",
+            Box::new(|d: &Path| {
+                write(&d.join("train-labels-idx1-ubyte"), &idx_bytes(&[5, 1], &[0; 5]))
+            }),
+            "label files have 1",
+        ),
+        (
+            "gzip",
+            Box::new(|d: &Path| {
+                std::fs::write(d.join("train-labels-idx1-ubyte.gz"), b"not gzip at all").unwrap()
+            }),
+            "cannot decompress",
+        ),
+        (
+            "missing",
+            Box::new(|d: &Path| std::fs::remove_file(d.join("t10k-labels-idx1-ubyte")).unwrap()),
+            "no `t10k-labels-idx1-ubyte`",
+        ),
     ];
     for (name, damage, expected) in cases {
         let dir = temp_dir(name);
@@ -90,7 +139,10 @@ fn damaged_files_are_errors_that_name_the_file() {
         damage(&dir);
         let message = load(&dir, None).unwrap_err().to_string();
         assert!(message.contains(expected), "{name}: {message}");
-        assert!(message.contains(dir.to_str().unwrap()), "{name}: the message names the file: {message}");
+        assert!(
+            message.contains(dir.to_str().unwrap()),
+            "{name}: the message names the file: {message}"
+        );
     }
     let e = load(Path::new("/nonexistent/fashion"), None).unwrap_err().to_string();
     assert!(e.contains("/nonexistent/fashion") && e.contains("dataset-fashion-mnist"), "{e}");

@@ -39,16 +39,35 @@ pub struct Cnn {
 
 impl Cnn {
     /// Builds the network; `config` must be a CNN config and `input` an image.
-    pub fn new(config: &ModelConfig, input: InputShape, outputs: usize, activation: &ActivationConfig, rng: &mut ChaCha8Rng, device: &Device) -> Self {
-        let ModelConfig::Cnn { channels, blocks, dense, init, batch_norm, residual } = config else { unreachable!("a CNN config") };
-        let InputShape::Image { channels: in_channels, height, width } = input else { unreachable!("validated: image input") };
-        let (mut convs, mut norms, mut activations, mut residuals, mut pool_after) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    pub fn new(
+        config: &ModelConfig,
+        input: InputShape,
+        outputs: usize,
+        activation: &ActivationConfig,
+        rng: &mut ChaCha8Rng,
+        device: &Device,
+    ) -> Self {
+        let ModelConfig::Cnn { channels, blocks, dense, init, batch_norm, residual } = config
+        else {
+            unreachable!("a CNN config")
+        };
+        let InputShape::Image { channels: in_channels, height, width } = input else {
+            unreachable!("validated: image input")
+        };
+        let (mut convs, mut norms, mut activations, mut residuals, mut pool_after) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut c_in = in_channels;
         for &c_out in channels {
             for b in 0..*blocks {
-                let mut conv = Conv2dConfig::new([c_in, c_out], [KERNEL, KERNEL]).with_padding(PaddingConfig2d::Same).init(device);
+                let mut conv = Conv2dConfig::new([c_in, c_out], [KERNEL, KERNEL])
+                    .with_padding(PaddingConfig2d::Same)
+                    .init(device);
                 let fan_in = c_in * KERNEL * KERNEL;
-                conv.weight = param(init.weights(rng, c_out * fan_in, fan_in, c_out * KERNEL * KERNEL), [c_out, c_in, KERNEL, KERNEL], device);
+                conv.weight = param(
+                    init.weights(rng, c_out * fan_in, fan_in, c_out * KERNEL * KERNEL),
+                    [c_out, c_in, KERNEL, KERNEL],
+                    device,
+                );
                 conv.bias = Some(param(init.biases(rng, c_out, fan_in, None), [c_out], device));
                 convs.push(conv);
                 if *batch_norm {
@@ -88,7 +107,12 @@ impl Cnn {
             }
             let mut a = activation.forward(z.clone());
             if let Some(traces) = traces.as_deref_mut() {
-                traces.push(LayerTrace::new(format!("conv{i}"), activation, units(z), units(a.clone())));
+                traces.push(LayerTrace::new(
+                    format!("conv{i}"),
+                    activation,
+                    units(z),
+                    units(a.clone()),
+                ));
             }
             if self.residual[i] {
                 a = a + x;
@@ -106,7 +130,12 @@ impl Cnn {
 
     /// Gradient statistics per layer.
     pub fn gradient_stats(&self, grads: &Gradients) -> Vec<GradStat> {
-        let mut stats: Vec<GradStat> = self.convs.iter().enumerate().map(|(i, c)| grad_stat(format!("conv{i}"), &c.weight, grads)).collect();
+        let mut stats: Vec<GradStat> = self
+            .convs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| grad_stat(format!("conv{i}"), &c.weight, grads))
+            .collect();
         stats.push(grad_stat("dense".into(), &self.dense.weight, grads));
         stats.push(grad_stat("output".into(), &self.output.weight, grads));
         stats
@@ -114,7 +143,8 @@ impl Cnn {
 
     /// The activation modules, by layer.
     pub fn activations(&self) -> Vec<(String, &Activation)> {
-        let mut all: Vec<(String, &Activation)> = self.activations.iter().enumerate().map(|(i, a)| (format!("conv{i}"), a)).collect();
+        let mut all: Vec<(String, &Activation)> =
+            self.activations.iter().enumerate().map(|(i, a)| (format!("conv{i}"), a)).collect();
         all.push(("dense".into(), &self.dense_activation));
         all
     }

@@ -150,10 +150,17 @@ impl ModelConfig {
     pub fn label(&self) -> String {
         match self {
             ModelConfig::Mlp { depth, width, init, batch_norm, residual, .. } => {
-                format!("mlp d{depth} w{width} {}{}{}", init.label(), if *batch_norm { " bn" } else { "" }, if *residual { " res" } else { "" })
+                format!(
+                    "mlp d{depth} w{width} {}{}{}",
+                    init.label(),
+                    if *batch_norm { " bn" } else { "" },
+                    if *residual { " res" } else { "" }
+                )
             }
             ModelConfig::Cnn { channels, blocks, .. } => format!("cnn {channels:?}x{blocks}"),
-            ModelConfig::Rnn { cell, hidden, layers, .. } => format!("{cell:?} h{hidden} l{layers}").to_lowercase(),
+            ModelConfig::Rnn { cell, hidden, layers, .. } => {
+                format!("{cell:?} h{hidden} l{layers}").to_lowercase()
+            }
         }
     }
 
@@ -190,7 +197,8 @@ impl ModelConfig {
                     InputShape::Vector { features } => features,
                 } as u128;
                 let h = *hidden as u128;
-                gates * h * (features + h + 1) + (*layers as u128).saturating_sub(1) * gates * h * (2 * h + 1)
+                gates * h * (features + h + 1)
+                    + (*layers as u128).saturating_sub(1) * gates * h * (2 * h + 1)
             }
         }
     }
@@ -199,7 +207,16 @@ impl ModelConfig {
     pub fn validate(&self, input: InputShape) -> Result<(), ModelError> {
         let kind: &'static str = self.kind();
         let range = |option: &'static str, value: usize, lo: usize, hi: usize| {
-            if (lo..=hi).contains(&value) { Ok(()) } else { Err(ModelError::BadOption { model: kind, option, value: value.to_string(), allowed: format!("between {lo} and {hi}") }) }
+            if (lo..=hi).contains(&value) {
+                Ok(())
+            } else {
+                Err(ModelError::BadOption {
+                    model: kind,
+                    option,
+                    value: value.to_string(),
+                    allowed: format!("between {lo} and {hi}"),
+                })
+            }
         };
         match self {
             ModelConfig::Mlp { depth, width, init, .. } => {
@@ -209,17 +226,30 @@ impl ModelConfig {
             }
             ModelConfig::Cnn { channels, blocks, dense, init, .. } => {
                 if channels.is_empty() || channels.iter().any(|&c| c == 0 || c > 512) {
-                    return Err(ModelError::BadOption { model: kind, option: "channels", value: format!("{channels:?}"), allowed: "a non-empty list of 1 to 512".into() });
+                    return Err(ModelError::BadOption {
+                        model: kind,
+                        option: "channels",
+                        value: format!("{channels:?}"),
+                        allowed: "a non-empty list of 1 to 512".into(),
+                    });
                 }
                 range("blocks", *blocks, 1, 50)?;
                 range("dense", *dense, 1, 4096)?;
                 check_init(kind, init)?;
                 let InputShape::Image { height, width, .. } = input else {
-                    return Err(ModelError::WrongInput { model: kind, input: describe(input), hint: "a CNN needs images; use the `images` or `idx` dataset" });
+                    return Err(ModelError::WrongInput {
+                        model: kind,
+                        input: describe(input),
+                        hint: "a CNN needs images; use the `images` or `idx` dataset",
+                    });
                 };
                 let shrink = 1usize << channels.len();
                 if height < shrink || width < shrink {
-                    return Err(ModelError::WrongInput { model: kind, input: describe(input), hint: "too small for that many pooling stages; use fewer `channels` entries" });
+                    return Err(ModelError::WrongInput {
+                        model: kind,
+                        input: describe(input),
+                        hint: "too small for that many pooling stages; use fewer `channels` entries",
+                    });
                 }
             }
             ModelConfig::Rnn { hidden, layers, init, .. } => {
@@ -227,7 +257,11 @@ impl ModelConfig {
                 range("layers", *layers, 1, 20)?;
                 check_init(kind, init)?;
                 if let InputShape::Vector { .. } = input {
-                    return Err(ModelError::WrongInput { model: kind, input: describe(input), hint: "an RNN needs sequences or images (read row by row); use `adding`, `images` or `idx`" });
+                    return Err(ModelError::WrongInput {
+                        model: kind,
+                        input: describe(input),
+                        hint: "an RNN needs sequences or images (read row by row); use `adding`, `images` or `idx`",
+                    });
                 }
             }
         }
@@ -240,10 +274,15 @@ impl ModelConfig {
 }
 
 fn check_init(model: &'static str, init: &InitScheme) -> Result<(), ModelError> {
-    if let InitScheme::Uniform { min, max } = *init {
-        if !(min.is_finite() && max.is_finite() && min < max) {
-            return Err(ModelError::BadOption { model, option: "init", value: format!("uniform({min}, {max})"), allowed: "uniform with finite min < max".into() });
-        }
+    if let InitScheme::Uniform { min, max } = *init
+        && !(min.is_finite() && max.is_finite() && min < max)
+    {
+        return Err(ModelError::BadOption {
+            model,
+            option: "init",
+            value: format!("uniform({min}, {max})"),
+            allowed: "uniform with finite min < max".into(),
+        });
     }
     Ok(())
 }
@@ -251,7 +290,11 @@ fn check_init(model: &'static str, init: &InitScheme) -> Result<(), ModelError> 
 fn describe(input: InputShape) -> String {
     match input {
         InputShape::Vector { features } => format!("vectors of {features} features"),
-        InputShape::Image { channels, height, width } => format!("{channels}x{height}x{width} images"),
-        InputShape::Sequence { steps, features } => format!("sequences of {steps} steps x {features} features"),
+        InputShape::Image { channels, height, width } => {
+            format!("{channels}x{height}x{width} images")
+        }
+        InputShape::Sequence { steps, features } => {
+            format!("sequences of {steps} steps x {features} features")
+        }
     }
 }

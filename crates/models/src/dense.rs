@@ -17,10 +17,20 @@ pub struct Dense {
 
 impl Dense {
     /// A layer initialised with `scheme` (biases: `bias`, or the scheme's own).
-    pub fn new(inputs: usize, outputs: usize, scheme: &InitScheme, bias: Option<f64>, rng: &mut ChaCha8Rng, device: &Device) -> Self {
+    pub fn new(
+        inputs: usize,
+        outputs: usize,
+        scheme: &InitScheme,
+        bias: Option<f64>,
+        rng: &mut ChaCha8Rng,
+        device: &Device,
+    ) -> Self {
         let weight = scheme.weights(rng, inputs * outputs, inputs, outputs);
         let biases = scheme.biases(rng, outputs, inputs, bias);
-        Self { weight: param(weight, [inputs, outputs], device), bias: param(biases, [outputs], device) }
+        Self {
+            weight: param(weight, [inputs, outputs], device),
+            bias: param(biases, [outputs], device),
+        }
     }
 
     /// Applies the layer to `[batch, inputs]`.

@@ -9,7 +9,9 @@ pub enum ModelError {
     #[error("model `{model}`: `{option}` = {value} is not allowed; it must be {allowed}")]
     BadOption { model: &'static str, option: &'static str, value: String, allowed: String },
     /// Too many parameters to train here.
-    #[error("model `{model}` would have {parameters} parameters; the limit is {limit} (use a smaller depth, width or channels)")]
+    #[error(
+        "model `{model}` would have {parameters} parameters; the limit is {limit} (use a smaller depth, width or channels)"
+    )]
     TooLarge { model: &'static str, parameters: u128, limit: u128 },
     /// The dataset's inputs do not have the shape this model reads.
     #[error("model `{model}` cannot read {input}: {hint}")]

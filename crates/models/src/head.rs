@@ -67,7 +67,9 @@ impl Head {
         match (self.task, self.output) {
             (_, OutputActivation::Identity) => mse(logits, targets),
             (Task::Regression { .. }, OutputActivation::Sigmoid) => mse(sigmoid(logits), targets),
-            (Task::Regression { .. }, OutputActivation::Softmax) => mse(softmax(logits, 1), targets),
+            (Task::Regression { .. }, OutputActivation::Softmax) => {
+                mse(softmax(logits, 1), targets)
+            }
             (_, OutputActivation::Softmax) => {
                 // Cross-entropy against the targets normalised to a distribution.
                 let mass = targets.clone().sum_dim(1).clamp_min(1e-12);
@@ -76,7 +78,8 @@ impl Head {
             }
             (_, OutputActivation::Sigmoid) => {
                 let [batch, width] = targets.dims();
-                let targets = if self.outputs() == 1 { targets.slice([0..batch, 1..width]) } else { targets };
+                let targets =
+                    if self.outputs() == 1 { targets.slice([0..batch, 1..width]) } else { targets };
                 binary_cross_entropy_with_logits(logits, targets)
             }
         }
@@ -93,12 +96,15 @@ impl Head {
         let width = self.task.target_width();
         let out_width = self.outputs();
         let n = targets.len() / width;
-        let rows = (0..n).map(|i| (&outputs[i * out_width..(i + 1) * out_width], &targets[i * width..(i + 1) * width]));
+        let rows = (0..n).map(|i| {
+            (&outputs[i * out_width..(i + 1) * out_width], &targets[i * width..(i + 1) * width])
+        });
         match self.task {
             Task::Classification { .. } => {
                 let correct = rows
                     .filter(|(o, t)| {
-                        let predicted = if out_width == 1 { usize::from(o[0] > 0.5) } else { argmax(o) };
+                        let predicted =
+                            if out_width == 1 { usize::from(o[0] > 0.5) } else { argmax(o) };
                         predicted == argmax(t)
                     })
                     .count();
@@ -125,7 +131,11 @@ impl Head {
                 Score { value: exact as f64 / n.max(1) as f64, f1: Some(f1) }
             }
             Task::Regression { .. } => {
-                let sum: f64 = rows.flat_map(|(o, t)| o.iter().zip(t).map(|(a, b)| (*a as f64 - *b as f64).powi(2))).sum();
+                let sum: f64 = rows
+                    .flat_map(|(o, t)| {
+                        o.iter().zip(t).map(|(a, b)| (*a as f64 - *b as f64).powi(2))
+                    })
+                    .sum();
                 Score { value: sum / (n * width).max(1) as f64, f1: None }
             }
         }

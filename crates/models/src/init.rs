@@ -42,7 +42,13 @@ impl InitScheme {
     }
 
     /// `count` weight values for a layer with the given fans.
-    pub fn weights(&self, rng: &mut ChaCha8Rng, count: usize, fan_in: usize, fan_out: usize) -> Vec<f32> {
+    pub fn weights(
+        &self,
+        rng: &mut ChaCha8Rng,
+        count: usize,
+        fan_in: usize,
+        fan_out: usize,
+    ) -> Vec<f32> {
         let (fan_in, fan_out) = (fan_in.max(1) as f64, fan_out.max(1) as f64);
         (0..count)
             .map(|_| {
@@ -50,7 +56,9 @@ impl InitScheme {
                     InitScheme::HeUniform => rng::uniform(rng, -1.0, 1.0) * (6.0 / fan_in).sqrt(),
                     InitScheme::HeNormal => rng::normal(rng) * (2.0 / fan_in).sqrt(),
                     InitScheme::LecunNormal => rng::normal(rng) * (1.0 / fan_in).sqrt(),
-                    InitScheme::XavierUniform => rng::uniform(rng, -1.0, 1.0) * (6.0 / (fan_in + fan_out)).sqrt(),
+                    InitScheme::XavierUniform => {
+                        rng::uniform(rng, -1.0, 1.0) * (6.0 / (fan_in + fan_out)).sqrt()
+                    }
                     InitScheme::BurnDefault => rng::uniform(rng, -1.0, 1.0) / fan_in.sqrt(),
                     InitScheme::Uniform { min, max } => rng::uniform(rng, min, max),
                 }) as f32
@@ -59,20 +67,34 @@ impl InitScheme {
     }
 
     /// `count` bias values; `constant` overrides the scheme.
-    pub fn biases(&self, rng: &mut ChaCha8Rng, count: usize, fan_in: usize, constant: Option<f64>) -> Vec<f32> {
+    pub fn biases(
+        &self,
+        rng: &mut ChaCha8Rng,
+        count: usize,
+        fan_in: usize,
+        constant: Option<f64>,
+    ) -> Vec<f32> {
         if let Some(c) = constant {
             return vec![c as f32; count];
         }
         match *self {
-            InitScheme::BurnDefault => (0..count).map(|_| (rng::uniform(rng, -1.0, 1.0) / (fan_in.max(1) as f64).sqrt()) as f32).collect(),
-            InitScheme::Uniform { min, max } => (0..count).map(|_| rng::uniform(rng, min, max) as f32).collect(),
+            InitScheme::BurnDefault => (0..count)
+                .map(|_| (rng::uniform(rng, -1.0, 1.0) / (fan_in.max(1) as f64).sqrt()) as f32)
+                .collect(),
+            InitScheme::Uniform { min, max } => {
+                (0..count).map(|_| rng::uniform(rng, min, max) as f32).collect()
+            }
             _ => vec![0.0; count],
         }
     }
 }
 
 /// A trainable parameter from host values.
-pub fn param<const D: usize>(values: Vec<f32>, shape: [usize; D], device: &Device) -> Param<Tensor<D>> {
+pub fn param<const D: usize>(
+    values: Vec<f32>,
+    shape: [usize; D],
+    device: &Device,
+) -> Param<Tensor<D>> {
     Param::from_tensor(Tensor::from_data(TensorData::new(values, shape), device))
 }
 
@@ -98,7 +120,9 @@ impl TryFrom<RawInit> for InitScheme {
                 "burn-default" => Ok(InitScheme::BurnDefault),
                 other => Err(format!("unknown init `{other}`; {valid}")),
             },
-            RawInit::Uniform { kind, min, max } if kind == "uniform" => Ok(InitScheme::Uniform { min, max }),
+            RawInit::Uniform { kind, min, max } if kind == "uniform" => {
+                Ok(InitScheme::Uniform { min, max })
+            }
             RawInit::Uniform { kind, .. } => Err(format!("unknown init kind `{kind}`; {valid}")),
         }
     }
@@ -107,7 +131,9 @@ impl TryFrom<RawInit> for InitScheme {
 impl From<InitScheme> for RawInit {
     fn from(scheme: InitScheme) -> Self {
         match scheme {
-            InitScheme::Uniform { min, max } => RawInit::Uniform { kind: "uniform".into(), min, max },
+            InitScheme::Uniform { min, max } => {
+                RawInit::Uniform { kind: "uniform".into(), min, max }
+            }
             other => RawInit::Name(other.label()),
         }
     }

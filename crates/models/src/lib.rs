@@ -6,6 +6,8 @@
 //!
 //! [`ActivationConfig`]: actbench_activations::ActivationConfig
 
+#![forbid(unsafe_code)]
+
 pub mod cnn;
 pub mod config;
 pub mod dense;

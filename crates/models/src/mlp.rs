@@ -24,15 +24,29 @@ pub struct Mlp {
 
 impl Mlp {
     /// Builds the network; `config` must be an MLP config.
-    pub fn new(config: &ModelConfig, input: InputShape, outputs: usize, activation: &ActivationConfig, rng: &mut ChaCha8Rng, device: &Device) -> Self {
-        let ModelConfig::Mlp { depth, width, init, batch_norm, residual, bias_init } = config else { unreachable!("an MLP config") };
+    pub fn new(
+        config: &ModelConfig,
+        input: InputShape,
+        outputs: usize,
+        activation: &ActivationConfig,
+        rng: &mut ChaCha8Rng,
+        device: &Device,
+    ) -> Self {
+        let ModelConfig::Mlp { depth, width, init, batch_norm, residual, bias_init } = config
+        else {
+            unreachable!("an MLP config")
+        };
         let mut hidden = Vec::new();
         let mut inputs = input.size();
         for _ in 0..*depth {
             hidden.push(Dense::new(inputs, *width, init, *bias_init, rng, device));
             inputs = *width;
         }
-        let norms = if *batch_norm { (0..*depth).map(|_| BatchNormConfig::new(*width).init(device)).collect() } else { Vec::new() };
+        let norms = if *batch_norm {
+            (0..*depth).map(|_| BatchNormConfig::new(*width).init(device)).collect()
+        } else {
+            Vec::new()
+        };
         let activations = (0..*depth).map(|_| activation.init(device)).collect();
         let output = Dense::new(*width, outputs, init, None, rng, device);
         Self { hidden, norms, activations, residual: *residual, output }
@@ -60,7 +74,12 @@ impl Mlp {
 
     /// Gradient statistics per layer.
     pub fn gradient_stats(&self, grads: &Gradients) -> Vec<GradStat> {
-        let mut stats: Vec<GradStat> = self.hidden.iter().enumerate().map(|(i, l)| grad_stat(format!("hidden{i}"), &l.weight, grads)).collect();
+        let mut stats: Vec<GradStat> = self
+            .hidden
+            .iter()
+            .enumerate()
+            .map(|(i, l)| grad_stat(format!("hidden{i}"), &l.weight, grads))
+            .collect();
         stats.push(grad_stat("output".into(), &self.output.weight, grads));
         stats
     }

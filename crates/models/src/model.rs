@@ -56,13 +56,26 @@ pub enum Model {
 impl Model {
     /// Builds `config` for inputs of shape `input`, hidden activation `activation`, output head
     /// `head`; weights drawn from `seed`.
-    pub fn new(config: &ModelConfig, input: InputShape, head: &Head, activation: &ActivationConfig, seed: u64, device: &Device) -> Result<Self, ModelError> {
+    pub fn new(
+        config: &ModelConfig,
+        input: InputShape,
+        head: &Head,
+        activation: &ActivationConfig,
+        seed: u64,
+        device: &Device,
+    ) -> Result<Self, ModelError> {
         config.validate(input)?;
         let mut rng = actbench_data::rng::seeded(seed, 10);
         Ok(match config {
-            ModelConfig::Mlp { .. } => Model::Mlp(Mlp::new(config, input, head.outputs(), activation, &mut rng, device)),
-            ModelConfig::Cnn { .. } => Model::Cnn(Cnn::new(config, input, head.outputs(), activation, &mut rng, device)),
-            ModelConfig::Rnn { .. } => Model::Rnn(Rnn::new(config, input, head.outputs(), activation, &mut rng, device)),
+            ModelConfig::Mlp { .. } => {
+                Model::Mlp(Mlp::new(config, input, head.outputs(), activation, &mut rng, device))
+            }
+            ModelConfig::Cnn { .. } => {
+                Model::Cnn(Cnn::new(config, input, head.outputs(), activation, &mut rng, device))
+            }
+            ModelConfig::Rnn { .. } => {
+                Model::Rnn(Rnn::new(config, input, head.outputs(), activation, &mut rng, device))
+            }
         })
     }
 
@@ -104,7 +117,9 @@ impl Model {
         };
         activations
             .into_iter()
-            .flat_map(|(layer, a)| a.learned().into_iter().map(move |(name, v)| (format!("{layer}.{name}"), v)))
+            .flat_map(|(layer, a)| {
+                a.learned().into_iter().map(move |(name, v)| (format!("{layer}.{name}"), v))
+            })
             .collect()
     }
 }

@@ -52,8 +52,17 @@ fn gates(cell: RnnCell) -> usize {
 
 impl Rnn {
     /// Builds the network; `config` must be an RNN config; images are read as rows.
-    pub fn new(config: &ModelConfig, input: InputShape, outputs: usize, activation: &ActivationConfig, rng: &mut ChaCha8Rng, device: &Device) -> Self {
-        let ModelConfig::Rnn { cell, hidden, layers, gate_activation, init } = config else { unreachable!("an RNN config") };
+    pub fn new(
+        config: &ModelConfig,
+        input: InputShape,
+        outputs: usize,
+        activation: &ActivationConfig,
+        rng: &mut ChaCha8Rng,
+        device: &Device,
+    ) -> Self {
+        let ModelConfig::Rnn { cell, hidden, layers, gate_activation, init } = config else {
+            unreachable!("an RNN config")
+        };
         let (steps, features) = match input {
             InputShape::Sequence { steps, features } => (steps, features),
             InputShape::Image { channels, height, width } => (height, channels * width),
@@ -65,7 +74,11 @@ impl Rnn {
         for _ in 0..*layers {
             stack.push(RecurrentLayer {
                 input: Dense::new(inputs, g * hidden, init, None, rng, device),
-                recurrent: param(init.weights(rng, hidden * g * hidden, *hidden, g * hidden), [*hidden, g * hidden], device),
+                recurrent: param(
+                    init.weights(rng, hidden * g * hidden, *hidden, g * hidden),
+                    [*hidden, g * hidden],
+                    device,
+                ),
                 activation: activation.init(device),
                 gate: gate_activation.init(device),
                 hidden: *hidden,
@@ -102,17 +115,31 @@ impl Rnn {
 
     /// The activation modules, by layer.
     pub fn activations(&self) -> Vec<(String, &Activation)> {
-        self.layers.iter().enumerate().flat_map(|(i, l)| [(format!("rnn{i}"), &l.activation), (format!("rnn{i}.gate"), &l.gate)]).collect()
+        self.layers
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| {
+                [(format!("rnn{i}"), &l.activation), (format!("rnn{i}.gate"), &l.gate)]
+            })
+            .collect()
     }
 }
 
 impl RecurrentLayer {
     /// `[batch, steps, inputs]` -> `[batch, steps, hidden]`.
-    fn forward(&self, sequence: Tensor<3>, index: usize, traces: Option<&mut Vec<LayerTrace>>) -> Tensor<3> {
+    fn forward(
+        &self,
+        sequence: Tensor<3>,
+        index: usize,
+        traces: Option<&mut Vec<LayerTrace>>,
+    ) -> Tensor<3> {
         let [batch, steps, inputs] = sequence.dims();
         let h_size = self.hidden;
         let width = gates(self.cell) * h_size;
-        let projected = self.input.forward(sequence.reshape([batch * steps, inputs])).reshape([batch, steps, width]);
+        let projected = self
+            .input
+            .forward(sequence.reshape([batch * steps, inputs]))
+            .reshape([batch, steps, width]);
         let recurrent = self.recurrent.val();
         let device = projected.device();
         let mut h: Tensor<2> = Tensor::zeros([batch, h_size], &device);
@@ -120,9 +147,11 @@ impl RecurrentLayer {
         let mut outputs = Vec::with_capacity(steps);
         let mut candidates = Vec::new();
         let tracing = traces.is_some();
-        let part = |t: &Tensor<2>, k: usize| t.clone().slice([0..batch, k * h_size..(k + 1) * h_size]);
+        let part =
+            |t: &Tensor<2>, k: usize| t.clone().slice([0..batch, k * h_size..(k + 1) * h_size]);
         for t in 0..steps {
-            let xw: Tensor<2> = projected.clone().slice([0..batch, t..t + 1, 0..width]).reshape([batch, width]);
+            let xw: Tensor<2> =
+                projected.clone().slice([0..batch, t..t + 1, 0..width]).reshape([batch, width]);
             let candidate_pre = match self.cell {
                 RnnCell::Vanilla => {
                     let pre = xw + h.clone().matmul(recurrent.clone());
@@ -131,7 +160,12 @@ impl RecurrentLayer {
                 }
                 RnnCell::Lstm => {
                     let z = xw + h.clone().matmul(recurrent.clone());
-                    let (i, f, g, o) = (self.gate.forward(part(&z, 0)), self.gate.forward(part(&z, 1)), part(&z, 2), self.gate.forward(part(&z, 3)));
+                    let (i, f, g, o) = (
+                        self.gate.forward(part(&z, 0)),
+                        self.gate.forward(part(&z, 1)),
+                        part(&z, 2),
+                        self.gate.forward(part(&z, 3)),
+                    );
                     c = f * c + i * self.activation.forward(g.clone());
                     h = o * self.activation.forward(c.clone());
                     g
@@ -155,7 +189,12 @@ impl RecurrentLayer {
         if let Some(traces) = traces {
             let pre = Tensor::cat(candidates, 0);
             let post = self.activation.forward(pre.clone());
-            traces.push(LayerTrace::new(format!("rnn{index}.recurrent"), &self.activation, pre, post));
+            traces.push(LayerTrace::new(
+                format!("rnn{index}.recurrent"),
+                &self.activation,
+                pre,
+                post,
+            ));
         }
         out
     }

@@ -17,7 +17,11 @@ pub struct GradStat {
 }
 
 /// Gradient statistics of `weight` in `grads` (zero when it got no gradient).
-pub fn grad_stat<const D: usize>(layer: String, weight: &Param<Tensor<D>>, grads: &Gradients) -> GradStat {
+pub fn grad_stat<const D: usize>(
+    layer: String,
+    weight: &Param<Tensor<D>>,
+    grads: &Gradients,
+) -> GradStat {
     match weight.val().grad(grads) {
         Some(g) => {
             let values: Vec<f64> = g.into_data().iter::<f64>().collect();

@@ -15,12 +15,21 @@ fn device() -> Device {
 fn model(toml_text: &str, input: InputShape, task: Task, activation: &str) -> (Model, Head) {
     let config: ModelConfig = toml::from_str(toml_text).unwrap();
     let head = Head { output: Head::natural_output(task), task };
-    let m = Model::new(&config, input, &head, &activation.parse::<ActivationConfig>().unwrap(), 1, &device()).unwrap();
+    let m = Model::new(
+        &config,
+        input,
+        &head,
+        &activation.parse::<ActivationConfig>().unwrap(),
+        1,
+        &device(),
+    )
+    .unwrap();
     (m, head)
 }
 
 fn random_input(batch: usize, size: usize) -> Tensor<2> {
-    let values: Vec<f32> = (0..batch * size).map(|i| ((i * 7919 % 1000) as f32 / 500.0) - 1.0).collect();
+    let values: Vec<f32> =
+        (0..batch * size).map(|i| ((i * 7919 % 1000) as f32 / 500.0) - 1.0).collect();
     Tensor::from_data(TensorData::new(values, [batch, size]), &device())
 }
 
@@ -29,12 +38,42 @@ const SEQUENCE: InputShape = InputShape::Sequence { steps: 6, features: 2 };
 
 fn cases() -> Vec<(&'static str, InputShape, Task, &'static str)> {
     vec![
-        ("kind = \"mlp\"\ndepth = 4\nwidth = 8", InputShape::Vector { features: 3 }, Task::Classification { classes: 2 }, "relu"),
-        ("kind = \"mlp\"\ndepth = 3\nwidth = 8\nbatch_norm = true\nresidual = true", InputShape::Vector { features: 3 }, Task::Classification { classes: 4 }, "prelu"),
-        ("kind = \"cnn\"\nchannels = [4, 8]\nblocks = 2\nresidual = true\nbatch_norm = true", IMAGE, Task::Classification { classes: 10 }, "swish:1:true"),
-        ("kind = \"rnn\"\ncell = \"vanilla\"\nhidden = 5", SEQUENCE, Task::Regression { outputs: 1 }, "tanh"),
-        ("kind = \"rnn\"\ncell = \"lstm\"\nhidden = 5\nlayers = 2", SEQUENCE, Task::Regression { outputs: 1 }, "tanh"),
-        ("kind = \"rnn\"\ncell = \"gru\"\nhidden = 5", IMAGE, Task::Classification { classes: 10 }, "mish"),
+        (
+            "kind = \"mlp\"\ndepth = 4\nwidth = 8",
+            InputShape::Vector { features: 3 },
+            Task::Classification { classes: 2 },
+            "relu",
+        ),
+        (
+            "kind = \"mlp\"\ndepth = 3\nwidth = 8\nbatch_norm = true\nresidual = true",
+            InputShape::Vector { features: 3 },
+            Task::Classification { classes: 4 },
+            "prelu",
+        ),
+        (
+            "kind = \"cnn\"\nchannels = [4, 8]\nblocks = 2\nresidual = true\nbatch_norm = true",
+            IMAGE,
+            Task::Classification { classes: 10 },
+            "swish:1:true",
+        ),
+        (
+            "kind = \"rnn\"\ncell = \"vanilla\"\nhidden = 5",
+            SEQUENCE,
+            Task::Regression { outputs: 1 },
+            "tanh",
+        ),
+        (
+            "kind = \"rnn\"\ncell = \"lstm\"\nhidden = 5\nlayers = 2",
+            SEQUENCE,
+            Task::Regression { outputs: 1 },
+            "tanh",
+        ),
+        (
+            "kind = \"rnn\"\ncell = \"gru\"\nhidden = 5",
+            IMAGE,
+            Task::Classification { classes: 10 },
+            "mish",
+        ),
     ]
 }
 
@@ -53,11 +92,19 @@ fn output_shapes_match_the_head() {
 fn every_layer_gets_a_gradient() {
     for (text, input, task, act) in cases() {
         let (m, head) = model(text, input, task, act);
-        let targets = Tensor::<2>::from_data(TensorData::new(vec![1.0f32; 3 * task.target_width()], [3, task.target_width()]), &device());
+        let targets = Tensor::<2>::from_data(
+            TensorData::new(vec![1.0f32; 3 * task.target_width()], [3, task.target_width()]),
+            &device(),
+        );
         let loss = head.loss(m.forward(random_input(3, input.size())), targets);
         let grads = loss.backward();
         for stat in m.gradient_stats(&grads) {
-            assert!(stat.grad_norm > 0.0 && stat.grad_norm.is_finite(), "{text}: {} has gradient {}", stat.layer, stat.grad_norm);
+            assert!(
+                stat.grad_norm > 0.0 && stat.grad_norm.is_finite(),
+                "{text}: {} has gradient {}",
+                stat.layer,
+                stat.grad_norm
+            );
         }
     }
 }
@@ -66,9 +113,15 @@ fn every_layer_gets_a_gradient() {
 fn loss_decreases_on_a_tiny_task() {
     // y = class of x0 > 0, on 64 points: an MLP with Adam must fit it quickly.
     let device = device();
-    let (mut m, head) = model("kind = \"mlp\"\ndepth = 2\nwidth = 16", InputShape::Vector { features: 2 }, Task::Classification { classes: 2 }, "tanh");
+    let (mut m, head) = model(
+        "kind = \"mlp\"\ndepth = 2\nwidth = 16",
+        InputShape::Vector { features: 2 },
+        Task::Classification { classes: 2 },
+        "tanh",
+    );
     let xs: Vec<f32> = (0..128).map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0).collect();
-    let ys: Vec<f32> = (0..64).flat_map(|i| if xs[2 * i] > 0.0 { [0.0, 1.0] } else { [1.0, 0.0] }).collect();
+    let ys: Vec<f32> =
+        (0..64).flat_map(|i| if xs[2 * i] > 0.0 { [0.0, 1.0] } else { [1.0, 0.0] }).collect();
     let x = Tensor::<2>::from_data(TensorData::new(xs, [64, 2]), &device);
     let y = Tensor::<2>::from_data(TensorData::new(ys, [64, 2]), &device);
     let mut optim = AdamConfig::new().init();
@@ -92,19 +145,33 @@ fn same_seed_same_weights() {
 
 #[test]
 fn prelu_slopes_are_per_layer_and_reported() {
-    let (m, _) = model("kind = \"mlp\"\ndepth = 3\nwidth = 4", InputShape::Vector { features: 2 }, Task::Classification { classes: 2 }, "prelu");
+    let (m, _) = model(
+        "kind = \"mlp\"\ndepth = 3\nwidth = 4",
+        InputShape::Vector { features: 2 },
+        Task::Classification { classes: 2 },
+        "prelu",
+    );
     let learned = m.learned();
-    assert_eq!(learned.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["hidden0.alpha", "hidden1.alpha", "hidden2.alpha"]);
+    assert_eq!(
+        learned.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        ["hidden0.alpha", "hidden1.alpha", "hidden2.alpha"]
+    );
 }
 
 #[test]
 fn heads_pair_activation_and_loss() {
-    let binary = Head { output: OutputActivation::Sigmoid, task: Task::Classification { classes: 2 } };
+    let binary =
+        Head { output: OutputActivation::Sigmoid, task: Task::Classification { classes: 2 } };
     assert_eq!(binary.outputs(), 1);
     assert_eq!(binary.score(&[0.9, 0.2], &[0.0, 1.0, 1.0, 0.0]).value, 1.0);
-    let softmax = Head { output: OutputActivation::Softmax, task: Task::Classification { classes: 3 } };
-    assert_eq!(softmax.score(&[0.1, 0.7, 0.2, 0.5, 0.3, 0.2], &[0.0, 1.0, 0.0, 0.0, 0.0, 1.0]).value, 0.5);
-    let regression = Head { output: OutputActivation::Identity, task: Task::Regression { outputs: 1 } };
+    let softmax =
+        Head { output: OutputActivation::Softmax, task: Task::Classification { classes: 3 } };
+    assert_eq!(
+        softmax.score(&[0.1, 0.7, 0.2, 0.5, 0.3, 0.2], &[0.0, 1.0, 0.0, 0.0, 0.0, 1.0]).value,
+        0.5
+    );
+    let regression =
+        Head { output: OutputActivation::Identity, task: Task::Regression { outputs: 1 } };
     assert_eq!(regression.score(&[1.0, 3.0], &[2.0, 3.0]).value, 0.5);
     assert!(!regression.metric().higher_is_better);
     let labels = Head { output: OutputActivation::Sigmoid, task: Task::MultiLabel { labels: 2 } };
@@ -120,9 +187,14 @@ fn heads_pair_activation_and_loss() {
 
 #[test]
 fn bad_model_configs_are_clear_errors() {
-    let head = Head { output: OutputActivation::Softmax, task: Task::Classification { classes: 2 } };
+    let head =
+        Head { output: OutputActivation::Softmax, task: Task::Classification { classes: 2 } };
     let relu: ActivationConfig = "relu".parse().unwrap();
-    let build = |text: &str, input| toml::from_str::<ModelConfig>(text).map_err(|e| e.to_string()).and_then(|c| Model::new(&c, input, &head, &relu, 1, &device()).map(|_| ()).map_err(|e| e.to_string()));
+    let build = |text: &str, input| {
+        toml::from_str::<ModelConfig>(text).map_err(|e| e.to_string()).and_then(|c| {
+            Model::new(&c, input, &head, &relu, 1, &device()).map(|_| ()).map_err(|e| e.to_string())
+        })
+    };
     let vector = InputShape::Vector { features: 2 };
     for (text, input, expected) in [
         ("kind = \"mlp\"\ndepth = 0", vector, "`depth` = 0"),
@@ -131,9 +203,21 @@ fn bad_model_configs_are_clear_errors() {
         ("kind = \"cnn\"", vector, "a CNN needs images"),
         ("kind = \"rnn\"", vector, "an RNN needs sequences"),
         ("kind = \"mlp\"\ninit = \"he-uniformm\"", vector, "unknown init `he-uniformm`"),
-        ("kind = \"mlp\"\ninit = { kind = \"uniform\", min = 1, max = 0 }", vector, "finite min < max"),
-        ("kind = \"cnn\"\nchannels = [4, 4, 4, 4, 4, 4]", InputShape::Image { channels: 1, height: 28, width: 28 }, "too small"),
-        ("kind = \"rnn\"\ngate_activation = \"sigmoidd\"", SEQUENCE, "unknown activation `sigmoidd`"),
+        (
+            "kind = \"mlp\"\ninit = { kind = \"uniform\", min = 1, max = 0 }",
+            vector,
+            "finite min < max",
+        ),
+        (
+            "kind = \"cnn\"\nchannels = [4, 4, 4, 4, 4, 4]",
+            InputShape::Image { channels: 1, height: 28, width: 28 },
+            "too small",
+        ),
+        (
+            "kind = \"rnn\"\ngate_activation = \"sigmoidd\"",
+            SEQUENCE,
+            "unknown activation `sigmoidd`",
+        ),
     ] {
         let e = build(text, input).unwrap_err();
         assert!(e.contains(expected), "{text}: {e}");

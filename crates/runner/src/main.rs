@@ -1,5 +1,7 @@
 //! `actbench`: parse the command line, run the command, turn errors into messages and exit codes.
 
+#![forbid(unsafe_code)]
+
 mod bench;
 mod cli;
 mod commands;

@@ -14,8 +14,24 @@ fn json(args: &[&str]) -> Vec<Value> {
 
 #[test]
 fn activations_json_has_copy_references_and_both_modes() {
-    let rows = json(&["bench", "activations", "--activation", "relu,mish", "--reference", "burn-mish", "--elements", "4096", "--repeats", "3", "--format", "json"]);
-    let labels: Vec<(&str, &str)> = rows.iter().map(|r| (r["activation"].as_str().unwrap(), r["mode"].as_str().unwrap())).collect();
+    let rows = json(&[
+        "bench",
+        "activations",
+        "--activation",
+        "relu,mish",
+        "--reference",
+        "burn-mish",
+        "--elements",
+        "4096",
+        "--repeats",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let labels: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["activation"].as_str().unwrap(), r["mode"].as_str().unwrap()))
+        .collect();
     let mut expected = Vec::new();
     for name in ["copy", "burn-mish", "relu", "mish"] {
         expected.push((name, "forward"));
@@ -23,39 +39,83 @@ fn activations_json_has_copy_references_and_both_modes() {
     }
     assert_eq!(labels, expected);
     for r in &rows {
-        let (median, min, max) = (r["median_s"].as_f64().unwrap(), r["min_s"].as_f64().unwrap(), r["max_s"].as_f64().unwrap());
+        let (median, min, max) = (
+            r["median_s"].as_f64().unwrap(),
+            r["min_s"].as_f64().unwrap(),
+            r["max_s"].as_f64().unwrap(),
+        );
         assert!(0.0 < min && min <= median && median <= max, "{r}");
         assert_eq!(r["elements"], 4096);
         assert_eq!(r["backend"], "flex");
         assert_eq!(r["times_s"].as_array().unwrap().len(), 3);
-        assert!((r["elements_per_s"].as_f64().unwrap() - 4096.0 / median).abs() <= 1e-9 * 4096.0 / median);
+        assert!(
+            (r["elements_per_s"].as_f64().unwrap() - 4096.0 / median).abs()
+                <= 1e-9 * 4096.0 / median
+        );
         let bytes = if r["mode"] == "forward" { 8.0 } else { 20.0 };
-        assert!((r["gb_per_s"].as_f64().unwrap() - 4096.0 * bytes / median / 1e9).abs() <= 1e-9 * r["gb_per_s"].as_f64().unwrap());
+        assert!(
+            (r["gb_per_s"].as_f64().unwrap() - 4096.0 * bytes / median / 1e9).abs()
+                <= 1e-9 * r["gb_per_s"].as_f64().unwrap()
+        );
     }
 }
 
 #[test]
 fn activations_table_shows_relative_columns() {
-    let out = actbench(&["bench", "activations", "--activation", "relu,swish", "--elements", "1024", "--repeats", "1"]);
+    let out = actbench(&[
+        "bench",
+        "activations",
+        "--activation",
+        "relu,swish",
+        "--elements",
+        "1024",
+        "--repeats",
+        "1",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let table = text(&out.stdout);
-    for column in ["median ms", "min..max ms", "Melem/s", "GB/s", "vs relu", "vs copy", "swish", "forward+backward"] {
+    for column in [
+        "median ms",
+        "min..max ms",
+        "Melem/s",
+        "GB/s",
+        "vs relu",
+        "vs copy",
+        "swish",
+        "forward+backward",
+    ] {
         assert!(table.contains(column), "{column} missing:\n{table}");
     }
 }
 
 #[test]
 fn train_json_has_one_record_per_cell_with_consistent_numbers() {
-    let rows = json(&["bench", "train", "--config", "../../configs/quick.toml", "--steps", "3", "--warmup", "1", "--format", "json"]);
+    let rows = json(&[
+        "bench",
+        "train",
+        "--config",
+        "../../configs/quick.toml",
+        "--steps",
+        "3",
+        "--warmup",
+        "1",
+        "--format",
+        "json",
+    ]);
     // quick.toml: mlp-circles x 5 activations, cnn-images x 2, rnn-adding x 2, one seed each.
     assert_eq!(rows.len(), 9, "{rows:?}");
     for r in &rows {
         let median = r["median_step_s"].as_f64().unwrap();
-        assert!(r["min_step_s"].as_f64().unwrap() <= median && median <= r["max_step_s"].as_f64().unwrap());
+        assert!(
+            r["min_step_s"].as_f64().unwrap() <= median
+                && median <= r["max_step_s"].as_f64().unwrap()
+        );
         assert_eq!(r["steps"], 3);
         assert_eq!(r["step_times_s"].as_array().unwrap().len(), 3);
         let batch = r["batch_size"].as_f64().unwrap();
-        assert!((r["samples_per_s"].as_f64().unwrap() - batch / median).abs() <= 1e-9 * batch / median);
+        assert!(
+            (r["samples_per_s"].as_f64().unwrap() - batch / median).abs() <= 1e-9 * batch / median
+        );
         for key in ["experiment", "model", "activation", "reference", "backend", "diverged"] {
             assert!(r.get(key).is_some(), "{key} missing in {r}");
         }
@@ -66,7 +126,16 @@ fn train_json_has_one_record_per_cell_with_consistent_numbers() {
 
 #[test]
 fn train_table_reports_time_relative_to_the_reference() {
-    let out = actbench(&["bench", "train", "--config", "../../configs/quick.toml", "--steps", "1", "--warmup", "0"]);
+    let out = actbench(&[
+        "bench",
+        "train",
+        "--config",
+        "../../configs/quick.toml",
+        "--steps",
+        "1",
+        "--warmup",
+        "0",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let table = text(&out.stdout);
     assert!(table.contains("samples/s") && table.contains("vs reference"), "{table}");
@@ -81,9 +150,15 @@ fn bad_bench_input_is_a_clear_error() {
         (vec!["bench", "activations", "--reference", "torch"], "possible values: burn-mish"),
         (vec!["bench", "activations", "--activation", "reul"], "did you mean `relu`"),
         (vec!["bench", "activations", "--backend", "tpu"], "valid backends"),
-        (vec!["bench", "train", "--config", "../../configs/quick.toml", "--steps", "0"], "--steps 0"),
+        (
+            vec!["bench", "train", "--config", "../../configs/quick.toml", "--steps", "0"],
+            "--steps 0",
+        ),
         (vec!["bench", "train", "--config", "no/such.toml"], "no/such.toml"),
-        (vec!["bench", "train", "--config", "../../configs/quick.toml", "--profile", "nope"], "nope"),
+        (
+            vec!["bench", "train", "--config", "../../configs/quick.toml", "--profile", "nope"],
+            "nope",
+        ),
     ] {
         let out = actbench(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));

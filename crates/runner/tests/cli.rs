@@ -22,9 +22,15 @@ fn list_activations_shows_every_registered_activation() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     for info in actbench_activations::REGISTRY {
-        assert!(text.contains(info.name) && text.contains(info.family.name()), "missing {}", info.name);
+        assert!(
+            text.contains(info.name) && text.contains(info.family.name()),
+            "missing {}",
+            info.name
+        );
     }
-    let json: Value = serde_json::from_slice(&actbench(&["list", "activations", "--format", "json"]).stdout).unwrap();
+    let json: Value =
+        serde_json::from_slice(&actbench(&["list", "activations", "--format", "json"]).stdout)
+            .unwrap();
     assert_eq!(json.as_array().unwrap().len(), actbench_activations::REGISTRY.len());
     assert_eq!(json[5]["name"], "prelu");
     assert_eq!(json[5]["parameters"][0]["learnable"], true);
@@ -33,7 +39,11 @@ fn list_activations_shows_every_registered_activation() {
 #[test]
 fn curves_json_for_mish_matches_pytorch_float32() {
     let golden: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../activations/tests/data/golden_activations.json")).unwrap(),
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../activations/tests/data/golden_activations.json"
+        ))
+        .unwrap(),
     )
     .unwrap();
     let mish = &golden["activations"]["mish"];
@@ -52,7 +62,10 @@ fn curves_json_for_mish_matches_pytorch_float32() {
             let a = curve[ours][j].as_f64().unwrap();
             let b = mish[theirs][i].as_f64().unwrap();
             // Float32 precision: within 4 ulp-sized steps of PyTorch's float32 result.
-            assert!((a - b).abs() <= 4.0 * f32::EPSILON as f64 * b.abs().max(1.0), "mish {ours}({gx}): actbench {a}, pytorch {b}");
+            assert!(
+                (a - b).abs() <= 4.0 * f32::EPSILON as f64 * b.abs().max(1.0),
+                "mish {ours}({gx}): actbench {a}, pytorch {b}"
+            );
         }
         matched += 1;
     }
@@ -61,13 +74,35 @@ fn curves_json_for_mish_matches_pytorch_float32() {
 
 #[test]
 fn curves_csv_and_table_formats() {
-    let out = actbench(&["curves", "--activation", "relu,leaky-relu:0.1", "--from", "-1", "--to", "1", "--points", "3", "--format", "csv"]);
+    let out = actbench(&[
+        "curves",
+        "--activation",
+        "relu,leaky-relu:0.1",
+        "--from",
+        "-1",
+        "--to",
+        "1",
+        "--points",
+        "3",
+        "--format",
+        "csv",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
         "activation,x,y,dy\nrelu,-1,0,0\nrelu,0,0,0\nrelu,1,1,1\nleaky-relu:slope=0.1,-1,-0.1,0.1\nleaky-relu:slope=0.1,0,0,0.1\nleaky-relu:slope=0.1,1,1,1\n"
     );
-    let out = actbench(&["curves", "--activation", "selu", "--points", "2", "--dtype", "f64", "--format", "table"]);
+    let out = actbench(&[
+        "curves",
+        "--activation",
+        "selu",
+        "--points",
+        "2",
+        "--dtype",
+        "f64",
+        "--format",
+        "table",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("selu'(x)"));
 }
@@ -75,7 +110,17 @@ fn curves_csv_and_table_formats() {
 #[test]
 fn curves_on_every_default_backend() {
     for backend in ["flex", "ndarray", "wgpu"] {
-        let out = actbench(&["curves", "--activation", "swish", "--points", "3", "--format", "csv", "--backend", backend]);
+        let out = actbench(&[
+            "curves",
+            "--activation",
+            "swish",
+            "--points",
+            "3",
+            "--format",
+            "csv",
+            "--backend",
+            backend,
+        ]);
         assert!(out.status.success(), "{backend}: {}", stderr(&out));
         assert!(stdout(&out).contains("swish,0,0,0.5"), "{backend}: {}", stdout(&out));
     }

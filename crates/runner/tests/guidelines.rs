@@ -32,7 +32,10 @@ fn quick_profile_judges_every_guideline() {
         for key in ["name", "claim", "evidence", "threshold"] {
             assert!(v[key].as_str().is_some_and(|s| !s.is_empty()), "{key} of {v}");
         }
-        assert!(["holds", "fails", "inconclusive"].contains(&v["verdict"].as_str().unwrap()), "{v}");
+        assert!(
+            ["holds", "fails", "inconclusive"].contains(&v["verdict"].as_str().unwrap()),
+            "{v}"
+        );
         // Every guideline ran: none is inconclusive for want of an experiment.
         assert!(!v["evidence"].as_str().unwrap().starts_with("not run"), "{v}");
     }
@@ -44,7 +47,8 @@ fn quick_profile_judges_every_guideline() {
     // Two seeds: every rule that compares groups says it had no t-test.
     assert!(verdicts[15]["evidence"].as_str().unwrap().contains("no t-test"), "{}", verdicts[15]);
 
-    let markdown = text(&actbench(&["guidelines", out.to_str().unwrap(), "--format", "markdown"]).stdout);
+    let markdown =
+        text(&actbench(&["guidelines", out.to_str().unwrap(), "--format", "markdown"]).stdout);
     assert_eq!(markdown.lines().filter(|l| l.starts_with("| G")).count(), 17, "{markdown}");
 
     // The run drew its figures and wrote the report: every verdict and every figure is in the
@@ -57,10 +61,25 @@ fn quick_profile_judges_every_guideline() {
     let figures = common::figure_stems(&out);
     assert!(figures.len() >= 20, "{figures:?}");
     for stem in &figures {
-        assert!(html.contains(&format!("<figure id=\"fig-{stem}\">")), "{stem} not inlined in report.html");
-        assert!(report_md.contains(&format!("(plots/{stem}.svg)")), "{stem} not linked from report.md");
+        assert!(
+            html.contains(&format!("<figure id=\"fig-{stem}\">")),
+            "{stem} not inlined in report.html"
+        );
+        assert!(
+            report_md.contains(&format!("(plots/{stem}.svg)")),
+            "{stem} not linked from report.md"
+        );
     }
-    for stem in ["cost-vs-relu", "gradients-g02-vanishing", "layer-statistics-g09-selu-depth", "depth-g10-depth-sweep", "dead-units-g05-dying", "learning-g13-cnn-fashion", "activation-curves", "curves-self-gated"] {
+    for stem in [
+        "cost-vs-relu",
+        "gradients-g02-vanishing",
+        "layer-statistics-g09-selu-depth",
+        "depth-g10-depth-sweep",
+        "dead-units-g05-dying",
+        "learning-g13-cnn-fashion",
+        "activation-curves",
+        "curves-self-gated",
+    ] {
         assert!(figures.contains(&stem.to_string()), "{stem} missing from {figures:?}");
     }
     for loader in ["<script", "<link", "<img", "src=\"http", "url(http"] {
@@ -80,8 +99,13 @@ fn published_reference_matches_its_config_and_verdicts() {
     assert_eq!(records.len(), cells.len(), "the reference run has every planned cell");
     let mut skipped = 0;
     for cell in &cells {
-        let record = records.iter().find(|r| r["cell"]["id"] == cell["id"]).unwrap_or_else(|| panic!("{} not in the reference run", cell["id"]));
-        if cell.get("dataset_fallback").is_some() && record["cell"].get("dataset_fallback").is_none() {
+        let record = records
+            .iter()
+            .find(|r| r["cell"]["id"] == cell["id"])
+            .unwrap_or_else(|| panic!("{} not in the reference run", cell["id"]));
+        if cell.get("dataset_fallback").is_some()
+            && record["cell"].get("dataset_fallback").is_none()
+        {
             // Fashion-MNIST is not installed here, but was for the reference run.
             skipped += 1;
             continue;
@@ -89,12 +113,17 @@ fn published_reference_matches_its_config_and_verdicts() {
         assert_eq!(&record["cell"], cell, "cell {} differs from the config", cell["id"]);
     }
     if skipped > 0 {
-        eprintln!("note: {skipped} Fashion-MNIST cells not compared (Fashion-MNIST is not installed here)");
+        eprintln!(
+            "note: {skipped} Fashion-MNIST cells not compared (Fashion-MNIST is not installed here)"
+        );
     }
     let verdicts = actbench(&["guidelines", REFERENCE, "--format", "markdown"]);
     assert!(verdicts.status.success(), "{}", text(&verdicts.stderr));
     let published = std::fs::read_to_string(Path::new(REFERENCE).join("verdicts.md")).unwrap();
-    assert!(published.contains(&text(&verdicts.stdout)), "results/reference/guidelines/verdicts.md is stale: re-render it with `actbench guidelines {REFERENCE} --format markdown`");
+    assert!(
+        published.contains(&text(&verdicts.stdout)),
+        "results/reference/guidelines/verdicts.md is stale: re-render it with `actbench guidelines {REFERENCE} --format markdown`"
+    );
 }
 
 #[test]
@@ -108,7 +137,10 @@ fn guidelines_refuses_an_empty_directory_and_unknown_profiles() {
     let out = actbench(&["run", CONFIG, "--profile", "nope", "--dry-run"]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
-    assert!(err.contains("guidelines.toml") && err.contains("--profile nope") && err.contains("quick"), "{err}");
+    assert!(
+        err.contains("guidelines.toml") && err.contains("--profile nope") && err.contains("quick"),
+        "{err}"
+    );
 }
 
 /// Without the IDX files an experiment with a fallback runs on it, says so on stderr, records the
@@ -134,20 +166,33 @@ model = { kind = "mlp", depth = 6, width = 8 }
     let out = temp("fallback-run");
     let run = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(run.status.success(), "{}", text(&run.stderr));
-    assert!(text(&run.stderr).contains("note: experiment `g16-deep-mlp`: /nonexistent/fashion"), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stderr).contains("note: experiment `g16-deep-mlp`: /nonexistent/fashion"),
+        "{}",
+        text(&run.stderr)
+    );
     let records = common::records(&out);
     assert_eq!(records.len(), 4);
-    assert!(records.iter().all(|r| r["cell"]["dataset"]["kind"] == "images" && r["cell"]["dataset_fallback"].as_str().is_some()));
-    let verdicts = text(&actbench(&["guidelines", out.to_str().unwrap(), "--format", "markdown"]).stdout);
+    assert!(records.iter().all(|r| r["cell"]["dataset"]["kind"] == "images"
+        && r["cell"]["dataset_fallback"].as_str().is_some()));
+    let verdicts =
+        text(&actbench(&["guidelines", out.to_str().unwrap(), "--format", "markdown"]).stdout);
     let g16 = verdicts.lines().find(|l| l.starts_with("| G16")).unwrap();
     assert!(g16.contains("[data: built-in images") && g16.contains("fallback"), "{g16}");
 
     // --idx-dir points every idx dataset elsewhere: still missing, so still the fallback.
-    let dry = actbench(&["run", config.to_str().unwrap(), "--dry-run", "--idx-dir", "/also/missing"]);
+    let dry =
+        actbench(&["run", config.to_str().unwrap(), "--dry-run", "--idx-dir", "/also/missing"]);
     assert!(text(&dry.stderr).contains("/also/missing"), "{}", text(&dry.stderr));
 
     let strict = config.with_file_name("strict.toml");
-    std::fs::write(&strict, std::fs::read_to_string(&config).unwrap().replace("fallback_dataset = { kind = \"images\", n = 200 }\n", "")).unwrap();
+    std::fs::write(
+        &strict,
+        std::fs::read_to_string(&config)
+            .unwrap()
+            .replace("fallback_dataset = { kind = \"images\", n = 200 }\n", ""),
+    )
+    .unwrap();
     let err = actbench(&["run", strict.to_str().unwrap(), "--dry-run"]);
     assert_eq!(err.status.code(), Some(2));
     assert!(text(&err.stderr).contains("/nonexistent/fashion"), "{}", text(&err.stderr));

@@ -18,7 +18,9 @@ fn plot_draws_figures_and_reports_from_stored_results() {
     let plot = actbench(&["plot", o]);
     assert!(plot.status.success(), "{}", text(&plot.stderr));
     let stems = common::figure_stems(&out);
-    for expected in ["activation-curves", "learning-mlp-circles", "learning-cnn-images", "learning-rnn-adding"] {
+    for expected in
+        ["activation-curves", "learning-mlp-circles", "learning-cnn-images", "learning-rnn-adding"]
+    {
         assert!(stems.iter().any(|s| s == expected), "{expected} not in {stems:?}");
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
@@ -32,11 +34,20 @@ fn plot_draws_figures_and_reports_from_stored_results() {
     for line in tables.lines().filter(|l| l.starts_with("| ") && !l.contains("---")) {
         assert!(md.contains(line), "report.md lacks {line}");
     }
-    assert!(html.contains("configs/quick.toml") && html.contains("burn 0.22"), "run description missing");
+    assert!(
+        html.contains("configs/quick.toml") && html.contains("burn 0.22"),
+        "run description missing"
+    );
 
     // Drawing again replaces the folder and leaves no temporaries.
     assert!(actbench(&["plot", o]).status.success());
-    assert!(std::fs::read_dir(&out).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".plots")));
+    assert!(
+        std::fs::read_dir(&out).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".plots"))
+    );
     std::fs::remove_dir_all(&out).unwrap();
 }
 

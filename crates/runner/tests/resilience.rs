@@ -11,7 +11,9 @@ use serde_json::Value;
 
 /// A matrix of 8 cells that takes a few seconds, so a signal can land in the middle.
 fn config(name: &str) -> PathBuf {
-    write_config(name, r#"name = "resilience"
+    write_config(
+        name,
+        r#"name = "resilience"
 seeds = [1, 2]
 [train]
 epochs = 10
@@ -21,13 +23,17 @@ name = "spirals"
 activations = ["relu", "tanh", "swish", "prelu"]
 dataset = { kind = "spirals", n = 1200 }
 model = { kind = "mlp", depth = 4, width = 32 }
-"#)
+"#,
+    )
 }
 
 fn wait_for_records(dir: &Path, at_least: usize, child: &mut std::process::Child) {
     let start = Instant::now();
     while record_files(dir).len() < at_least {
-        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be interrupted");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be interrupted"
+        );
         assert!(start.elapsed() < Duration::from_secs(120), "no records appeared");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -56,11 +62,27 @@ fn kill_9_then_resume_loses_and_duplicates_nothing() {
     child.wait().unwrap();
     let before = record_files(&out).len();
     assert!(before < 8, "killed before the end ({before} of 8 records)");
-    let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--resume"]);
+    let o =
+        actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--resume"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    assert!(text(&o.stderr).contains(&format!("{} cells trained, {before} already done", 8 - before)), "{}", text(&o.stderr));
-    assert_eq!(all_metrics(&out), all_metrics(&reference), "same cells, same metrics as an uninterrupted run");
-    assert!(!std::fs::read_dir(&out).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains(".tmp-")), "no temporary files left");
+    assert!(
+        text(&o.stderr).contains(&format!("{} cells trained, {before} already done", 8 - before)),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(
+        all_metrics(&out),
+        all_metrics(&reference),
+        "same cells, same metrics as an uninterrupted run"
+    );
+    assert!(
+        !std::fs::read_dir(&out).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains(".tmp-")),
+        "no temporary files left"
+    );
 }
 
 #[test]
@@ -83,10 +105,12 @@ fn sigint_stops_cleanly_and_says_how_to_resume() {
     assert!(stderr.contains("interrupted:") && stderr.contains("--resume"), "{stderr}");
     assert!(stderr.contains("no partial result"), "{stderr}");
     for file in record_files(&out) {
-        let r: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).expect("every stored record is complete");
-        assert_eq!(r["epochs"].as_array().unwrap().len(), 11,  "{}", file.display());
+        let r: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap())
+            .expect("every stored record is complete");
+        assert_eq!(r["epochs"].as_array().unwrap().len(), 11, "{}", file.display());
     }
-    let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--resume"]);
+    let o =
+        actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--resume"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(record_files(&out).len(), 8);
 }
@@ -100,7 +124,14 @@ fn shards_plus_merge_give_the_same_tables_as_one_run() {
     let mut sizes = Vec::new();
     for i in 1..=3 {
         let dir = root.join(format!("shard-{i}-of-3"));
-        let o = actbench(&["run", config.to_str().unwrap(), "--shard", &format!("{i}/3"), "--out", dir.to_str().unwrap()]);
+        let o = actbench(&[
+            "run",
+            config.to_str().unwrap(),
+            "--shard",
+            &format!("{i}/3"),
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", text(&o.stderr));
         sizes.push(record_files(&dir).len());
         dirs.push(dir);
@@ -113,26 +144,73 @@ fn shards_plus_merge_give_the_same_tables_as_one_run() {
     let o = actbench_command().args(&args).output().unwrap();
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(all_metrics(&merged), all_metrics(&reference));
-    let strip_times = |s: String| s.lines().map(|l| l.split('│').enumerate().filter(|(i, _)| *i != 5).map(|(_, c)| c).collect::<Vec<_>>().join("│")).collect::<Vec<_>>().join("\n");
+    let strip_times = |s: String| {
+        s.lines()
+            .map(|l| {
+                l.split('│')
+                    .enumerate()
+                    .filter(|(i, _)| *i != 5)
+                    .map(|(_, c)| c)
+                    .collect::<Vec<_>>()
+                    .join("│")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     let merged_table = text(&actbench(&["report", merged.to_str().unwrap()]).stdout);
     let reference_table = text(&actbench(&["report", reference.to_str().unwrap()]).stdout);
-    assert_eq!(strip_times(merged_table), strip_times(reference_table), "same tables apart from the time column");
+    assert_eq!(
+        strip_times(merged_table),
+        strip_times(reference_table),
+        "same tables apart from the time column"
+    );
 
     // Refusals: a shard twice (duplicate cells), and shards of another config.
-    let twice = actbench(&["merge", dirs[0].to_str().unwrap(), dirs[0].to_str().unwrap(), "--out", root.join("twice").to_str().unwrap()]);
+    let twice = actbench(&[
+        "merge",
+        dirs[0].to_str().unwrap(),
+        dirs[0].to_str().unwrap(),
+        "--out",
+        root.join("twice").to_str().unwrap(),
+    ]);
     assert_eq!(twice.status.code(), Some(2));
     assert!(text(&twice.stderr).contains("is in both"), "{}", text(&twice.stderr));
     let other_config = temp("other-config").join("other.toml");
     std::fs::create_dir_all(other_config.parent().unwrap()).unwrap();
-    std::fs::write(&other_config, std::fs::read_to_string(&config).unwrap().replace("epochs = 10", "epochs = 1")).unwrap();
+    std::fs::write(
+        &other_config,
+        std::fs::read_to_string(&config).unwrap().replace("epochs = 10", "epochs = 1"),
+    )
+    .unwrap();
     let other = root.join("other");
-    assert!(actbench(&["run", other_config.to_str().unwrap(), "--shard", "2/3", "--out", other.to_str().unwrap()]).status.success());
-    let mixed = actbench(&["merge", dirs[0].to_str().unwrap(), other.to_str().unwrap(), "--out", root.join("mixed").to_str().unwrap()]);
+    assert!(
+        actbench(&[
+            "run",
+            other_config.to_str().unwrap(),
+            "--shard",
+            "2/3",
+            "--out",
+            other.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    let mixed = actbench(&[
+        "merge",
+        dirs[0].to_str().unwrap(),
+        other.to_str().unwrap(),
+        "--out",
+        root.join("mixed").to_str().unwrap(),
+    ]);
     assert_eq!(mixed.status.code(), Some(2));
     assert!(text(&mixed.stderr).contains("mixed configs"), "{}", text(&mixed.stderr));
     let bad_shard = actbench(&["run", config.to_str().unwrap(), "--shard", "4/3"]);
     assert_eq!(bad_shard.status.code(), Some(2));
-    assert!(text(&bad_shard.stderr).contains("expected I/N with 1 <= I <= N"), "{}", text(&bad_shard.stderr));
+    assert!(
+        text(&bad_shard.stderr).contains("expected I/N with 1 <= I <= N"),
+        "{}",
+        text(&bad_shard.stderr)
+    );
 }
 
 #[test]
@@ -141,7 +219,8 @@ fn slurm_script_submits_one_task_per_shard_and_a_merge_job() {
     std::fs::create_dir_all(&bin).unwrap();
     let log = bin.join("sbatch.log");
     let sbatch = bin.join("sbatch");
-    std::fs::write(&sbatch, format!("#!/bin/sh\necho \"$@\" >> {}\necho 4242\n", log.display())).unwrap();
+    std::fs::write(&sbatch, format!("#!/bin/sh\necho \"$@\" >> {}\necho 4242\n", log.display()))
+        .unwrap();
     Command::new("chmod").args(["+x", sbatch.to_str().unwrap()]).status().unwrap();
     let out = temp("slurm-out");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -157,8 +236,21 @@ fn slurm_script_submits_one_task_per_shard_and_a_merge_job() {
     let submitted = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<&str> = submitted.lines().collect();
     assert_eq!(lines.len(), 2, "{submitted}");
-    assert!(lines[0].contains("--array=1-4") && lines[0].contains("--shard ${SLURM_ARRAY_TASK_ID}/4") && lines[0].contains("--resume"), "{}", lines[0]);
-    assert!(lines[1].contains("--dependency=afterok:4242") && lines[1].contains("merge") && lines[1].contains("shard-*-of-4"), "{}", lines[1]);
-    let usage = Command::new("bash").arg("scripts/slurm-array.sh").current_dir(&root).output().unwrap();
+    assert!(
+        lines[0].contains("--array=1-4")
+            && lines[0].contains("--shard ${SLURM_ARRAY_TASK_ID}/4")
+            && lines[0].contains("--resume"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("--dependency=afterok:4242")
+            && lines[1].contains("merge")
+            && lines[1].contains("shard-*-of-4"),
+        "{}",
+        lines[1]
+    );
+    let usage =
+        Command::new("bash").arg("scripts/slurm-array.sh").current_dir(&root).output().unwrap();
     assert_eq!(usage.status.code(), Some(2));
 }

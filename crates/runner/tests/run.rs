@@ -27,14 +27,31 @@ fn quick_config_runs_resumes_and_reports() {
         assert_eq!(r["status"], "finished");
         assert_eq!(r["environment"]["burn_version"], "0.22.1");
         assert!(r["epochs"].as_array().unwrap().len() >= 3, "epoch 0 plus training epochs");
-        assert!(r["epochs"][1]["layers"].as_array().unwrap().iter().any(|l| l["dead_fraction"].is_number()));
+        assert!(
+            r["epochs"][1]["layers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["dead_fraction"].is_number())
+        );
     }
     assert!(out.join("run.json").is_file());
-    assert!(!std::fs::read_dir(&out).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains(".tmp")), "no temporary files left");
+    assert!(
+        !std::fs::read_dir(&out).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains(".tmp")),
+        "no temporary files left"
+    );
 
     let again = actbench(&["run", QUICK, "--out", o, "--resume"]);
     assert!(again.status.success(), "{}", text(&again.stderr));
-    assert!(text(&again.stderr).contains("0 cells trained, 18 already done"), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("0 cells trained, 18 already done"),
+        "{}",
+        text(&again.stderr)
+    );
     assert_eq!(records(&out), stored, "resume rewrote nothing");
 
     let report = actbench(&["report", o]);
@@ -42,7 +59,8 @@ fn quick_config_runs_resumes_and_reports() {
     assert_eq!(text(&report.stdout), table, "report re-renders exactly the run's tables");
     let markdown = text(&actbench(&["report", o, "--format", "markdown"]).stdout);
     assert!(markdown.contains("### mlp-circles") && markdown.contains("| relu |"), "{markdown}");
-    let json: Value = serde_json::from_slice(&actbench(&["report", o, "--format", "json"]).stdout).unwrap();
+    let json: Value =
+        serde_json::from_slice(&actbench(&["report", o, "--format", "json"]).stdout).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 3);
     assert_eq!(json[0]["rows"][0]["activation"], "relu", "rows in config order");
     let csv = text(&actbench(&["report", o, "--format", "csv"]).stdout);
@@ -77,7 +95,10 @@ train = { epochs = 3, batch_size = 16 }
     for (x, y) in ra.iter().zip(&rb) {
         assert_eq!(metrics(x), metrics(y));
     }
-    assert!(ra[0]["epochs"][3]["learned"]["hidden0.alpha"].as_f64().unwrap() != 0.25, "PReLU's slope moved");
+    assert!(
+        ra[0]["epochs"][3]["learned"]["hidden0.alpha"].as_f64().unwrap() != 0.25,
+        "PReLU's slope moved"
+    );
 }
 
 #[test]
@@ -132,12 +153,26 @@ train = { epochs = 1 }
 "#,
     );
     let out = temp("backends");
-    let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--backend", "flex,ndarray,wgpu"]);
+    let o = actbench(&[
+        "run",
+        config.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--backend",
+        "flex,ndarray,wgpu",
+    ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let stored = records(&out);
     assert_eq!(stored.len(), 4 * 3);
     for backend in ["flex", "ndarray", "wgpu"] {
-        assert_eq!(stored.iter().filter(|r| r["cell"]["backend"] == backend && r["status"] == "finished").count(), 4, "{backend}");
+        assert_eq!(
+            stored
+                .iter()
+                .filter(|r| r["cell"]["backend"] == backend && r["status"] == "finished")
+                .count(),
+            4,
+            "{backend}"
+        );
     }
 }
 
@@ -156,12 +191,17 @@ fn dry_run_prints_the_plan_and_trains_nothing() {
 #[test]
 fn bad_config_corpus_is_refused_with_the_file_key_and_what_is_valid() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-configs");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     assert!(files.len() >= 25, "the corpus has {} files", files.len());
     for path in files {
         let body = std::fs::read_to_string(&path).unwrap();
-        let expected = body.lines().next().and_then(|l| l.strip_prefix("# expect: ")).unwrap_or_else(|| panic!("{}: no `# expect:` line", path.display()));
+        let expected = body
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# expect: "))
+            .unwrap_or_else(|| panic!("{}: no `# expect:` line", path.display()));
         let out = temp(&format!("bad-{}", path.file_stem().unwrap().to_string_lossy()));
         let o = actbench(&["run", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
         let stderr = text(&o.stderr);
@@ -181,18 +221,29 @@ fn bad_config_corpus_is_refused_with_the_file_key_and_what_is_valid() {
 fn damaged_data_files_are_refused_before_training() {
     let data = temp("damaged-data");
     std::fs::create_dir_all(&data).unwrap();
-    for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
+    for name in [
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    ] {
         std::fs::write(data.join(name), [0u8, 0, 8, 3, 0, 0, 0, 9, 0, 0]).unwrap();
     }
     let config = write_config(
         "damaged",
-        &format!("name = \"damaged\"\n[[experiment]]\nname = \"e\"\nactivations = [\"relu\"]\ndataset = {{ kind = \"idx\", dir = \"{}\" }}\nmodel = {{ kind = \"cnn\" }}\n", data.display()),
+        &format!(
+            "name = \"damaged\"\n[[experiment]]\nname = \"e\"\nactivations = [\"relu\"]\ndataset = {{ kind = \"idx\", dir = \"{}\" }}\nmodel = {{ kind = \"cnn\" }}\n",
+            data.display()
+        ),
     );
     let out = temp("damaged-out");
     let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     let stderr = text(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("train-images-idx3-ubyte") && stderr.contains("truncated header"), "{stderr}");
+    assert!(
+        stderr.contains("train-images-idx3-ubyte") && stderr.contains("truncated header"),
+        "{stderr}"
+    );
     assert!(!out.exists());
 }
 
@@ -203,7 +254,11 @@ fn reports_refuse_records_of_another_schema() {
     std::fs::write(out.join("x.json"), r#"{"schema_version": 99, "cell": {}}"#).unwrap();
     let o = actbench(&["report", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("schema version 99, this actbench reads version 1"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("schema version 99, this actbench reads version 1"),
+        "{}",
+        text(&o.stderr)
+    );
     std::fs::write(out.join("x.json"), "{ not json").unwrap();
     let o = actbench(&["report", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));

@@ -103,7 +103,8 @@ pub fn selu(lambda: f64, alpha: f64, x: f64) -> (f64, f64) {
     let positive = x > 0.0;
     let n = if positive { 0.0 } else { x };
     let u = exp(n);
-    let taylor = n * (1.0 + n * (1.0 / 2.0 + n * (1.0 / 6.0 + n * (1.0 / 24.0 + n * (1.0 / 120.0)))));
+    let taylor =
+        n * (1.0 + n * (1.0 / 2.0 + n * (1.0 / 6.0 + n * (1.0 / 24.0 + n * (1.0 / 120.0)))));
     let expm1 = if n > -2e-3 { taylor } else { u - 1.0 };
     let scale = lambda * alpha;
     (if positive { lambda * x } else { scale * expm1 }, if positive { lambda } else { scale * u })
@@ -129,7 +130,10 @@ mod tests {
     #[test]
     fn fast_agrees_with_the_reference_to_1e_13() {
         let mut points: Vec<f64> = (-200_000..=200_000).map(|i| i as f64 * 5e-4).collect();
-        points.extend([-1e-6, 1e-6, -1e-5, -9.9e-6, 1e-30, -1e-30, 0.0, -0.0, 19.999, 20.0, 20.001, 700.0, -700.0, -1e4, 1e4]);
+        points.extend([
+            -1e-6, 1e-6, -1e-5, -9.9e-6, 1e-30, -1e-30, 0.0, -0.0, 19.999, 20.0, 20.001, 700.0,
+            -700.0, -1e4, 1e4,
+        ]);
         for kernel in KERNELS {
             for &x in &points {
                 let (f, d) = kernel.eval(x);

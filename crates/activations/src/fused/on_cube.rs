@@ -9,9 +9,9 @@ use burn_cubecl::kernel::into_contiguous;
 use burn_cubecl::ops::numeric::empty_device_dtype;
 use burn_cubecl::tensor::CubeTensor;
 use cubecl::ir::VectorSize;
-use cubecl::{calculate_cube_count_elemwise, tensor_vector_size_parallel};
 use cubecl::prelude::*;
 use cubecl::std::tensor::layout::linear::{LinearView, LinearViewMut};
+use cubecl::{calculate_cube_count_elemwise, tensor_vector_size_parallel};
 
 use super::{FusedActivation, Kernel};
 
@@ -35,7 +35,12 @@ fn formula(kernel: Kernel) -> (Formula, f64, f64) {
 }
 
 #[cube]
-fn value<F: Float, N: Size>(x: Vector<F, N>, a: F, b: F, #[comptime] formula: Formula) -> Vector<F, N> {
+fn value<F: Float, N: Size>(
+    x: Vector<F, N>,
+    a: F,
+    b: F,
+    #[comptime] formula: Formula,
+) -> Vector<F, N> {
     let one = Vector::new(F::new(1.0));
     match comptime![formula] {
         Formula::Swish => {
@@ -59,7 +64,12 @@ fn value<F: Float, N: Size>(x: Vector<F, N>, a: F, b: F, #[comptime] formula: Fo
 }
 
 #[cube]
-fn slope<F: Float, N: Size>(x: Vector<F, N>, a: F, b: F, #[comptime] formula: Formula) -> Vector<F, N> {
+fn slope<F: Float, N: Size>(
+    x: Vector<F, N>,
+    a: F,
+    b: F,
+    #[comptime] formula: Formula,
+) -> Vector<F, N> {
     let one = Vector::new(F::new(1.0));
     match comptime![formula] {
         Formula::Swish => {
@@ -118,7 +128,10 @@ fn backward_kernel<F: Float, N: Size>(
         terminate!();
     }
     let x = input.read(ABSOLUTE_POS);
-    output.write(ABSOLUTE_POS, grad.read(ABSOLUTE_POS) * slope::<F, N>(x, a.get::<F>(), b.get::<F>(), formula));
+    output.write(
+        ABSOLUTE_POS,
+        grad.read(ABSOLUTE_POS) * slope::<F, N>(x, a.get::<F>(), b.get::<F>(), formula),
+    );
 }
 
 /// Everything one launch needs besides its tensors: the output, the launch geometry (one thread
@@ -141,10 +154,18 @@ impl Launch {
     /// tensor shaped like x.
     fn new(inputs: &[&CubeTensor], kernel: Kernel) -> Launch {
         let x = inputs[0];
-        let output = empty_device_dtype(x.client.clone(), x.device.clone(), x.meta.shape().clone(), x.dtype);
+        let output =
+            empty_device_dtype(x.client.clone(), x.device.clone(), x.meta.shape().clone(), x.dtype);
         let all = || inputs.iter().copied().chain([&output]);
         let vectors = all()
-            .map(|t| tensor_vector_size_parallel(t.client.io_optimized_vector_sizes(t.dtype.size()), t.meta.shape(), t.meta.strides(), t.meta.num_dims() - 1))
+            .map(|t| {
+                tensor_vector_size_parallel(
+                    t.client.io_optimized_vector_sizes(t.dtype.size()),
+                    t.meta.shape(),
+                    t.meta.strides(),
+                    t.meta.num_dims() - 1,
+                )
+            })
             .min()
             .unwrap_or(1);
         let units = x.meta.num_elements() / vectors;
@@ -153,7 +174,17 @@ impl Launch {
         let address = all().map(|t| t.required_address_type()).max().unwrap_or_default();
         let (formula, a, b) = formula(kernel);
         let storage = dtype_to_storage_type(x.dtype);
-        Launch { output, count, dim, address, vectors, formula, a: InputScalar::new(a, storage), b: InputScalar::new(b, storage), storage }
+        Launch {
+            output,
+            count,
+            dim,
+            address,
+            vectors,
+            formula,
+            a: InputScalar::new(a, storage),
+            b: InputScalar::new(b, storage),
+            storage,
+        }
     }
 }
 
@@ -162,7 +193,19 @@ impl FusedActivation for burn_cubecl::CubeBackend {
         let x = into_contiguous(x);
         let l = Launch::new(&[&x], kernel);
         let client = x.client.clone();
-        forward_kernel::launch(&client, l.count, l.dim, l.address, l.vectors, x.into_linear_view(), l.output.clone().into_linear_view(), l.a, l.b, l.formula, l.storage);
+        forward_kernel::launch(
+            &client,
+            l.count,
+            l.dim,
+            l.address,
+            l.vectors,
+            x.into_linear_view(),
+            l.output.clone().into_linear_view(),
+            l.a,
+            l.b,
+            l.formula,
+            l.storage,
+        );
         l.output
     }
 

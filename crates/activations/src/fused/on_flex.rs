@@ -9,17 +9,12 @@ use super::{Element, FusedActivation, Kernel, output_buffer, parallel};
 
 /// `t` with its elements in one contiguous run of its storage (copied only when they are not).
 fn contiguous(t: FlexTensor) -> FlexTensor {
-    if t.layout().contiguous_offsets().is_some() {
-        t
-    } else {
-        t.to_contiguous()
-    }
+    if t.layout().contiguous_offsets().is_some() { t } else { t.to_contiguous() }
 }
 
 /// The elements of a contiguous tensor.
 fn elements<E: Element>(t: &FlexTensor) -> &[E] {
-    t.as_slice()
-        .expect("a contiguous tensor of the kernel's dtype")
+    t.as_slice().expect("a contiguous tensor of the kernel's dtype")
 }
 
 /// The elements of `t` for writing in place, when `t` owns its data alone and is contiguous.
@@ -31,7 +26,10 @@ fn elements_mut<E: Element>(t: &mut FlexTensor) -> Option<&mut [E]> {
 /// A new contiguous tensor of `shape` with elements of type `E`, its storage not yet touched
 /// (see [`output_buffer`]).
 fn new_output<E: Element>(shape: burn::tensor::Shape) -> FlexTensor {
-    FlexTensor::from_data(burn::tensor::TensorData::new(output_buffer::<E>(shape.num_elements()), shape))
+    FlexTensor::from_data(burn::tensor::TensorData::new(
+        output_buffer::<E>(shape.num_elements()),
+        shape,
+    ))
 }
 
 /// `f(x)`: over x's own memory when x is not shared (inference), else into a new tensor.
@@ -42,13 +40,7 @@ fn forward<E: Element>(mut x: FlexTensor, kernel: Kernel) -> FlexTensor {
     }
     let x = contiguous(x);
     let mut out = new_output::<E>(x.layout().shape().clone());
-    parallel::<E>(
-        kernel,
-        Pass::Forward {
-            x: elements(&x),
-            out: out.storage_mut(),
-        },
-    );
+    parallel::<E>(kernel, Pass::Forward { x: elements(&x), out: out.storage_mut() });
     out
 }
 
@@ -57,24 +49,14 @@ fn forward<E: Element>(mut x: FlexTensor, kernel: Kernel) -> FlexTensor {
 fn backward<E: Element>(x: FlexTensor, mut grad: FlexTensor, kernel: Kernel) -> FlexTensor {
     let x = contiguous(x);
     if let Some(values) = elements_mut::<E>(&mut grad) {
-        parallel(
-            kernel,
-            Pass::BackwardInPlace {
-                x: elements(&x),
-                grad: values,
-            },
-        );
+        parallel(kernel, Pass::BackwardInPlace { x: elements(&x), grad: values });
         return grad;
     }
     let grad = contiguous(grad);
     let mut out = new_output::<E>(x.layout().shape().clone());
     parallel::<E>(
         kernel,
-        Pass::Backward {
-            x: elements(&x),
-            grad: elements(&grad),
-            out: out.storage_mut(),
-        },
+        Pass::Backward { x: elements(&x), grad: elements(&grad), out: out.storage_mut() },
     );
     out
 }

@@ -22,23 +22,12 @@ fn new_array<E: Element>(shape: &[usize], fill: impl FnOnce(&mut [E])) -> Array<
 /// `f(x)`: over x's own memory when x is not shared and in standard layout, else into a new array.
 fn forward<E: Element>(mut x: Array<E>, kernel: Kernel) -> Array<E> {
     if x.is_unique() && x.is_standard_layout() {
-        parallel(
-            kernel,
-            Pass::ForwardInPlace {
-                x: x.as_slice_mut().expect("standard layout"),
-            },
-        );
+        parallel(kernel, Pass::ForwardInPlace { x: x.as_slice_mut().expect("standard layout") });
         return x;
     }
     let xs = x.as_standard_layout();
     new_array(x.shape(), |out| {
-        parallel(
-            kernel,
-            Pass::Forward {
-                x: xs.as_slice().expect("standard layout"),
-                out,
-            },
-        )
+        parallel(kernel, Pass::Forward { x: xs.as_slice().expect("standard layout"), out })
     })
 }
 
@@ -50,10 +39,7 @@ fn backward<E: Element>(x: Array<E>, mut grad: Array<E>, kernel: Kernel) -> Arra
     if grad.is_unique() && grad.is_standard_layout() {
         parallel(
             kernel,
-            Pass::BackwardInPlace {
-                x: xs,
-                grad: grad.as_slice_mut().expect("standard layout"),
-            },
+            Pass::BackwardInPlace { x: xs, grad: grad.as_slice_mut().expect("standard layout") },
         );
         return grad;
     }
@@ -61,11 +47,7 @@ fn backward<E: Element>(x: Array<E>, mut grad: Array<E>, kernel: Kernel) -> Arra
     new_array(x.shape(), |out| {
         parallel(
             kernel,
-            Pass::Backward {
-                x: xs,
-                grad: grads.as_slice().expect("standard layout"),
-                out,
-            },
+            Pass::Backward { x: xs, grad: grads.as_slice().expect("standard layout"), out },
         )
     })
 }
@@ -75,10 +57,9 @@ impl FusedActivation for NdArray {
         match x {
             NdArrayTensor::F32(x) => forward(x.into_owned(), kernel).into(),
             NdArrayTensor::F64(x) => forward(x.into_owned(), kernel).into(),
-            other => panic!(
-                "fused activations take float32 or float64 tensors, not {:?}",
-                other.dtype()
-            ),
+            other => {
+                panic!("fused activations take float32 or float64 tensors, not {:?}", other.dtype())
+            }
         }
     }
 

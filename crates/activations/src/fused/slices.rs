@@ -112,8 +112,12 @@ fn each<E: Float>(pass: Pass<'_, E>, f: impl Fn(f64) -> (f64, f64)) {
     match pass {
         Pass::Forward { x, out } => out.iter_mut().zip(x).for_each(|(o, &x)| *o = value(x)),
         Pass::ForwardInPlace { x } => x.iter_mut().for_each(|x| *x = value(*x)),
-        Pass::Backward { x, grad, out } => out.iter_mut().zip(x).zip(grad).for_each(|((o, &x), &g)| *o = scaled_slope(x, g)),
-        Pass::BackwardInPlace { x, grad } => grad.iter_mut().zip(x).for_each(|(g, &x)| *g = scaled_slope(x, *g)),
+        Pass::Backward { x, grad, out } => {
+            out.iter_mut().zip(x).zip(grad).for_each(|((o, &x), &g)| *o = scaled_slope(x, g))
+        }
+        Pass::BackwardInPlace { x, grad } => {
+            grad.iter_mut().zip(x).for_each(|(g, &x)| *g = scaled_slope(x, *g))
+        }
     }
 }
 
@@ -126,10 +130,19 @@ mod tests {
         let xs: Vec<f32> = (-4000..4000).map(|i| i as f32 * 0.01 + 0.003).collect();
         let grads: Vec<f32> = xs.iter().map(|x| 1.5 - x * 0.1).collect();
         let n = xs.len();
-        for kernel in [Kernel::Swish { beta: 1.0 }, Kernel::Mish, Kernel::Selu { lambda: 1.05, alpha: 1.67 }] {
-            let expected_f: Vec<f32> = xs.iter().map(|&x| kernel.eval_fast(x as f64).0 as f32).collect();
-            let expected_d: Vec<f32> = xs.iter().zip(&grads).map(|(&x, &g)| (g as f64 * kernel.eval_fast(x as f64).1) as f32).collect();
-            let runners: [(&str, fn(Kernel, Pass<'_, f32>)); 2] = [("dispatched", run_f32), ("portable", run_f32_portable)];
+        for kernel in
+            [Kernel::Swish { beta: 1.0 }, Kernel::Mish, Kernel::Selu { lambda: 1.05, alpha: 1.67 }]
+        {
+            let expected_f: Vec<f32> =
+                xs.iter().map(|&x| kernel.eval_fast(x as f64).0 as f32).collect();
+            let expected_d: Vec<f32> = xs
+                .iter()
+                .zip(&grads)
+                .map(|(&x, &g)| (g as f64 * kernel.eval_fast(x as f64).1) as f32)
+                .collect();
+            type Runner = fn(Kernel, Pass<'_, f32>);
+            let runners: [(&str, Runner); 2] =
+                [("dispatched", run_f32), ("portable", run_f32_portable)];
             for (name, run) in runners {
                 let mut out = vec![0.0; n];
                 run(kernel, Pass::Forward { x: &xs, out: &mut out });

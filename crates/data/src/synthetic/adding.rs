@@ -32,5 +32,13 @@ pub fn adding(n: usize, steps: usize, seed: u64, test_fraction: f64) -> Dataset 
     }
     let source = format!("adding problem (n={n}, steps={steps})");
     let input = InputShape::Sequence { steps, features: 2 };
-    shuffled_dataset(source, Task::Regression { outputs: 1 }, input, inputs, Targets::Values { values: targets, width: 1 }, seed, test_fraction)
+    shuffled_dataset(
+        source,
+        Task::Regression { outputs: 1 },
+        input,
+        inputs,
+        Targets::Values { values: targets, width: 1 },
+        seed,
+        test_fraction,
+    )
 }

@@ -23,5 +23,13 @@ pub fn two_circles(n: usize, noise: f64, factor: f64, seed: u64, test_fraction: 
     }
     scale_to_unit(&mut inputs, 2);
     let source = format!("two-circles (n={n}, noise={noise}, factor={factor}, scaled to [-1, 1])");
-    shuffled_dataset(source, Task::Classification { classes: 2 }, InputShape::Vector { features: 2 }, inputs, Targets::Classes(classes), seed, test_fraction)
+    shuffled_dataset(
+        source,
+        Task::Classification { classes: 2 },
+        InputShape::Vector { features: 2 },
+        inputs,
+        Targets::Classes(classes),
+        seed,
+        test_fraction,
+    )
 }

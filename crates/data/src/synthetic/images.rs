@@ -9,7 +9,18 @@ use crate::rng;
 pub const SIDE: usize = 28;
 
 /// Class names, in class-index order.
-pub const CLASSES: [&str; 10] = ["horizontal bar", "vertical bar", "falling diagonal", "rising diagonal", "ring", "disk", "plus", "cross", "double bar", "square"];
+pub const CLASSES: [&str; 10] = [
+    "horizontal bar",
+    "vertical bar",
+    "falling diagonal",
+    "rising diagonal",
+    "ring",
+    "disk",
+    "plus",
+    "cross",
+    "double bar",
+    "square",
+];
 
 /// `n` images, classes balanced; each shape is drawn at a random offset (+-4 px), scale
 /// (0.7-1.2), rotation (+-0.3 rad), stroke width (1.2-2.5 px) and brightness (0.6-1), with
@@ -42,7 +53,15 @@ pub fn images(n: usize, noise: f64, seed: u64, test_fraction: f64) -> Dataset {
     }
     let source = format!("built-in images (n={n}, 10 shape classes, 28x28, noise={noise})");
     let input = InputShape::Image { channels: 1, height: SIDE, width: SIDE };
-    shuffled_dataset(source, Task::Classification { classes: CLASSES.len() }, input, inputs, Targets::Classes(classes), seed, test_fraction)
+    shuffled_dataset(
+        source,
+        Task::Classification { classes: CLASSES.len() },
+        input,
+        inputs,
+        Targets::Classes(classes),
+        seed,
+        test_fraction,
+    )
 }
 
 /// Distance from (x, y) to the stroke of shape `class` (shapes span about +-8 px).

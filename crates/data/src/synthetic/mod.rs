@@ -33,7 +33,15 @@ pub(crate) fn scale_to_unit(inputs: &mut [f32], size: usize) {
 }
 
 /// Shuffles samples with `seed` and splits them into train and test.
-pub(crate) fn shuffled_dataset(source: String, task: Task, input: InputShape, inputs: Vec<f32>, targets: Targets, seed: u64, test_fraction: f64) -> Dataset {
+pub(crate) fn shuffled_dataset(
+    source: String,
+    task: Task,
+    input: InputShape,
+    inputs: Vec<f32>,
+    targets: Targets,
+    seed: u64,
+    test_fraction: f64,
+) -> Dataset {
     let all = Split { inputs, targets };
     let order = rng::permutation(&mut rng::seeded(seed, 99), all.len());
     let shuffled = all.subset(&order, input.size());

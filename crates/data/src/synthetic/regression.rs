@@ -15,11 +15,20 @@ pub fn regression(n: usize, features: usize, noise: f64, seed: u64, test_fractio
     for _ in 0..n {
         let x: Vec<f64> = (0..features).map(|_| rng::uniform(&mut rng, -1.0, 1.0)).collect();
         let x1 = x.get(1).copied().unwrap_or(0.0);
-        let y = 3.0 * (2.0 * x[0]).sin() + 2.0 * x1 * x1 + x.iter().sum::<f64>() - 1.0 + noise * rng::normal(&mut rng);
+        let y = 3.0 * (2.0 * x[0]).sin() + 2.0 * x1 * x1 + x.iter().sum::<f64>() - 1.0
+            + noise * rng::normal(&mut rng);
         values.push(y as f32);
         inputs.extend(x.iter().map(|&v| v as f32));
     }
     let source = format!("regression (n={n}, features={features}, noise={noise})");
     let input = InputShape::Vector { features };
-    shuffled_dataset(source, Task::Regression { outputs: 1 }, input, inputs, Targets::Values { values, width: 1 }, seed, test_fraction)
+    shuffled_dataset(
+        source,
+        Task::Regression { outputs: 1 },
+        input,
+        inputs,
+        Targets::Values { values, width: 1 },
+        seed,
+        test_fraction,
+    )
 }

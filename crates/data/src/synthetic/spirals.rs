@@ -21,5 +21,13 @@ pub fn spirals(n: usize, noise: f64, seed: u64, test_fraction: f64) -> Dataset {
     }
     scale_to_unit(&mut inputs, 2);
     let source = format!("spirals (n={n}, noise={noise}, scaled to [-1, 1])");
-    shuffled_dataset(source, Task::Classification { classes: 2 }, InputShape::Vector { features: 2 }, inputs, Targets::Classes(classes), seed, test_fraction)
+    shuffled_dataset(
+        source,
+        Task::Classification { classes: 2 },
+        InputShape::Vector { features: 2 },
+        inputs,
+        Targets::Classes(classes),
+        seed,
+        test_fraction,
+    )
 }

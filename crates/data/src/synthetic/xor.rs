@@ -17,5 +17,13 @@ pub fn xor(n: usize, noise: f64, seed: u64, test_fraction: f64) -> Dataset {
         inputs.push((b + noise * rng::normal(&mut rng)) as f32);
     }
     let source = format!("xor (n={n}, noise={noise})");
-    shuffled_dataset(source, Task::Classification { classes: 2 }, InputShape::Vector { features: 2 }, inputs, Targets::Classes(classes), seed, test_fraction)
+    shuffled_dataset(
+        source,
+        Task::Classification { classes: 2 },
+        InputShape::Vector { features: 2 },
+        inputs,
+        Targets::Classes(classes),
+        seed,
+        test_fraction,
+    )
 }

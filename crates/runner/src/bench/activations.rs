@@ -104,14 +104,24 @@ pub struct BenchRecord {
 }
 
 /// Times the copy, `references` and `activations`, in both modes, on `backend`.
-pub fn run(activations: &[ActivationConfig], references: &[Reference], backend: Backend, device: &Device, elements: usize, repeats: usize) -> Vec<BenchRecord> {
+pub fn run(
+    activations: &[ActivationConfig],
+    references: &[Reference],
+    backend: Backend,
+    device: &Device,
+    elements: usize,
+    repeats: usize,
+) -> Vec<BenchRecord> {
     let mut data = rng::seeded(0, 77);
-    let values: Vec<f32> = (0..elements).map(|_| rng::uniform(&mut data, -5.0, 5.0) as f32).collect();
+    let values: Vec<f32> =
+        (0..elements).map(|_| rng::uniform(&mut data, -5.0, 5.0) as f32).collect();
     let x = Tensor::<1>::from_data(TensorData::new(values.clone(), [elements]), device);
     let grad_device = device.clone().autodiff();
     let x_grad = Tensor::<1>::from_data(TensorData::new(values, [elements]), &grad_device);
     // Both modes of one operation: `plain` on the device, `tracked` on its autodiff twin.
-    let both = |label: String, plain: &dyn Fn(Tensor<1>) -> Tensor<1>, tracked: &dyn Fn(Tensor<1>) -> Tensor<1>| {
+    let both = |label: String,
+                plain: &dyn Fn(Tensor<1>) -> Tensor<1>,
+                tracked: &dyn Fn(Tensor<1>) -> Tensor<1>| {
         let forward = time(device, repeats, || plain(x.clone()));
         let forward_backward = time(&grad_device, repeats, || {
             let input = x_grad.clone().require_grad();
@@ -127,7 +137,9 @@ pub fn run(activations: &[ActivationConfig], references: &[Reference], backend: 
     let copy = |x: Tensor<1>| x.mul_scalar(1.0);
     let mut records = Vec::from(both(COPY.into(), &copy, &copy));
     for &reference in references {
-        records.extend(both(reference.label().into(), &|x| reference.apply(x), &|x| reference.apply(x)));
+        records.extend(both(reference.label().into(), &|x| reference.apply(x), &|x| {
+            reference.apply(x)
+        }));
     }
     for config in activations {
         let (plain, tracked) = (config.init(device), config.init(&grad_device));
@@ -153,7 +165,13 @@ fn time(device: &Device, repeats: usize, mut op: impl FnMut() -> Tensor<1>) -> V
     (0..repeats).map(|_| once()).collect()
 }
 
-fn summarise(activation: String, mode: Mode, elements: usize, backend: Backend, times: Vec<f64>) -> BenchRecord {
+fn summarise(
+    activation: String,
+    mode: Mode,
+    elements: usize,
+    backend: Backend,
+    times: Vec<f64>,
+) -> BenchRecord {
     let spread = crate::stats::spread(&times);
     let median = spread.median;
     BenchRecord {
@@ -179,8 +197,15 @@ pub fn read(dir: &std::path::Path) -> Result<Vec<BenchRecord>, crate::error::Cli
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| crate::error::CliError::Usage(format!("{}: cannot read: {e}", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| crate::error::CliError::Usage(format!("{}: damaged micro-benchmark results: {e}", path.display())))
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        crate::error::CliError::Usage(format!("{}: cannot read: {e}", path.display()))
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        crate::error::CliError::Usage(format!(
+            "{}: damaged micro-benchmark results: {e}",
+            path.display()
+        ))
+    })
 }
 
 /// The largest |f'(x)| of `config` on a fine grid over [-20, 20], in float64 on the first
@@ -188,7 +213,12 @@ pub fn read(dir: &std::path::Path) -> Result<Vec<BenchRecord>, crate::error::Cli
 pub fn max_slope(config: &ActivationConfig) -> Option<f64> {
     let backend = Backend::compiled().into_iter().find(|b| b.supports_f64())?;
     let device = backend.device().ok()?;
-    let curve = curve::evaluate(config, &curve::linspace(-20.0, 20.0, 400_001), burn::tensor::DType::F64, &device);
+    let curve = curve::evaluate(
+        config,
+        &curve::linspace(-20.0, 20.0, 400_001),
+        burn::tensor::DType::F64,
+        &device,
+    );
     curve.dy.iter().copied().map(f64::abs).reduce(f64::max)
 }
 
@@ -198,7 +228,13 @@ mod tests {
 
     #[test]
     fn summary_statistics() {
-        let r = summarise("relu".into(), Mode::ForwardBackward, 1000, Backend::Flex, vec![0.3, 0.1, 0.2, 0.4]);
+        let r = summarise(
+            "relu".into(),
+            Mode::ForwardBackward,
+            1000,
+            Backend::Flex,
+            vec![0.3, 0.1, 0.2, 0.4],
+        );
         assert_eq!((r.median_s, r.min_s, r.max_s), (0.25, 0.1, 0.4));
         assert_eq!(r.elements_per_s, 4000.0);
         assert!((r.gb_per_s - 1000.0 * 20.0 / 0.25 / 1e9).abs() < 1e-15);
@@ -211,7 +247,17 @@ mod tests {
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["mode"], "forward+backward");
         assert_eq!(json["backend"], "flex");
-        for key in ["activation", "mode", "elements", "median_s", "min_s", "max_s", "elements_per_s", "gb_per_s", "backend"] {
+        for key in [
+            "activation",
+            "mode",
+            "elements",
+            "median_s",
+            "min_s",
+            "max_s",
+            "elements_per_s",
+            "gb_per_s",
+            "backend",
+        ] {
             assert!(json.get(key).is_some(), "{key}");
         }
     }

@@ -58,15 +58,31 @@ pub fn cells(plan_cells: &[Cell]) -> Vec<&Cell> {
     let mut seen = BTreeSet::new();
     plan_cells
         .iter()
-        .filter(|c| seen.insert((c.experiment_index, c.activation_index, c.model.label(), c.output.name(), c.backend)))
+        .filter(|c| {
+            seen.insert((
+                c.experiment_index,
+                c.activation_index,
+                c.model.label(),
+                c.output.name(),
+                c.backend,
+            ))
+        })
         .collect()
 }
 
 /// Times `warmup + steps` training steps of `cell` on `dataset` (`device` without autodiff).
-pub fn run(cell: &Cell, dataset: &Dataset, device: &Device, warmup: usize, steps: usize) -> TrainBenchRecord {
+pub fn run(
+    cell: &Cell,
+    dataset: &Dataset,
+    device: &Device,
+    warmup: usize,
+    steps: usize,
+) -> TrainBenchRecord {
     let head = Head { output: cell.output, task: dataset.task };
     let train_device = device.clone().autodiff();
-    let mut model = Model::new(&cell.model, dataset.input, &head, &cell.activation, cell.seed, &train_device).expect("the plan validated the model");
+    let mut model =
+        Model::new(&cell.model, dataset.input, &head, &cell.activation, cell.seed, &train_device)
+            .expect("the plan validated the model");
     let mut optimizer = optimizer(cell);
     let batches = Batches::new(dataset);
     let batch_size = cell.train.batch_size.min(dataset.train.len());
@@ -75,7 +91,8 @@ pub fn run(cell: &Cell, dataset: &Dataset, device: &Device, warmup: usize, steps
     let mut times = Vec::with_capacity(steps);
     for i in 0..warmup + steps {
         // Consecutive batches of one shuffled order, wrapping around a small training split.
-        let indices: Vec<usize> = (0..batch_size).map(|j| order[(i * batch_size + j) % order.len()]).collect();
+        let indices: Vec<usize> =
+            (0..batch_size).map(|j| order[(i * batch_size + j) % order.len()]).collect();
         let (x, y) = batches.get(&dataset.train, &indices, &train_device);
         let start = Instant::now();
         let loss;

@@ -46,7 +46,11 @@ impl Summary {
 
     /// `label 0.93 ± 0.01`.
     pub fn text(&self) -> String {
-        if self.values.len() > 1 { format!("{} {} ± {}", self.label, num(self.mean), num(self.std)) } else { format!("{} {}", self.label, num(self.mean)) }
+        if self.values.len() > 1 {
+            format!("{} {} ± {}", self.label, num(self.mean), num(self.std))
+        } else {
+            format!("{} {}", self.label, num(self.mean))
+        }
     }
 }
 
@@ -92,7 +96,8 @@ pub fn compare(first: Summary, second: Summary, higher_is_better: bool) -> Compa
     } else {
         diff.signum() * f64::INFINITY
     };
-    let enough = first.values.len() >= MIN_SEEDS_FOR_TEST && second.values.len() >= MIN_SEEDS_FOR_TEST;
+    let enough =
+        first.values.len() >= MIN_SEEDS_FOR_TEST && second.values.len() >= MIN_SEEDS_FOR_TEST;
     let p = if enough { welch_t_test(&first.values, &second.values).map(|w| w.p) } else { None };
     let valid = !first.values.is_empty() && !second.values.is_empty() && diff.is_finite();
     // Beyond the pooled spread, and (with enough runs) significant, or (with fewer) unanimous.
@@ -122,7 +127,13 @@ impl Comparison {
             Some(p) => format!(", p = {}", num(p)),
             None => format!(", n < {MIN_SEEDS_FOR_TEST}: no t-test"),
         };
-        let d = if self.effect_size.is_finite() { num(self.effect_size) } else if self.effect_size > 0.0 { "∞".into() } else { "-∞".into() };
+        let d = if self.effect_size.is_finite() {
+            num(self.effect_size)
+        } else if self.effect_size > 0.0 {
+            "∞".into()
+        } else {
+            "-∞".into()
+        };
         format!("{} vs {} (d = {d}{p})", self.first.text(), self.second.text())
     }
 
@@ -160,7 +171,11 @@ mod tests {
         assert!((c.p.unwrap() - 1.0495993845992516e-05).abs() < 1e-12);
         assert_eq!(cmp(&[0.5, 0.52, 0.49], &[0.91, 0.93, 0.92]).outcome, Outcome::SecondBetter);
         // Lower is better flips the direction.
-        let c = compare(Summary::new("a", vec![0.1, 0.11, 0.12]), Summary::new("b", vec![0.5, 0.52, 0.49]), false);
+        let c = compare(
+            Summary::new("a", vec![0.1, 0.11, 0.12]),
+            Summary::new("b", vec![0.5, 0.52, 0.49]),
+            false,
+        );
         assert_eq!(c.outcome, Outcome::FirstBetter);
     }
 

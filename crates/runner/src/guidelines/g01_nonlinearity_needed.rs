@@ -28,11 +28,14 @@ fn check(e: &Evidence) -> Finding {
     let identity = e.runs.activation("identity");
     let depths = identity.depths();
     if depths.len() < 2 {
-        return Finding::missing("needs identity at two depths: the shallowest is the linear baseline, the deepest the deep linear net");
+        return Finding::missing(
+            "needs identity at two depths: the shallowest is the linear baseline, the deepest the deep linear net",
+        );
     }
     let (shallow, deep) = (depths[0], depths[depths.len() - 1]);
     let higher = e.runs.higher_is_better();
-    let baseline = identity.depth(shallow).final_metric(format!("linear baseline (identity d{shallow})"));
+    let baseline =
+        identity.depth(shallow).final_metric(format!("linear baseline (identity d{shallow})"));
     let deep_identity = identity.depth(deep).final_metric(format!("identity d{deep}"));
     let gap = (deep_identity.mean - baseline.mean).abs();
     let near = if gap <= G01_IDENTITY_NEAR_LINEAR {
@@ -43,16 +46,30 @@ fn check(e: &Evidence) -> Finding {
             _ => Verdict::Fails,
         }
     };
-    let mut evidence = vec![format!("{} vs {} (gap {})", deep_identity.text(), baseline.text(), num(gap))];
+    let mut evidence =
+        vec![format!("{} vs {} (gap {})", deep_identity.text(), baseline.text(), num(gap))];
     let mut verdicts = vec![near];
     let (mut ahead, mut behind) = (Vec::new(), Vec::new());
     for label in e.runs.depth(deep).labels().into_iter().filter(|l| l != "identity") {
         let nonlinear = e.runs.depth(deep).activation(&label).final_metric(label.clone());
-        let c = compare(nonlinear.shifted(-G01_NONLINEAR_MARGIN, &label), deep_identity.clone(), higher);
+        let c = compare(
+            nonlinear.shifted(-G01_NONLINEAR_MARGIN, &label),
+            deep_identity.clone(),
+            higher,
+        );
         let verdict = c.first_better();
         verdicts.push(verdict);
-        let text = format!("{} {} ({:+})", label, num(nonlinear.mean), num(nonlinear.mean - deep_identity.mean));
-        if verdict == Verdict::Holds { ahead.push(text) } else { behind.push(format!("{text} [{}]", verdict.name())) }
+        let text = format!(
+            "{} {} ({:+})",
+            label,
+            num(nonlinear.mean),
+            num(nonlinear.mean - deep_identity.mean)
+        );
+        if verdict == Verdict::Holds {
+            ahead.push(text)
+        } else {
+            behind.push(format!("{text} [{}]", verdict.name()))
+        }
     }
     if !ahead.is_empty() {
         evidence.push(format!("ahead by the margin: {}", ahead.join(", ")));
@@ -69,7 +86,12 @@ mod tests {
     use super::super::testing::{seeds, verdict};
 
     fn results(relu: &[f64], deep_identity: &[f64]) -> Vec<crate::run::record::CellRecord> {
-        [seeds("G01", "g01", "identity", 1, &[0.50, 0.52, 0.51]), seeds("G01", "g01", "identity", 5, deep_identity), seeds("G01", "g01", "relu", 5, relu)].concat()
+        [
+            seeds("G01", "g01", "identity", 1, &[0.50, 0.52, 0.51]),
+            seeds("G01", "g01", "identity", 5, deep_identity),
+            seeds("G01", "g01", "relu", 5, relu),
+        ]
+        .concat()
     }
 
     #[test]
@@ -81,12 +103,21 @@ mod tests {
 
     #[test]
     fn fails_when_a_nonlinearity_is_clearly_short_of_the_margin() {
-        assert_eq!(verdict("G01", &results(&[0.55, 0.56, 0.54], &[0.5, 0.51, 0.49])).verdict, Fails);
+        assert_eq!(
+            verdict("G01", &results(&[0.55, 0.56, 0.54], &[0.5, 0.51, 0.49])).verdict,
+            Fails
+        );
     }
 
     #[test]
     fn fails_when_deep_identity_is_not_linear_and_inconclusive_when_noisy() {
-        assert_eq!(verdict("G01", &results(&[0.97, 0.98, 0.99], &[0.70, 0.71, 0.72])).verdict, Fails);
-        assert_eq!(verdict("G01", &results(&[0.97, 0.98, 0.99], &[0.4, 0.9, 0.5])).verdict, Inconclusive);
+        assert_eq!(
+            verdict("G01", &results(&[0.97, 0.98, 0.99], &[0.70, 0.71, 0.72])).verdict,
+            Fails
+        );
+        assert_eq!(
+            verdict("G01", &results(&[0.97, 0.98, 0.99], &[0.4, 0.9, 0.5])).verdict,
+            Inconclusive
+        );
     }
 }

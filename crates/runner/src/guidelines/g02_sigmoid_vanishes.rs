@@ -9,8 +9,8 @@ use super::runs::{gradient_ratio, mean_of};
 use super::thresholds::{G02_DEPTH, G02_RATIO_FACTOR, G02_SIGMOID_MAX_SLOPE, G02_SLOPE_TOLERANCE};
 use super::{Evidence, Finding, Guideline, Verdict};
 use crate::bench::activations::max_slope;
-use crate::run::record::CellRecord;
 use crate::report::tables::num;
+use crate::run::record::CellRecord;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G02",
@@ -35,7 +35,11 @@ fn log_ratio_through_training(r: &CellRecord) -> Option<f64> {
 
 fn check(e: &Evidence) -> Finding {
     let depths = e.runs.depths();
-    let depth = if depths.contains(&G02_DEPTH) { G02_DEPTH } else { *depths.last().expect("runs are not empty") };
+    let depth = if depths.contains(&G02_DEPTH) {
+        G02_DEPTH
+    } else {
+        *depths.last().expect("runs are not empty")
+    };
     let mut evidence = Vec::new();
     for d in &depths {
         let at = |label: &str, epoch: fn(&CellRecord) -> Option<f64>| {
@@ -52,17 +56,33 @@ fn check(e: &Evidence) -> Finding {
             at("relu", trained)
         ));
     }
-    let sigmoid = e.runs.depth(depth).activation("sigmoid").summary("sigmoid log10 ratio", log_ratio_through_training);
-    let relu = e.runs.depth(depth).activation("relu").summary("relu log10 ratio", log_ratio_through_training);
+    let sigmoid = e
+        .runs
+        .depth(depth)
+        .activation("sigmoid")
+        .summary("sigmoid log10 ratio", log_ratio_through_training);
+    let relu = e
+        .runs
+        .depth(depth)
+        .activation("relu")
+        .summary("relu log10 ratio", log_ratio_through_training);
     if sigmoid.is_empty() || relu.is_empty() {
         return Finding::missing(format!("needs sigmoid and relu runs at depth {depth}"));
     }
-    let c = compare(relu.shifted(-G02_RATIO_FACTOR.log10(), format!("relu log10 ratio - {}", num(G02_RATIO_FACTOR.log10()))), sigmoid.clone(), true);
+    let c = compare(
+        relu.shifted(
+            -G02_RATIO_FACTOR.log10(),
+            format!("relu log10 ratio - {}", num(G02_RATIO_FACTOR.log10())),
+        ),
+        sigmoid.clone(),
+        true,
+    );
     evidence.push(format!("through training at depth {depth} (log10): {}", c.text()));
     let slope = max_slope(&ActivationConfig::new("sigmoid").expect("registered"));
     let slope_verdict = match slope {
         Some(s) => {
-            evidence.push(format!("max sigmoid'(x) = {s:.9} (float64, 400001 points on [-20, 20])"));
+            evidence
+                .push(format!("max sigmoid'(x) = {s:.9} (float64, 400001 points on [-20, 20])"));
             Verdict::from((s - G02_SIGMOID_MAX_SLOPE).abs() <= G02_SLOPE_TOLERANCE)
         }
         None => {
@@ -91,19 +111,44 @@ mod tests {
 
     #[test]
     fn holds_when_sigmoid_gradients_vanish() {
-        let v = verdict("G02", &[with_first_layer("sigmoid", [1e-5, 2e-5, 3e-5]), with_first_layer("relu", [0.4, 0.5, 0.3])].concat());
+        let v = verdict(
+            "G02",
+            &[
+                with_first_layer("sigmoid", [1e-5, 2e-5, 3e-5]),
+                with_first_layer("relu", [0.4, 0.5, 0.3]),
+            ]
+            .concat(),
+        );
         assert_eq!(v.verdict, Holds, "{v:?}");
         assert!(v.evidence.contains("max sigmoid'(x) = 0.250000000"), "{}", v.evidence);
     }
 
     #[test]
     fn fails_when_sigmoid_keeps_its_gradients() {
-        assert_eq!(verdict("G02", &[with_first_layer("sigmoid", [0.4, 0.5, 0.6]), with_first_layer("relu", [0.4, 0.5, 0.3])].concat()).verdict, Fails);
+        assert_eq!(
+            verdict(
+                "G02",
+                &[
+                    with_first_layer("sigmoid", [0.4, 0.5, 0.6]),
+                    with_first_layer("relu", [0.4, 0.5, 0.3])
+                ]
+                .concat()
+            )
+            .verdict,
+            Fails
+        );
     }
 
     #[test]
     fn inconclusive_when_only_10x_apart_with_noise() {
-        let v = verdict("G02", &[with_first_layer("sigmoid", [1e-4, 1e-1, 1e-2]), with_first_layer("relu", [0.4, 0.5, 0.3])].concat());
+        let v = verdict(
+            "G02",
+            &[
+                with_first_layer("sigmoid", [1e-4, 1e-1, 1e-2]),
+                with_first_layer("relu", [0.4, 0.5, 0.3]),
+            ]
+            .concat(),
+        );
         assert_eq!(v.verdict, Inconclusive, "{v:?}");
     }
 }

@@ -36,18 +36,33 @@ fn check(e: &Evidence) -> Finding {
     let higher = e.runs.higher_is_better();
     let tanh_mean = tanh.summary("tanh", mean_activation_over_training);
     let sigmoid_mean = sigmoid.summary("sigmoid", mean_activation_over_training);
-    let mut evidence = vec![format!("mean hidden activation: {}, {}", tanh_mean.text(), sigmoid_mean.text())];
+    let mut evidence =
+        vec![format!("mean hidden activation: {}, {}", tanh_mean.text(), sigmoid_mean.text())];
     let mut better = Vec::new();
     if let Some(target) = tanh.0[0].cell.target {
-        let epochs = |runs: &super::Runs, label: &str| runs.summary(label, |r| Some(epochs_to(r, target, false)));
+        let epochs = |runs: &super::Runs, label: &str| {
+            runs.summary(label, |r| Some(epochs_to(r, target, false)))
+        };
         let c = compare(epochs(&tanh, "tanh"), epochs(&sigmoid, "sigmoid"), false);
-        evidence.push(format!("epochs to test {} {} (not reached = epochs + 1): {}", tanh.0[0].metric, num(target), c.text()));
+        evidence.push(format!(
+            "epochs to test {} {} (not reached = epochs + 1): {}",
+            tanh.0[0].metric,
+            num(target),
+            c.text()
+        ));
         better.push(c.first_better());
     }
     let c = compare(tanh.final_metric("tanh"), sigmoid.final_metric("sigmoid"), higher);
     evidence.push(format!("final test {}: {}", tanh.0[0].metric, c.text()));
     better.push(c.first_better());
-    Finding { verdict: Verdict::all([near(&tanh_mean, 0.0), near(&sigmoid_mean, 0.5), Verdict::any(better)]), evidence }
+    Finding {
+        verdict: Verdict::all([
+            near(&tanh_mean, 0.0),
+            near(&sigmoid_mean, 0.5),
+            Verdict::any(better),
+        ]),
+        evidence,
+    }
 }
 
 #[cfg(test)]
@@ -68,18 +83,49 @@ mod tests {
 
     #[test]
     fn holds_when_tanh_is_centred_and_more_accurate() {
-        let v = verdict("G03", &[runs("tanh", 0.02, &[0.95, 0.96, 0.97]), runs("sigmoid", 0.5, &[0.7, 0.72, 0.71])].concat());
+        let v = verdict(
+            "G03",
+            &[runs("tanh", 0.02, &[0.95, 0.96, 0.97]), runs("sigmoid", 0.5, &[0.7, 0.72, 0.71])]
+                .concat(),
+        );
         assert_eq!(v.verdict, Holds, "{v:?}");
     }
 
     #[test]
     fn fails_when_sigmoid_is_more_accurate_and_inconclusive_on_a_tie() {
-        assert_eq!(verdict("G03", &[runs("tanh", 0.02, &[0.7, 0.72, 0.71]), runs("sigmoid", 0.5, &[0.95, 0.96, 0.97])].concat()).verdict, Fails);
-        assert_eq!(verdict("G03", &[runs("tanh", 0.02, &[0.9, 0.8, 0.95]), runs("sigmoid", 0.5, &[0.85, 0.9, 0.88])].concat()).verdict, Inconclusive);
+        assert_eq!(
+            verdict(
+                "G03",
+                &[
+                    runs("tanh", 0.02, &[0.7, 0.72, 0.71]),
+                    runs("sigmoid", 0.5, &[0.95, 0.96, 0.97])
+                ]
+                .concat()
+            )
+            .verdict,
+            Fails
+        );
+        assert_eq!(
+            verdict(
+                "G03",
+                &[runs("tanh", 0.02, &[0.9, 0.8, 0.95]), runs("sigmoid", 0.5, &[0.85, 0.9, 0.88])]
+                    .concat()
+            )
+            .verdict,
+            Inconclusive
+        );
     }
 
     #[test]
     fn fails_when_tanh_is_not_centred() {
-        assert_eq!(verdict("G03", &[runs("tanh", 0.4, &[0.95, 0.96, 0.97]), runs("sigmoid", 0.5, &[0.7, 0.72, 0.71])].concat()).verdict, Fails);
+        assert_eq!(
+            verdict(
+                "G03",
+                &[runs("tanh", 0.4, &[0.95, 0.96, 0.97]), runs("sigmoid", 0.5, &[0.7, 0.72, 0.71])]
+                    .concat()
+            )
+            .verdict,
+            Fails
+        );
     }
 }

@@ -29,15 +29,26 @@ fn check(e: &Evidence) -> Finding {
             verdicts.push(Verdict::Inconclusive);
             continue;
         };
-        let epochs = |label: &str| runs.activation(label).summary(label, |r| Some(epochs_to(r, target, true)));
+        let epochs = |label: &str| {
+            runs.activation(label).summary(label, |r| Some(epochs_to(r, target, true)))
+        };
         let relu = epochs("relu");
         let mut parts = Vec::new();
         for other in ["tanh", "sigmoid"] {
             let c = compare(relu.clone(), epochs(other), false);
-            verdicts.push(if relu.is_empty() || c.second.is_empty() { Verdict::Inconclusive } else { c.first_better() });
+            verdicts.push(if relu.is_empty() || c.second.is_empty() {
+                Verdict::Inconclusive
+            } else {
+                c.first_better()
+            });
             parts.push(c.text());
         }
-        evidence.push(format!("{name}, epochs to train {} {}: {}", runs.0[0].metric, num(target), parts.join("; ")));
+        evidence.push(format!(
+            "{name}, epochs to train {} {}: {}",
+            runs.0[0].metric,
+            num(target),
+            parts.join("; ")
+        ));
     }
     Finding { verdict: Verdict::all(verdicts), evidence }
 }
@@ -55,7 +66,13 @@ mod tests {
             r.cell.target = Some(0.9);
             r.cell.train.epochs = 5;
             let template = r.epochs[1].clone();
-            r.epochs = (0..=5).map(|e| EpochRecord { epoch: e, train_metric: if e >= at { 0.95 } else { 0.5 }, ..template.clone() }).collect();
+            r.epochs = (0..=5)
+                .map(|e| EpochRecord {
+                    epoch: e,
+                    train_metric: if e >= at { 0.95 } else { 0.5 },
+                    ..template.clone()
+                })
+                .collect();
         }
         edit(rs, |_| {})
     }
@@ -63,8 +80,30 @@ mod tests {
     #[test]
     fn holds_fails_and_inconclusive() {
         let fast = runs("relu", [1, 1, 1]);
-        assert_eq!(verdict("G04", &[fast.clone(), runs("tanh", [3, 3, 4]), runs("sigmoid", [5, 6, 6])].concat()).verdict, Holds);
-        assert_eq!(verdict("G04", &[runs("relu", [4, 4, 5]), runs("tanh", [1, 1, 1]), runs("sigmoid", [5, 6, 6])].concat()).verdict, Fails);
-        assert_eq!(verdict("G04", &[fast.clone(), runs("tanh", [1, 2, 1]), runs("sigmoid", [5, 6, 6])].concat()).verdict, Inconclusive);
+        assert_eq!(
+            verdict(
+                "G04",
+                &[fast.clone(), runs("tanh", [3, 3, 4]), runs("sigmoid", [5, 6, 6])].concat()
+            )
+            .verdict,
+            Holds
+        );
+        assert_eq!(
+            verdict(
+                "G04",
+                &[runs("relu", [4, 4, 5]), runs("tanh", [1, 1, 1]), runs("sigmoid", [5, 6, 6])]
+                    .concat()
+            )
+            .verdict,
+            Fails
+        );
+        assert_eq!(
+            verdict(
+                "G04",
+                &[fast.clone(), runs("tanh", [1, 2, 1]), runs("sigmoid", [5, 6, 6])].concat()
+            )
+            .verdict,
+            Inconclusive
+        );
     }
 }

@@ -18,7 +18,10 @@ pub const GUIDELINE: Guideline = Guideline {
 };
 
 fn threshold() -> String {
-    format!("relu's mean dead fraction > {:.0}% and above every other activation of the experiment (p < 0.05)", G05_DEAD_MIN * 100.0)
+    format!(
+        "relu's mean dead fraction > {:.0}% and above every other activation of the experiment (p < 0.05)",
+        G05_DEAD_MIN * 100.0
+    )
 }
 
 /// `label 12.3% ± 1.0%` for dead fractions.
@@ -36,7 +39,11 @@ fn check(e: &Evidence) -> Finding {
     let mut evidence = vec![format!("dead units after training: {}", percent(&relu))];
     for label in e.runs.labels().into_iter().filter(|l| l != "relu") {
         let c = compare(relu.clone(), dead(&label), true);
-        evidence.push(format!("{} (p = {})", percent(&c.second), c.p.map(crate::report::tables::num).unwrap_or_else(|| "-".into())));
+        evidence.push(format!(
+            "{} (p = {})",
+            percent(&c.second),
+            c.p.map(crate::report::tables::num).unwrap_or_else(|| "-".into())
+        ));
         verdicts.push(c.first_better());
     }
     Finding { verdict: Verdict::all(verdicts), evidence }
@@ -48,29 +55,66 @@ pub(super) mod tests {
     use super::super::testing::{edit, seeds, verdict};
     use crate::run::record::CellRecord;
 
-    pub fn runs(guideline: &str, activation: &str, dead: [f64; 3], metrics: &[f64]) -> Vec<CellRecord> {
+    pub fn runs(
+        guideline: &str,
+        activation: &str,
+        dead: [f64; 3],
+        metrics: &[f64],
+    ) -> Vec<CellRecord> {
         let mut rs = seeds(guideline, "dying", activation, 3, metrics);
         for (r, d) in rs.iter_mut().zip(dead) {
-            r.epochs.last_mut().unwrap().layers.iter_mut().filter(|l| l.dead_fraction.is_some()).for_each(|l| l.dead_fraction = Some(d));
+            r.epochs
+                .last_mut()
+                .unwrap()
+                .layers
+                .iter_mut()
+                .filter(|l| l.dead_fraction.is_some())
+                .for_each(|l| l.dead_fraction = Some(d));
         }
         edit(rs, |_| {})
     }
 
     #[test]
     fn holds_when_relu_dies_and_the_others_do_not() {
-        let v = verdict("G05", &[runs("G05", "relu", [0.3, 0.4, 0.35], &[0.8; 3]), runs("G05", "leaky-relu", [0.0; 3], &[0.9; 3]), runs("G05", "elu", [0.0, 0.01, 0.0], &[0.9; 3])].concat());
+        let v = verdict(
+            "G05",
+            &[
+                runs("G05", "relu", [0.3, 0.4, 0.35], &[0.8; 3]),
+                runs("G05", "leaky-relu", [0.0; 3], &[0.9; 3]),
+                runs("G05", "elu", [0.0, 0.01, 0.0], &[0.9; 3]),
+            ]
+            .concat(),
+        );
         assert_eq!(v.verdict, Holds, "{v:?}");
         assert!(v.evidence.contains("relu 35.0%"), "{}", v.evidence);
     }
 
     #[test]
     fn fails_when_relu_stays_alive() {
-        assert_eq!(verdict("G05", &[runs("G05", "relu", [0.0; 3], &[0.8; 3]), runs("G05", "leaky-relu", [0.0; 3], &[0.9; 3])].concat()).verdict, Fails);
+        assert_eq!(
+            verdict(
+                "G05",
+                &[
+                    runs("G05", "relu", [0.0; 3], &[0.8; 3]),
+                    runs("G05", "leaky-relu", [0.0; 3], &[0.9; 3])
+                ]
+                .concat()
+            )
+            .verdict,
+            Fails
+        );
     }
 
     #[test]
     fn inconclusive_when_the_variant_dies_about_as_much() {
-        let v = verdict("G05", &[runs("G05", "relu", [0.3, 0.4, 0.35], &[0.8; 3]), runs("G05", "elu", [0.2, 0.45, 0.3], &[0.9; 3])].concat());
+        let v = verdict(
+            "G05",
+            &[
+                runs("G05", "relu", [0.3, 0.4, 0.35], &[0.8; 3]),
+                runs("G05", "elu", [0.2, 0.45, 0.3], &[0.9; 3]),
+            ]
+            .concat(),
+        );
         assert_eq!(v.verdict, Inconclusive, "{v:?}");
     }
 }

@@ -18,7 +18,9 @@ pub const GUIDELINE: Guideline = Guideline {
 };
 
 fn threshold() -> String {
-    format!("every seed's learned slopes move >= {G07_ALPHA_MOVE} from init on average (none: fails, some: inconclusive); accuracy not below leaky-relu's (p < 0.05)")
+    format!(
+        "every seed's learned slopes move >= {G07_ALPHA_MOVE} from init on average (none: fails, some: inconclusive); accuracy not below leaky-relu's (p < 0.05)"
+    )
 }
 
 fn check(e: &Evidence) -> Finding {
@@ -27,7 +29,8 @@ fn check(e: &Evidence) -> Finding {
         Err(missing) => return missing,
     };
     let moved = prelu.summary("prelu |alpha - init|", learned_movement);
-    let slopes: Vec<String> = prelu.0[0].last().learned.iter().map(|(k, v)| format!("{k} {}", num(*v))).collect();
+    let slopes: Vec<String> =
+        prelu.0[0].last().learned.iter().map(|(k, v)| format!("{k} {}", num(*v))).collect();
     let movement = if moved.is_empty() {
         Verdict::Inconclusive
     } else if moved.values.iter().all(|m| *m >= G07_ALPHA_MOVE) {
@@ -37,11 +40,20 @@ fn check(e: &Evidence) -> Finding {
     } else {
         Verdict::Inconclusive
     };
-    let c = compare(prelu.final_metric("prelu"), leaky.final_metric("leaky-relu"), e.runs.higher_is_better());
+    let c = compare(
+        prelu.final_metric("prelu"),
+        leaky.final_metric("leaky-relu"),
+        e.runs.higher_is_better(),
+    );
     Finding {
         verdict: Verdict::all([movement, c.first_not_worse()]),
         evidence: vec![
-            format!("slope movement {} (seed {}: {})", moved.text(), prelu.0[0].cell.seed, slopes.join(", ")),
+            format!(
+                "slope movement {} (seed {}: {})",
+                moved.text(),
+                prelu.0[0].cell.seed,
+                slopes.join(", ")
+            ),
             format!("final test {}: {}", prelu.0[0].metric, c.text()),
         ],
     }
@@ -65,8 +77,17 @@ mod tests {
     #[test]
     fn every_outcome() {
         let leaky = seeds("G07", "g07", "leaky-relu", 2, &[0.9, 0.9, 0.91]);
-        assert_eq!(verdict("G07", &[prelu([0.1, -0.2, 0.05]), leaky.clone()].concat()).verdict, Holds);
-        assert_eq!(verdict("G07", &[prelu([0.0, 0.001, 0.0]), leaky.clone()].concat()).verdict, Fails);
-        assert_eq!(verdict("G07", &[prelu([0.1, 0.001, 0.05]), leaky.clone()].concat()).verdict, Inconclusive);
+        assert_eq!(
+            verdict("G07", &[prelu([0.1, -0.2, 0.05]), leaky.clone()].concat()).verdict,
+            Holds
+        );
+        assert_eq!(
+            verdict("G07", &[prelu([0.0, 0.001, 0.0]), leaky.clone()].concat()).verdict,
+            Fails
+        );
+        assert_eq!(
+            verdict("G07", &[prelu([0.1, 0.001, 0.05]), leaky.clone()].concat()).verdict,
+            Inconclusive
+        );
     }
 }

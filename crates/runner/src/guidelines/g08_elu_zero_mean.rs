@@ -25,15 +25,24 @@ fn check(e: &Evidence) -> Finding {
         Ok(pair) => pair,
         Err(missing) => return missing,
     };
-    let centred = |runs: &super::Runs, label: &str| runs.summary(format!("{label} |mean|"), |r| mean_activation_over_training(r).map(f64::abs));
+    let centred = |runs: &super::Runs, label: &str| {
+        runs.summary(format!("{label} |mean|"), |r| mean_activation_over_training(r).map(f64::abs))
+    };
     let c = compare(centred(&elu, "elu"), centred(&relu, "relu"), false);
     let mut evidence = vec![format!("mean hidden activation: {}", c.text())];
     let mut verdicts = vec![c.first_better()];
     match elu.0[0].cell.target {
         Some(target) => {
-            let epochs = |runs: &super::Runs, label: &str| runs.summary(label, |r| Some(epochs_to(r, target, false)));
+            let epochs = |runs: &super::Runs, label: &str| {
+                runs.summary(label, |r| Some(epochs_to(r, target, false)))
+            };
             let c = compare(epochs(&elu, "elu"), epochs(&relu, "relu"), false);
-            evidence.push(format!("epochs to test {} {}: {}", elu.0[0].metric, num(target), c.text()));
+            evidence.push(format!(
+                "epochs to test {} {}: {}",
+                elu.0[0].metric,
+                num(target),
+                c.text()
+            ));
             verdicts.push(c.first_not_worse());
         }
         None => {
@@ -54,7 +63,11 @@ mod tests {
         let mut rs = seeds("G08", "g08", activation, 3, &[0.9; 3]);
         for (r, m) in rs.iter_mut().zip(means) {
             r.cell.target = Some(0.85);
-            r.epochs.iter_mut().flat_map(|e| e.layers.iter_mut()).filter(|l| l.activation_mean.is_some()).for_each(|l| l.activation_mean = Some(m));
+            r.epochs
+                .iter_mut()
+                .flat_map(|e| e.layers.iter_mut())
+                .filter(|l| l.activation_mean.is_some())
+                .for_each(|l| l.activation_mean = Some(m));
         }
         edit(rs, |_| {})
     }
@@ -62,8 +75,17 @@ mod tests {
     #[test]
     fn every_outcome() {
         let relu = runs("relu", [0.5, 0.6, 0.55]);
-        assert_eq!(verdict("G08", &[runs("elu", [0.05, -0.02, 0.1]), relu.clone()].concat()).verdict, Holds);
-        assert_eq!(verdict("G08", &[runs("elu", [0.9, 0.8, 1.0]), relu.clone()].concat()).verdict, Fails);
-        assert_eq!(verdict("G08", &[runs("elu", [0.1, 0.9, 0.5]), relu.clone()].concat()).verdict, Inconclusive);
+        assert_eq!(
+            verdict("G08", &[runs("elu", [0.05, -0.02, 0.1]), relu.clone()].concat()).verdict,
+            Holds
+        );
+        assert_eq!(
+            verdict("G08", &[runs("elu", [0.9, 0.8, 1.0]), relu.clone()].concat()).verdict,
+            Fails
+        );
+        assert_eq!(
+            verdict("G08", &[runs("elu", [0.1, 0.9, 0.5]), relu.clone()].concat()).verdict,
+            Inconclusive
+        );
     }
 }

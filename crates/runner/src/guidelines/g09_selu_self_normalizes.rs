@@ -6,8 +6,8 @@ use super::compare::compare;
 use super::runs::{last_hidden_moments, paired_difference};
 use super::thresholds::{G09_DEPTH, G09_MEAN_BOUND, G09_VARIANCE_RANGE};
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::run::record::CellRecord;
 use crate::report::tables::num;
+use crate::run::record::CellRecord;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G09",
@@ -26,7 +26,8 @@ fn threshold() -> String {
 }
 
 fn inside((mean, variance): (f64, f64)) -> bool {
-    mean.abs() <= G09_MEAN_BOUND && (G09_VARIANCE_RANGE.0..=G09_VARIANCE_RANGE.1).contains(&variance)
+    mean.abs() <= G09_MEAN_BOUND
+        && (G09_VARIANCE_RANGE.0..=G09_VARIANCE_RANGE.1).contains(&variance)
 }
 
 fn check(e: &Evidence) -> Finding {
@@ -48,22 +49,42 @@ fn check(e: &Evidence) -> Finding {
         let after = moments(&label, trained).unwrap_or((f64::NAN, f64::NAN));
         let ok = inside(at_init);
         verdicts.push(Verdict::from(if label == "selu" { ok } else { !ok }));
-        stats.push(format!("{label} mean {} var {} (trained: {} / {})", num(at_init.0), num(at_init.1), num(after.0), num(after.1)));
+        stats.push(format!(
+            "{label} mean {} var {} (trained: {} / {})",
+            num(at_init.0),
+            num(at_init.1),
+            num(after.0),
+            num(after.1)
+        ));
     }
-    let mut evidence = vec![format!("last hidden layer at depth {G09_DEPTH}, init: {}", stats.join(", "))];
+    let mut evidence =
+        vec![format!("last hidden layer at depth {G09_DEPTH}, init: {}", stats.join(", "))];
     let (shallow, deep) = (depths[0], depths[depths.len() - 1]);
     let drop = |label: &str| {
         let runs = e.runs.activation(label);
-        super::compare::Summary::new(format!("{label} drop"), paired_difference(&runs.depth(shallow), &runs.depth(deep), |r| Some(super::runs::final_metric(r))))
+        super::compare::Summary::new(
+            format!("{label} drop"),
+            paired_difference(&runs.depth(shallow), &runs.depth(deep), |r| {
+                Some(super::runs::final_metric(r))
+            }),
+        )
     };
     let selu_drop = drop("selu");
     let mut drops = vec![format!("selu {}", num(selu_drop.mean))];
     for label in e.runs.labels().into_iter().filter(|l| l != "selu") {
         let c = compare(selu_drop.clone(), drop(&label), !e.runs.higher_is_better());
-        drops.push(format!("{label} {} (p = {})", num(c.second.mean), c.p.map(num).unwrap_or_else(|| "-".into())));
+        drops.push(format!(
+            "{label} {} (p = {})",
+            num(c.second.mean),
+            c.p.map(num).unwrap_or_else(|| "-".into())
+        ));
         verdicts.push(if shallow == deep { Verdict::Inconclusive } else { c.first_better() });
     }
-    evidence.push(format!("test {} drop from depth {shallow} to {deep}: {}", e.runs.0[0].metric, drops.join(", ")));
+    evidence.push(format!(
+        "test {} drop from depth {shallow} to {deep}: {}",
+        e.runs.0[0].metric,
+        drops.join(", ")
+    ));
     Finding { verdict: Verdict::all(verdicts), evidence }
 }
 
@@ -73,9 +94,19 @@ mod tests {
     use super::super::testing::{edit, seeds, verdict};
     use crate::run::record::CellRecord;
 
-    fn runs(activation: &str, depth: usize, moments: (f64, f64), metrics: &[f64]) -> Vec<CellRecord> {
+    fn runs(
+        activation: &str,
+        depth: usize,
+        moments: (f64, f64),
+        metrics: &[f64],
+    ) -> Vec<CellRecord> {
         edit(seeds("G09", "g09", activation, depth, metrics), |r| {
-            for l in r.epochs.iter_mut().flat_map(|e| e.layers.iter_mut()).filter(|l| l.activation_mean.is_some()) {
+            for l in r
+                .epochs
+                .iter_mut()
+                .flat_map(|e| e.layers.iter_mut())
+                .filter(|l| l.activation_mean.is_some())
+            {
                 (l.activation_mean, l.activation_variance) = (Some(moments.0), Some(moments.1));
             }
         })

@@ -17,7 +17,9 @@ pub const GUIDELINE: Guideline = Guideline {
 };
 
 fn threshold() -> String {
-    format!("swish beats relu at every depth >= {G10_DEEP} (p < 0.05), and the per-seed swish - relu gap at the deepest net exceeds the gap at the shallowest (p < 0.05)")
+    format!(
+        "swish beats relu at every depth >= {G10_DEEP} (p < 0.05), and the per-seed swish - relu gap at the deepest net exceeds the gap at the shallowest (p < 0.05)"
+    )
 }
 
 fn check(e: &Evidence) -> Finding {
@@ -30,13 +32,22 @@ fn check(e: &Evidence) -> Finding {
     let higher = e.runs.higher_is_better();
     let (mut verdicts, mut per_depth) = (Vec::new(), Vec::new());
     for &d in &depths {
-        let c = compare(swish.depth(d).final_metric("swish"), relu.depth(d).final_metric("relu"), higher);
+        let c = compare(
+            swish.depth(d).final_metric("swish"),
+            relu.depth(d).final_metric("relu"),
+            higher,
+        );
         per_depth.push(format!("d{d}: {}", c.text()));
         if d >= G10_DEEP {
             verdicts.push(c.first_better());
         }
     }
-    let gap = |d: usize| Summary::new(format!("gap d{d}"), paired_difference(&swish.depth(d), &relu.depth(d), |r| Some(final_metric(r))));
+    let gap = |d: usize| {
+        Summary::new(
+            format!("gap d{d}"),
+            paired_difference(&swish.depth(d), &relu.depth(d), |r| Some(final_metric(r))),
+        )
+    };
     let (shallow, deepest) = (depths[0], depths[depths.len() - 1]);
     let c = compare(gap(deepest), gap(shallow), higher);
     verdicts.push(if shallow == deepest { Verdict::Inconclusive } else { c.first_better() });
@@ -44,7 +55,11 @@ fn check(e: &Evidence) -> Finding {
         verdict: Verdict::all(verdicts),
         evidence: vec![
             format!("test {}: {}", e.runs.0[0].metric, per_depth.join("; ")),
-            format!("swish - relu gap: d{deepest} {} vs d{shallow} {}", num(c.first.mean), num(c.second.mean)),
+            format!(
+                "swish - relu gap: d{deepest} {} vs d{shallow} {}",
+                num(c.first.mean),
+                num(c.second.mean)
+            ),
         ],
     }
 }
@@ -68,6 +83,9 @@ mod tests {
     fn every_outcome() {
         assert_eq!(verdict("G10", &results(&[0.9, 0.91, 0.92], &[0.6, 0.62, 0.61])).verdict, Holds);
         assert_eq!(verdict("G10", &results(&[0.6, 0.62, 0.61], &[0.9, 0.91, 0.92])).verdict, Fails);
-        assert_eq!(verdict("G10", &results(&[0.9, 0.5, 0.7], &[0.6, 0.8, 0.61])).verdict, Inconclusive);
+        assert_eq!(
+            verdict("G10", &results(&[0.9, 0.5, 0.7], &[0.6, 0.8, 0.61])).verdict,
+            Inconclusive
+        );
     }
 }

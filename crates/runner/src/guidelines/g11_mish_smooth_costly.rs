@@ -24,7 +24,12 @@ fn threshold() -> String {
 
 /// The timed repeats of `activation` in forward+backward mode on `backend`.
 pub(super) fn times(bench: &[BenchRecord], activation: &str, backend: Backend) -> Option<Summary> {
-    bench.iter().find(|b| b.activation == activation && b.backend == backend && b.mode == Mode::ForwardBackward).map(|b| Summary::new(activation, b.times_s.clone()))
+    bench
+        .iter()
+        .find(|b| {
+            b.activation == activation && b.backend == backend && b.mode == Mode::ForwardBackward
+        })
+        .map(|b| Summary::new(activation, b.times_s.clone()))
 }
 
 /// Backends in the micro-benchmark, in order.
@@ -51,11 +56,21 @@ fn check(e: &Evidence) -> Finding {
     };
     let (mut verdicts, mut accuracy) = (Vec::new(), Vec::new());
     for d in e.runs.depths() {
-        let c = compare(mish.depth(d).final_metric("mish"), swish.depth(d).final_metric("swish"), e.runs.higher_is_better());
-        accuracy.push(format!("d{d} {} vs {} ({})", num(c.first.mean), num(c.second.mean), if c.first_not_worse() == Verdict::Holds { "ok" } else { "worse" }));
+        let c = compare(
+            mish.depth(d).final_metric("mish"),
+            swish.depth(d).final_metric("swish"),
+            e.runs.higher_is_better(),
+        );
+        accuracy.push(format!(
+            "d{d} {} vs {} ({})",
+            num(c.first.mean),
+            num(c.second.mean),
+            if c.first_not_worse() == Verdict::Holds { "ok" } else { "worse" }
+        ));
         verdicts.push(c.first_not_worse());
     }
-    let mut evidence = vec![format!("test {} mish vs swish: {}", mish.0[0].metric, accuracy.join(", "))];
+    let mut evidence =
+        vec![format!("test {} mish vs swish: {}", mish.0[0].metric, accuracy.join(", "))];
     let backends = backends(e.bench);
     if backends.is_empty() {
         evidence.push("no activation micro-benchmark in these results: cost not judged".into());
@@ -91,15 +106,38 @@ pub(super) mod tests {
 
     /// A micro-benchmark record with these repeats.
     pub fn timed(activation: &str, times: &[f64]) -> BenchRecord {
-        BenchRecord { activation: activation.into(), mode: Mode::ForwardBackward, elements: 1, median_s: times[0], min_s: times[0], max_s: times[0], elements_per_s: 1.0, gb_per_s: 1.0, backend: Backend::Flex, times_s: times.to_vec() }
+        BenchRecord {
+            activation: activation.into(),
+            mode: Mode::ForwardBackward,
+            elements: 1,
+            median_s: times[0],
+            min_s: times[0],
+            max_s: times[0],
+            elements_per_s: 1.0,
+            gb_per_s: 1.0,
+            backend: Backend::Flex,
+            times_s: times.to_vec(),
+        }
     }
 
     #[test]
     fn every_outcome() {
-        let runs = [seeds("G11", "g10", "mish", 40, &[0.9, 0.91, 0.92]), seeds("G11", "g10", "swish", 40, &[0.9, 0.91, 0.9])].concat();
-        let slow_mish = [timed("mish", &[3.0, 3.1, 3.2]), timed("swish", &[2.0, 2.1, 2.05]), timed("relu", &[1.0, 1.1, 1.05])];
+        let runs = [
+            seeds("G11", "g10", "mish", 40, &[0.9, 0.91, 0.92]),
+            seeds("G11", "g10", "swish", 40, &[0.9, 0.91, 0.9]),
+        ]
+        .concat();
+        let slow_mish = [
+            timed("mish", &[3.0, 3.1, 3.2]),
+            timed("swish", &[2.0, 2.1, 2.05]),
+            timed("relu", &[1.0, 1.1, 1.05]),
+        ];
         assert_eq!(verdict_with_bench("G11", &runs, &slow_mish).verdict, Holds);
-        let fast_mish = [timed("mish", &[1.0, 1.1, 1.05]), timed("swish", &[2.0, 2.1, 2.05]), timed("relu", &[1.0, 1.1, 1.05])];
+        let fast_mish = [
+            timed("mish", &[1.0, 1.1, 1.05]),
+            timed("swish", &[2.0, 2.1, 2.05]),
+            timed("relu", &[1.0, 1.1, 1.05]),
+        ];
         assert_eq!(verdict_with_bench("G11", &runs, &fast_mish).verdict, Fails);
         let v = verdict_with_bench("G11", &runs, &[]);
         assert_eq!(v.verdict, Inconclusive);

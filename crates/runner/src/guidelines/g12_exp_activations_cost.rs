@@ -24,7 +24,9 @@ fn threshold() -> String {
 fn check(e: &Evidence) -> Finding {
     let backends = backends(e.bench);
     if backends.is_empty() {
-        return Finding::missing("no activation micro-benchmark in these results (the config's [bench] section runs one)");
+        return Finding::missing(
+            "no activation micro-benchmark in these results (the config's [bench] section runs one)",
+        );
     }
     let (mut verdicts, mut evidence) = (Vec::new(), Vec::new());
     for backend in backends {
@@ -35,18 +37,29 @@ fn check(e: &Evidence) -> Finding {
         };
         let mut slower = Vec::new();
         let mut not = Vec::new();
-        for b in e.bench.iter().filter(|b| b.backend == backend && b.mode == crate::bench::activations::Mode::ForwardBackward) {
-            let needs_exp = registry::info(b.activation.split(':').next().unwrap_or_default()).is_ok_and(|i| i.properties.needs_exp);
+        for b in e.bench.iter().filter(|b| {
+            b.backend == backend && b.mode == crate::bench::activations::Mode::ForwardBackward
+        }) {
+            let needs_exp = registry::info(b.activation.split(':').next().unwrap_or_default())
+                .is_ok_and(|i| i.properties.needs_exp);
             if !needs_exp {
                 continue;
             }
             let other = times(e.bench, &b.activation, backend).expect("present");
             let c = compare(relu.clone(), other.clone(), false);
             let ratio = format!("{} {:.2}x", b.activation, median(&other) / median(&relu));
-            if c.first_better() == Verdict::Holds { slower.push(ratio) } else { not.push(format!("{ratio} [{}]", c.first_better().name())) }
+            if c.first_better() == Verdict::Holds {
+                slower.push(ratio)
+            } else {
+                not.push(format!("{ratio} [{}]", c.first_better().name()))
+            }
             verdicts.push(c.first_better());
         }
-        let mut text = format!("{backend}: {}; slower than relu: {}", ms(&relu), if slower.is_empty() { "none".into() } else { slower.join(", ") });
+        let mut text = format!(
+            "{backend}: {}; slower than relu: {}",
+            ms(&relu),
+            if slower.is_empty() { "none".into() } else { slower.join(", ") }
+        );
         if !not.is_empty() {
             text += &format!("; not clearly slower: {}", not.join(", "));
         }
@@ -64,9 +77,29 @@ mod tests {
     #[test]
     fn every_outcome() {
         let relu = timed("relu", &[1.0, 1.1, 1.05]);
-        assert_eq!(verdict_with_bench("G12", &[], &[relu.clone(), timed("sigmoid", &[2.0, 2.1, 2.2]), timed("leaky-relu", &[0.5, 0.5, 0.5])]).verdict, Holds);
-        assert_eq!(verdict_with_bench("G12", &[], &[relu.clone(), timed("sigmoid", &[0.5, 0.51, 0.52])]).verdict, Fails);
-        assert_eq!(verdict_with_bench("G12", &[], &[relu.clone(), timed("sigmoid", &[0.9, 1.3, 1.0])]).verdict, Inconclusive);
+        assert_eq!(
+            verdict_with_bench(
+                "G12",
+                &[],
+                &[
+                    relu.clone(),
+                    timed("sigmoid", &[2.0, 2.1, 2.2]),
+                    timed("leaky-relu", &[0.5, 0.5, 0.5])
+                ]
+            )
+            .verdict,
+            Holds
+        );
+        assert_eq!(
+            verdict_with_bench("G12", &[], &[relu.clone(), timed("sigmoid", &[0.5, 0.51, 0.52])])
+                .verdict,
+            Fails
+        );
+        assert_eq!(
+            verdict_with_bench("G12", &[], &[relu.clone(), timed("sigmoid", &[0.9, 1.3, 1.0])])
+                .verdict,
+            Inconclusive
+        );
         assert_eq!(verdict_with_bench("G12", &[], &[]).verdict, Inconclusive);
     }
 }

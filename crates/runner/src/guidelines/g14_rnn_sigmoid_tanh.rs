@@ -54,15 +54,24 @@ fn check(e: &Evidence) -> Finding {
     }
     for cell in [RnnCell::Lstm, RnnCell::Gru] {
         let runs = e.runs.filter(|r| rnn(r).is_some_and(|(c, _)| c == cell));
-        let standard = runs.filter(|r| rnn(r).is_some_and(|(_, gate)| gate == "sigmoid") && r.cell.activation.name() == "tanh");
-        let swapped = runs.filter(|r| !(rnn(r).is_some_and(|(_, gate)| gate == "sigmoid") && r.cell.activation.name() == "tanh"));
+        let standard = runs.filter(|r| {
+            rnn(r).is_some_and(|(_, gate)| gate == "sigmoid") && r.cell.activation.name() == "tanh"
+        });
+        let swapped = runs.filter(|r| {
+            !(rnn(r).is_some_and(|(_, gate)| gate == "sigmoid")
+                && r.cell.activation.name() == "tanh")
+        });
         let name = format!("{cell:?}").to_lowercase();
         if standard.is_empty() || swapped.is_empty() {
             evidence.push(format!("{name}: needs standard and swapped runs"));
             verdicts.push(Verdict::Inconclusive);
             continue;
         }
-        let c = compare(standard.final_metric(format!("{name} standard")), swapped.final_metric(format!("{name} swapped")), higher);
+        let c = compare(
+            standard.final_metric(format!("{name} standard")),
+            swapped.final_metric(format!("{name} swapped")),
+            higher,
+        );
         evidence.push(format!("{}{}", c.text(), diverged(&swapped)));
         verdicts.push(c.first_better());
     }
@@ -77,11 +86,22 @@ mod tests {
     use actbench_models::ModelConfig;
     use actbench_models::config::RnnCell;
 
-    fn runs(cell: RnnCell, gate: &str, activation: &str, mse: &[f64]) -> Vec<crate::run::record::CellRecord> {
+    fn runs(
+        cell: RnnCell,
+        gate: &str,
+        activation: &str,
+        mse: &[f64],
+    ) -> Vec<crate::run::record::CellRecord> {
         edit(seeds("G14", &format!("{cell:?}-{gate}"), activation, 1, mse), |r| {
             r.higher_is_better = false;
             r.metric = "mse".into();
-            r.cell.model = ModelConfig::Rnn { cell, hidden: 4, layers: 1, gate_activation: ActivationConfig::new(gate).unwrap(), init: Default::default() };
+            r.cell.model = ModelConfig::Rnn {
+                cell,
+                hidden: 4,
+                layers: 1,
+                gate_activation: ActivationConfig::new(gate).unwrap(),
+                init: Default::default(),
+            };
         })
     }
 
@@ -99,8 +119,17 @@ mod tests {
 
     #[test]
     fn every_outcome() {
-        assert_eq!(verdict("G14", &results(&[0.1, 0.2, 0.15], &[0.05, 0.06, 0.055])).verdict, Holds);
-        assert_eq!(verdict("G14", &results(&[0.001, 0.0012, 0.0011], &[0.05, 0.06, 0.055])).verdict, Fails);
-        assert_eq!(verdict("G14", &results(&[0.1, 0.2, 0.15], &[0.005, 0.06, 0.02])).verdict, Inconclusive);
+        assert_eq!(
+            verdict("G14", &results(&[0.1, 0.2, 0.15], &[0.05, 0.06, 0.055])).verdict,
+            Holds
+        );
+        assert_eq!(
+            verdict("G14", &results(&[0.001, 0.0012, 0.0011], &[0.05, 0.06, 0.055])).verdict,
+            Fails
+        );
+        assert_eq!(
+            verdict("G14", &results(&[0.1, 0.2, 0.15], &[0.005, 0.06, 0.02])).verdict,
+            Inconclusive
+        );
     }
 }

@@ -19,7 +19,8 @@ pub const GUIDELINE: Guideline = Guideline {
 };
 
 fn threshold() -> String {
-    "per case, no other output activation beats the recommended one (p < 0.05): best or tied-best".into()
+    "per case, no other output activation beats the recommended one (p < 0.05): best or tied-best"
+        .into()
 }
 
 /// The claim's recommendation for a task, and the case's name.
@@ -57,11 +58,21 @@ fn check(e: &Evidence) -> Finding {
                 continue;
             }
             let c = compare(chosen.clone(), s, runs.higher_is_better());
-            parts.push(format!("{} {}{}", other.name(), num(c.second.mean), if c.first_not_worse() == Verdict::Fails { " (better)" } else { "" }));
+            parts.push(format!(
+                "{} {}{}",
+                other.name(),
+                num(c.second.mean),
+                if c.first_not_worse() == Verdict::Fails { " (better)" } else { "" }
+            ));
             case_verdicts.push(c.first_not_worse());
         }
         let v = Verdict::all(case_verdicts);
-        evidence.push(format!("{case} ({}): {} → {}", runs.0[0].metric, parts.join(", "), v.name()));
+        evidence.push(format!(
+            "{case} ({}): {} → {}",
+            runs.0[0].metric,
+            parts.join(", "),
+            v.name()
+        ));
         verdicts.push(v);
     }
     Finding { verdict: Verdict::all(verdicts), evidence }
@@ -80,8 +91,27 @@ mod tests {
     #[test]
     fn every_outcome() {
         let sigmoid = runs(OutputActivation::Sigmoid, &[0.95, 0.96, 0.97]);
-        assert_eq!(verdict("G15", &[sigmoid.clone(), runs(OutputActivation::Softmax, &[0.95, 0.97, 0.96]), runs(OutputActivation::Identity, &[0.8, 0.8, 0.81])].concat()).verdict, Holds);
-        assert_eq!(verdict("G15", &[sigmoid.clone(), runs(OutputActivation::Identity, &[0.99, 0.995, 0.99])].concat()).verdict, Fails);
+        assert_eq!(
+            verdict(
+                "G15",
+                &[
+                    sigmoid.clone(),
+                    runs(OutputActivation::Softmax, &[0.95, 0.97, 0.96]),
+                    runs(OutputActivation::Identity, &[0.8, 0.8, 0.81])
+                ]
+                .concat()
+            )
+            .verdict,
+            Holds
+        );
+        assert_eq!(
+            verdict(
+                "G15",
+                &[sigmoid.clone(), runs(OutputActivation::Identity, &[0.99, 0.995, 0.99])].concat()
+            )
+            .verdict,
+            Fails
+        );
         let mut old = sigmoid.clone();
         old.iter_mut().for_each(|r| r.task = None);
         assert_eq!(verdict("G15", &old).verdict, Inconclusive);

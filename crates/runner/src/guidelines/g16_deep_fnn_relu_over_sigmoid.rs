@@ -23,9 +23,22 @@ fn check(e: &Evidence) -> Finding {
         Ok(pair) => pair,
         Err(missing) => return missing,
     };
-    let c = compare(relu.final_metric("relu"), sigmoid.final_metric("sigmoid"), e.runs.higher_is_better());
+    let c = compare(
+        relu.final_metric("relu"),
+        sigmoid.final_metric("sigmoid"),
+        e.runs.higher_is_better(),
+    );
     let r = relu.0[0];
-    Finding { verdict: c.first_better(), evidence: vec![format!("{} after {} epochs, depth {}: {}", r.metric, r.cell.train.epochs, r.cell.model.depth(), c.text())] }
+    Finding {
+        verdict: c.first_better(),
+        evidence: vec![format!(
+            "{} after {} epochs, depth {}: {}",
+            r.metric,
+            r.cell.train.epochs,
+            r.cell.model.depth(),
+            c.text()
+        )],
+    }
 }
 
 #[cfg(test)]
@@ -36,8 +49,29 @@ mod tests {
     #[test]
     fn every_outcome() {
         let relu = seeds("G16", "g16", "relu", 6, &[0.85, 0.86, 0.87]);
-        assert_eq!(verdict("G16", &[relu.clone(), seeds("G16", "g16", "sigmoid", 6, &[0.1, 0.1, 0.1])].concat()).verdict, Holds);
-        assert_eq!(verdict("G16", &[relu.clone(), seeds("G16", "g16", "sigmoid", 6, &[0.95, 0.95, 0.96])].concat()).verdict, Fails);
-        assert_eq!(verdict("G16", &[relu.clone(), seeds("G16", "g16", "sigmoid", 6, &[0.95, 0.5, 0.86])].concat()).verdict, Inconclusive);
+        assert_eq!(
+            verdict(
+                "G16",
+                &[relu.clone(), seeds("G16", "g16", "sigmoid", 6, &[0.1, 0.1, 0.1])].concat()
+            )
+            .verdict,
+            Holds
+        );
+        assert_eq!(
+            verdict(
+                "G16",
+                &[relu.clone(), seeds("G16", "g16", "sigmoid", 6, &[0.95, 0.95, 0.96])].concat()
+            )
+            .verdict,
+            Fails
+        );
+        assert_eq!(
+            verdict(
+                "G16",
+                &[relu.clone(), seeds("G16", "g16", "sigmoid", 6, &[0.95, 0.5, 0.86])].concat()
+            )
+            .verdict,
+            Inconclusive
+        );
     }
 }

@@ -48,7 +48,11 @@ fn check(e: &Evidence) -> Finding {
     let higher = e.runs.higher_is_better();
     let relu_shallow = relu.depth(shallow);
     let deep_acc = relu.depth(deep).final_metric(format!("relu d{deep}"));
-    let above_chance = compare(deep_acc.clone(), Summary::constant("chance line", G17_ABOVE_CHANCE, deep_acc.values.len()), higher);
+    let above_chance = compare(
+        deep_acc.clone(),
+        Summary::constant("chance line", G17_ABOVE_CHANCE, deep_acc.values.len()),
+        higher,
+    );
     let mut evidence = vec![format!("{} vs {G17_ABOVE_CHANCE}", deep_acc.text())];
     let mut inits: Vec<String> = tanh.0.iter().map(|r| init(r)).collect();
     inits.sort();
@@ -56,13 +60,31 @@ fn check(e: &Evidence) -> Finding {
     let mut per_init = Vec::new();
     for i in inits {
         let t: Runs = tanh.depth(shallow).filter(|r| init(r) == i);
-        let accuracy = compare(relu_shallow.final_metric(format!("relu d{shallow}")), t.final_metric(format!("tanh d{shallow}")), higher);
-        let gradient = compare(relu_shallow.summary("relu", first_layer_gradient), t.summary("tanh", first_layer_gradient), true);
-        let v = Verdict::all([accuracy.first_not_worse(), above_chance.first_better(), gradient.first_better()]);
-        evidence.push(format!("tanh init {i}: accuracy {}; first-layer mean |grad| {} → {}", accuracy.text(), gradient.text(), v.name()));
+        let accuracy = compare(
+            relu_shallow.final_metric(format!("relu d{shallow}")),
+            t.final_metric(format!("tanh d{shallow}")),
+            higher,
+        );
+        let gradient = compare(
+            relu_shallow.summary("relu", first_layer_gradient),
+            t.summary("tanh", first_layer_gradient),
+            true,
+        );
+        let v = Verdict::all([
+            accuracy.first_not_worse(),
+            above_chance.first_better(),
+            gradient.first_better(),
+        ]);
+        evidence.push(format!(
+            "tanh init {i}: accuracy {}; first-layer mean |grad| {} → {}",
+            accuracy.text(),
+            gradient.text(),
+            v.name()
+        ));
         per_init.push(v);
     }
-    let verdict = if per_init.windows(2).all(|w| w[0] == w[1]) { per_init[0] } else { Verdict::Inconclusive };
+    let verdict =
+        if per_init.windows(2).all(|w| w[0] == w[1]) { per_init[0] } else { Verdict::Inconclusive };
     Finding { verdict, evidence }
 }
 
@@ -74,7 +96,14 @@ mod tests {
 
     fn tanh(init: InitScheme, metrics: &[f64], grad: f64) -> Vec<crate::run::record::CellRecord> {
         edit(seeds("G17", "g17", "tanh", 5, metrics), |r| {
-            r.cell.model = ModelConfig::Mlp { depth: 5, width: 5, init, batch_norm: false, residual: false, bias_init: None };
+            r.cell.model = ModelConfig::Mlp {
+                depth: 5,
+                width: 5,
+                init,
+                batch_norm: false,
+                residual: false,
+                bias_init: None,
+            };
             r.epochs.iter_mut().for_each(|e| e.layers[0].grad_mean_abs = grad);
         })
     }
@@ -95,6 +124,10 @@ mod tests {
         assert_eq!(verdict("G17", &results(&[1.0, 1.0, 1.0], &[1.0, 1.0, 1.0])).verdict, Fails);
         let v = verdict("G17", &results(&[0.5, 0.52, 0.5], &[1.0, 1.0, 1.0]));
         assert_eq!(v.verdict, Inconclusive);
-        assert!(v.evidence.contains("tanh init uniform(0, 1)") && v.evidence.contains("→ fails"), "{}", v.evidence);
+        assert!(
+            v.evidence.contains("tanh init uniform(0, 1)") && v.evidence.contains("→ fails"),
+            "{}",
+            v.evidence
+        );
     }
 }

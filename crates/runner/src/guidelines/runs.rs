@@ -53,7 +53,11 @@ impl<'a> Runs<'a> {
 
     /// Activation labels, in the config's order.
     pub fn labels(&self) -> Vec<String> {
-        let mut seen: Vec<(usize, usize, String)> = self.0.iter().map(|r| (r.cell.experiment_index, r.cell.activation_index, r.cell.activation.label())).collect();
+        let mut seen: Vec<(usize, usize, String)> = self
+            .0
+            .iter()
+            .map(|r| (r.cell.experiment_index, r.cell.activation_index, r.cell.activation.label()))
+            .collect();
         seen.sort();
         let mut labels: Vec<String> = Vec::new();
         for (_, _, l) in seen {
@@ -71,7 +75,8 @@ impl<'a> Runs<'a> {
 
     /// Experiment names, in config order.
     pub fn experiments(&self) -> Vec<String> {
-        let mut named: Vec<(usize, String)> = self.0.iter().map(|r| (r.cell.experiment_index, r.cell.experiment.clone())).collect();
+        let mut named: Vec<(usize, String)> =
+            self.0.iter().map(|r| (r.cell.experiment_index, r.cell.experiment.clone())).collect();
         named.sort();
         named.dedup();
         named.into_iter().map(|(_, n)| n).collect()
@@ -97,7 +102,15 @@ impl<'a> Runs<'a> {
     pub fn min_seeds(&self) -> usize {
         let mut groups = std::collections::BTreeMap::new();
         for r in &self.0 {
-            *groups.entry((r.cell.experiment_index, r.cell.activation_index, r.cell.model.depth(), r.cell.output, r.cell.backend)).or_insert(0) += 1;
+            *groups
+                .entry((
+                    r.cell.experiment_index,
+                    r.cell.activation_index,
+                    r.cell.model.depth(),
+                    r.cell.output,
+                    r.cell.backend,
+                ))
+                .or_insert(0) += 1;
         }
         groups.values().copied().min().unwrap_or(0)
     }
@@ -109,7 +122,11 @@ impl<'a> Runs<'a> {
 
     /// `value` of every run (sorted by seed, then backend), as a group called `label`; runs
     /// where `value` is undefined are left out.
-    pub fn summary(&self, label: impl Into<String>, value: impl Fn(&CellRecord) -> Option<f64>) -> Summary {
+    pub fn summary(
+        &self,
+        label: impl Into<String>,
+        value: impl Fn(&CellRecord) -> Option<f64>,
+    ) -> Summary {
         let mut runs = self.0.clone();
         runs.sort_by_key(|r| (r.cell.seed, r.cell.backend));
         Summary::new(label, runs.iter().filter_map(|r| value(r)).collect())
@@ -160,8 +177,10 @@ pub fn dead_fraction(r: &CellRecord) -> Option<f64> {
 
 /// First-layer / last-hidden-layer weight-gradient norm at `e` (the output layer excluded).
 pub fn gradient_ratio(e: &EpochRecord) -> Option<f64> {
-    let hidden: Vec<f64> = e.layers.iter().filter(|l| l.layer != "output").map(|l| l.grad_norm).collect();
-    (hidden.len() >= 2 && hidden[hidden.len() - 1] > 0.0).then(|| hidden[0] / hidden[hidden.len() - 1])
+    let hidden: Vec<f64> =
+        e.layers.iter().filter(|l| l.layer != "output").map(|l| l.grad_norm).collect();
+    (hidden.len() >= 2 && hidden[hidden.len() - 1] > 0.0)
+        .then(|| hidden[0] / hidden[hidden.len() - 1])
 }
 
 /// The last hidden layer's (activation mean, variance) at `e`.
@@ -182,7 +201,11 @@ pub fn mean_of(values: impl Iterator<Item = f64>) -> Option<f64> {
 }
 
 /// Per-seed difference `a - b` of `value` between two sets of runs (seeds present in both).
-pub fn paired_difference(a: &Runs, b: &Runs, value: impl Fn(&CellRecord) -> Option<f64>) -> Vec<f64> {
+pub fn paired_difference(
+    a: &Runs,
+    b: &Runs,
+    value: impl Fn(&CellRecord) -> Option<f64>,
+) -> Vec<f64> {
     let mut out = Vec::new();
     let mut seeds: Vec<u64> = a.0.iter().map(|r| r.cell.seed).collect();
     seeds.sort();

@@ -82,9 +82,15 @@ fn experiment_table(records: &[&CellRecord]) -> ExperimentTable {
     // Rows in the config's order of activations.
     let mut groups: BTreeMap<(VariantKey, usize), Vec<&CellRecord>> = BTreeMap::new();
     for r in records {
-        groups.entry(((r.cell.model.depth(), r.cell.output, r.cell.backend), r.cell.activation_index)).or_default().push(r);
+        groups
+            .entry(((r.cell.model.depth(), r.cell.output, r.cell.backend), r.cell.activation_index))
+            .or_default()
+            .push(r);
     }
-    let mut rows: Vec<(VariantKey, Row)> = groups.iter().map(|((key, _), rs)| (*key, row(&rs[0].cell.activation.label(), *key, rs))).collect();
+    let mut rows: Vec<(VariantKey, Row)> = groups
+        .iter()
+        .map(|((key, _), rs)| (*key, row(&rs[0].cell.activation.label(), *key, rs)))
+        .collect();
     // Rank and relative time within each (depth, output, backend) variant.
     let keys: Vec<VariantKey> = rows.iter().map(|(k, _)| *k).collect();
     for key in keys.iter().copied().collect::<std::collections::BTreeSet<_>>() {
@@ -98,9 +104,13 @@ fn experiment_table(records: &[&CellRecord]) -> ExperimentTable {
         for (rank, &i) in ranked.iter().enumerate() {
             rows[i].1.rank = rank + 1;
         }
-        let reference = members.iter().find(|&&i| rows[i].1.activation == first.cell.reference).map(|&i| rows[i].1.epoch_time_s);
+        let reference = members
+            .iter()
+            .find(|&&i| rows[i].1.activation == first.cell.reference)
+            .map(|&i| rows[i].1.epoch_time_s);
         for &i in &members {
-            rows[i].1.epoch_time_relative = reference.filter(|r| *r > 0.0).map(|r| rows[i].1.epoch_time_s / r);
+            rows[i].1.epoch_time_relative =
+                reference.filter(|r| *r > 0.0).map(|r| rows[i].1.epoch_time_s / r);
         }
     }
     ExperimentTable {
@@ -123,28 +133,42 @@ fn row(label: &str, (depth, output, backend): VariantKey, records: &[&CellRecord
         .iter()
         .filter_map(|r| {
             let t = target?;
-            r.epochs.iter().find(|e| e.epoch > 0 && if higher { e.test_metric >= t } else { e.test_metric <= t }).map(|e| e.epoch as f64)
+            r.epochs
+                .iter()
+                .find(|e| {
+                    e.epoch > 0 && if higher { e.test_metric >= t } else { e.test_metric <= t }
+                })
+                .map(|e| e.epoch as f64)
         })
         .collect();
     let epoch_times: Vec<f64> = records
         .iter()
         .filter_map(|r| {
-            let times: Vec<f64> = r.epochs.iter().filter(|e| e.epoch > 0).map(|e| e.train_time_s).collect();
+            let times: Vec<f64> =
+                r.epochs.iter().filter(|e| e.epoch > 0).map(|e| e.train_time_s).collect();
             (!times.is_empty()).then(|| mean(&times))
         })
         .collect();
     let dead: Vec<f64> = records
         .iter()
         .filter_map(|r| {
-            let fractions: Vec<f64> = r.last().layers.iter().filter_map(|l| l.dead_fraction).collect();
+            let fractions: Vec<f64> =
+                r.last().layers.iter().filter_map(|l| l.dead_fraction).collect();
             (!fractions.is_empty()).then(|| mean(&fractions))
         })
         .collect();
     let ratios: Vec<f64> = records
         .iter()
         .filter_map(|r| {
-            let hidden: Vec<f64> = r.last().layers.iter().filter(|l| l.layer != "output").map(|l| l.grad_norm).collect();
-            (hidden.len() >= 2 && hidden[hidden.len() - 1] > 0.0).then(|| hidden[0] / hidden[hidden.len() - 1])
+            let hidden: Vec<f64> = r
+                .last()
+                .layers
+                .iter()
+                .filter(|l| l.layer != "output")
+                .map(|l| l.grad_norm)
+                .collect();
+            (hidden.len() >= 2 && hidden[hidden.len() - 1] > 0.0)
+                .then(|| hidden[0] / hidden[hidden.len() - 1])
         })
         .collect();
     Row {
@@ -182,8 +206,14 @@ pub fn num(v: f64) -> String {
 
 /// Column headers and cells of a table, for any format.
 pub fn columns(table: &ExperimentTable) -> (Vec<String>, Vec<Vec<String>>) {
-    let varies = |f: fn(&Row) -> String| table.rows.iter().map(f).collect::<std::collections::BTreeSet<_>>().len() > 1;
-    let (show_depth, show_output, show_backend) = (varies(|r| r.depth.to_string()), varies(|r| r.output.clone()), varies(|r| r.backend.clone()));
+    let varies = |f: fn(&Row) -> String| {
+        table.rows.iter().map(f).collect::<std::collections::BTreeSet<_>>().len() > 1
+    };
+    let (show_depth, show_output, show_backend) = (
+        varies(|r| r.depth.to_string()),
+        varies(|r| r.output.clone()),
+        varies(|r| r.backend.clone()),
+    );
     let direction = if table.higher_is_better { "higher is better" } else { "lower is better" };
     let mut header = vec!["activation".to_string()];
     if show_depth {
@@ -230,10 +260,16 @@ pub fn columns(table: &ExperimentTable) -> (Vec<String>, Vec<Vec<String>>) {
                     None if table.target.is_some() => "not reached".into(),
                     None => "-".into(),
                 },
-                r.epoch_time_relative.map(|t| format!("{}x", num(t))).unwrap_or_else(|| "n/a".into()),
+                r.epoch_time_relative
+                    .map(|t| format!("{}x", num(t)))
+                    .unwrap_or_else(|| "n/a".into()),
                 r.dead_fraction.map(|d| format!("{:.1}%", 100.0 * d)).unwrap_or_else(|| "-".into()),
                 r.gradient_ratio.map(num).unwrap_or_else(|| "-".into()),
-                if r.diverged > 0 { format!("{} ({} diverged)", r.seeds, r.diverged) } else { r.seeds.to_string() },
+                if r.diverged > 0 {
+                    format!("{} ({} diverged)", r.seeds, r.diverged)
+                } else {
+                    r.seeds.to_string()
+                },
             ]);
             cells
         })

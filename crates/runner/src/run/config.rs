@@ -183,7 +183,11 @@ impl TrainOverrides {
             epochs: self.epochs.unwrap_or(10),
             batch_size: self.batch_size.unwrap_or(32),
             optimizer,
-            learning_rate: self.learning_rate.unwrap_or(if optimizer == OptimizerKind::Adam { 0.01 } else { 0.1 }),
+            learning_rate: self.learning_rate.unwrap_or(if optimizer == OptimizerKind::Adam {
+                0.01
+            } else {
+                0.1
+            }),
             momentum: self.momentum.unwrap_or(0.0),
             eval_samples: self.eval_samples.unwrap_or(256),
         }
@@ -202,8 +206,11 @@ fn default_reference() -> String {
 
 /// Reads and parses a config file; errors name the file, the line and the key.
 pub fn load(path: &Path) -> Result<(BenchConfig, String), CliError> {
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("{}: cannot read config: {e}", path.display())))?;
-    let config = toml::from_str::<BenchConfig>(&text).map_err(|e| CliError::Usage(format!("{}: {}", path.display(), e.to_string().trim_end())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Usage(format!("{}: cannot read config: {e}", path.display())))?;
+    let config = toml::from_str::<BenchConfig>(&text).map_err(|e| {
+        CliError::Usage(format!("{}: {}", path.display(), e.to_string().trim_end()))
+    })?;
     Ok((config, text))
 }
 

@@ -15,10 +15,14 @@ pub fn install() {
             eprintln!("\ninterrupted again: exiting now");
             std::process::exit(EXIT_CODE as i32);
         }
-        eprintln!("\ninterrupt: stopping at the next training step (press Ctrl-C again to quit at once)");
+        eprintln!(
+            "\ninterrupt: stopping at the next training step (press Ctrl-C again to quit at once)"
+        );
     });
     if let Err(e) = result {
-        eprintln!("warning: cannot handle interrupts ({e}); Ctrl-C will stop the run without a resume hint");
+        eprintln!(
+            "warning: cannot handle interrupts ({e}); Ctrl-C will stop the run without a resume hint"
+        );
     }
 }
 

@@ -9,8 +9,8 @@ use actbench_data::{Dataset, DatasetConfig};
 use actbench_models::{Head, ModelConfig};
 use serde::{Deserialize, Serialize};
 
-use crate::run::config::{BenchConfig, TrainConfig};
 use crate::error::CliError;
+use crate::run::config::{BenchConfig, TrainConfig};
 
 /// One training run: everything needed to reproduce it. Stored in its result record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,7 +54,12 @@ pub struct Cell {
 impl Cell {
     /// File name of the cell's result record.
     pub fn file_name(&self) -> String {
-        let safe: String = self.id.replace('/', "__").chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
+        let safe: String = self
+            .id
+            .replace('/', "__")
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
+            .collect();
         format!("{safe}.json")
     }
 }
@@ -100,35 +105,53 @@ pub struct PlanOptions {
 
 /// Allowed name characters.
 fn valid_name(name: &str) -> bool {
-    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 impl Plan {
     /// Expands and validates `config` (read from `file`) with the command line's `options`.
-    pub fn build(config: &BenchConfig, file: &str, options: &PlanOptions) -> Result<Plan, CliError> {
+    pub fn build(
+        config: &BenchConfig,
+        file: &str,
+        options: &PlanOptions,
+    ) -> Result<Plan, CliError> {
         let bad = |what: String| CliError::Usage(format!("{file}: {what}"));
         let profile = match &options.profile {
             None => None,
             Some(name) => Some(config.profile.get(name).ok_or_else(|| {
                 let known: Vec<&str> = config.profile.keys().map(String::as_str).collect();
-                bad(format!("--profile {name}: no [profile.{name}] in this config; it has: {}", if known.is_empty() { "none".to_string() } else { known.join(", ") }))
+                bad(format!(
+                    "--profile {name}: no [profile.{name}] in this config; it has: {}",
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                ))
             })?),
         };
         for (name, p) in &config.profile {
-            if let Some(scale) = p.epoch_scale {
-                if !(scale.is_finite() && scale > 0.0 && scale <= 100.0) {
-                    return Err(bad(format!("profile.{name}.epoch_scale = {scale}: must be a number in (0, 100]")));
-                }
+            if let Some(scale) = p.epoch_scale
+                && !(scale.is_finite() && scale > 0.0 && scale <= 100.0)
+            {
+                return Err(bad(format!(
+                    "profile.{name}.epoch_scale = {scale}: must be a number in (0, 100]"
+                )));
             }
-            if let Some(seeds) = &p.seeds {
-                if seeds.is_empty() || seeds.iter().collect::<BTreeSet<_>>().len() != seeds.len() {
-                    return Err(bad(format!("profile.{name}.seeds must be a non-empty list without repeats")));
-                }
+            if let Some(seeds) = &p.seeds
+                && (seeds.is_empty() || seeds.iter().collect::<BTreeSet<_>>().len() != seeds.len())
+            {
+                return Err(bad(format!(
+                    "profile.{name}.seeds must be a non-empty list without repeats"
+                )));
             }
         }
         let backends = options.backends.clone();
         if !valid_name(&config.name) {
-            return Err(bad(format!("name = {:?}: use 1 to 64 of a-z, 0-9, '-' and '_'", config.name)));
+            return Err(bad(format!(
+                "name = {:?}: use 1 to 64 of a-z, 0-9, '-' and '_'",
+                config.name
+            )));
         }
         let backends = match backends {
             Some(b) => b,
@@ -146,7 +169,8 @@ impl Plan {
                 return Err(CliError::from(b.device().unwrap_err()));
             }
         }
-        let reference: ActivationConfig = config.reference.parse().map_err(|e| bad(format!("reference: {e}")))?;
+        let reference: ActivationConfig =
+            config.reference.parse().map_err(|e| bad(format!("reference: {e}")))?;
         if config.experiments.is_empty() {
             return Err(bad("no [[experiment]]; add at least one".into()));
         }
@@ -156,21 +180,34 @@ impl Plan {
         for (index, experiment) in config.experiments.iter().enumerate() {
             let at = |what: String| bad(format!("experiment `{}`: {what}", experiment.name));
             if !valid_name(&experiment.name) {
-                return Err(bad(format!("experiment name {:?}: use 1 to 64 of a-z, 0-9, '-' and '_'", experiment.name)));
+                return Err(bad(format!(
+                    "experiment name {:?}: use 1 to 64 of a-z, 0-9, '-' and '_'",
+                    experiment.name
+                )));
             }
             if !names.insert(experiment.name.clone()) {
-                return Err(bad(format!("two experiments are called `{}`; names must be unique", experiment.name)));
+                return Err(bad(format!(
+                    "two experiments are called `{}`; names must be unique",
+                    experiment.name
+                )));
             }
             if experiment.activations.is_empty() {
-                return Err(at("`activations` is empty; list at least one (see `actbench list activations`)".into()));
+                return Err(at(
+                    "`activations` is empty; list at least one (see `actbench list activations`)"
+                        .into(),
+                ));
             }
-            let labels: BTreeSet<String> = experiment.activations.iter().map(|a| a.label()).collect();
+            let labels: BTreeSet<String> =
+                experiment.activations.iter().map(|a| a.label()).collect();
             if labels.len() != experiment.activations.len() {
                 return Err(at("`activations` lists the same activation twice".into()));
             }
             for id in &experiment.guidelines {
                 if crate::guidelines::find(id).is_none() {
-                    return Err(at(format!("guidelines: unknown id {id:?}; the catalogue has G01 to G{:02}", crate::guidelines::CATALOGUE.len())));
+                    return Err(at(format!(
+                        "guidelines: unknown id {id:?}; the catalogue has G01 to G{:02}",
+                        crate::guidelines::CATALOGUE.len()
+                    )));
                 }
             }
             let seeds = match profile.and_then(|p| p.seeds.clone()) {
@@ -184,31 +221,50 @@ impl Plan {
             if let Some(scale) = profile.and_then(|p| p.epoch_scale) {
                 train.epochs = ((train.epochs as f64 * scale).round() as usize).max(1);
             }
-            validate_train(&train).map_err(|e| at(e))?;
-            if let Some(t) = experiment.target {
-                if !t.is_finite() {
-                    return Err(at(format!("`target` = {t} must be a finite number")));
-                }
+            validate_train(&train).map_err(&at)?;
+            if let Some(t) = experiment.target
+                && !t.is_finite()
+            {
+                return Err(at(format!("`target` = {t} must be a finite number")));
             }
             // Load the data once now: bad options, missing or corrupt files fail before training.
-            let (dataset_config, dataset_fallback, dataset) = choose_dataset(experiment, options, seeds[0]).map_err(at)?;
+            let (dataset_config, dataset_fallback, dataset) =
+                choose_dataset(experiment, options, seeds[0]).map_err(at)?;
             if let Some(reason) = &dataset_fallback {
                 notes.push(format!("experiment `{}`: {reason}", experiment.name));
             }
             if dataset.train.len() < train.batch_size.min(2) || dataset.test.is_empty() {
-                return Err(at(format!("dataset: {} training and {} test samples is too few", dataset.train.len(), dataset.test.len())));
+                return Err(at(format!(
+                    "dataset: {} training and {} test samples is too few",
+                    dataset.train.len(),
+                    dataset.test.len()
+                )));
             }
-            let depths = if experiment.depths.is_empty() { vec![experiment.model.depth()] } else { experiment.depths.clone() };
-            let outputs = if experiment.outputs.is_empty() { vec![Head::natural_output(dataset.task)] } else { experiment.outputs.clone() };
+            let depths = if experiment.depths.is_empty() {
+                vec![experiment.model.depth()]
+            } else {
+                experiment.depths.clone()
+            };
+            let outputs = if experiment.outputs.is_empty() {
+                vec![Head::natural_output(dataset.task)]
+            } else {
+                experiment.outputs.clone()
+            };
             for &depth in &depths {
                 let model = experiment.model.clone().with_depth(depth);
                 model.validate(dataset.input).map_err(|e| at(format!("model: {e}")))?;
                 for &output in &outputs {
-                    for (activation_index, activation) in experiment.activations.iter().enumerate() {
+                    for (activation_index, activation) in experiment.activations.iter().enumerate()
+                    {
                         for &seed in &seeds {
                             for &backend in &backends {
                                 cells.push(Cell {
-                                    id: format!("{}/{}/d{depth}/{}/s{seed}/{backend}", experiment.name, activation.label(), output.name()),
+                                    id: format!(
+                                        "{}/{}/d{depth}/{}/s{seed}/{backend}",
+                                        experiment.name,
+                                        activation.label(),
+                                        output.name()
+                                    ),
                                     experiment: experiment.name.clone(),
                                     experiment_index: index,
                                     activation_index,
@@ -233,15 +289,28 @@ impl Plan {
         }
         let bench = match &config.bench {
             None => None,
-            Some(section) => Some(bench_plan(section, &backends, profile.and_then(|p| p.bench_repeats)).map_err(|e| bad(format!("bench: {e}")))?),
+            Some(section) => Some(
+                bench_plan(section, &backends, profile.and_then(|p| p.bench_repeats))
+                    .map_err(|e| bad(format!("bench: {e}")))?,
+            ),
         };
-        Ok(Plan { name: config.name.clone(), description: config.description.clone(), cells, bench, notes })
+        Ok(Plan {
+            name: config.name.clone(),
+            description: config.description.clone(),
+            cells,
+            bench,
+            notes,
+        })
     }
 }
 
 /// The experiment's dataset (with `--idx-dir` applied), or its fallback when the dataset's files
 /// are missing; with the reason for the fallback and the loaded data.
-fn choose_dataset(experiment: &crate::run::config::ExperimentConfig, options: &PlanOptions, seed: u64) -> Result<(DatasetConfig, Option<String>, Dataset), String> {
+fn choose_dataset(
+    experiment: &crate::run::config::ExperimentConfig,
+    options: &PlanOptions,
+    seed: u64,
+) -> Result<(DatasetConfig, Option<String>, Dataset), String> {
     let with_dir = |d: &DatasetConfig| {
         let mut d = d.clone();
         if d.kind == actbench_data::DatasetKind::Idx && options.idx_dir.is_some() {
@@ -255,19 +324,33 @@ fn choose_dataset(experiment: &crate::run::config::ExperimentConfig, options: &P
         (Err(e), Some(fallback)) if e.is_missing_files() => {
             let fallback = with_dir(fallback);
             let data = fallback.load(seed).map_err(|e| format!("fallback_dataset: {e}"))?;
-            Ok((fallback, Some(format!("{e}; using the fallback dataset `{}` instead", experiment.fallback_dataset.as_ref().map(|d| d.kind.name()).unwrap_or_default())), data))
+            Ok((
+                fallback,
+                Some(format!(
+                    "{e}; using the fallback dataset `{}` instead",
+                    experiment.fallback_dataset.as_ref().map(|d| d.kind.name()).unwrap_or_default()
+                )),
+                data,
+            ))
         }
         (Err(e), _) => Err(format!("dataset: {e}")),
     }
 }
 
-fn bench_plan(section: &crate::run::config::BenchSection, run_backends: &[Backend], repeats: Option<usize>) -> Result<BenchPlan, String> {
+fn bench_plan(
+    section: &crate::run::config::BenchSection,
+    run_backends: &[Backend],
+    repeats: Option<usize>,
+) -> Result<BenchPlan, String> {
     if section.activations.is_empty() {
         return Err("`activations` is empty; list at least one".into());
     }
     let backends = match &section.backends {
         None => run_backends.to_vec(),
-        Some(list) => list.iter().map(|b| b.parse::<Backend>().map_err(|e| format!("backends: {e}"))).collect::<Result<Vec<_>, _>>()?,
+        Some(list) => list
+            .iter()
+            .map(|b| b.parse::<Backend>().map_err(|e| format!("backends: {e}")))
+            .collect::<Result<Vec<_>, _>>()?,
     };
     for b in &backends {
         if !b.is_compiled() {
@@ -281,11 +364,18 @@ fn bench_plan(section: &crate::run::config::BenchSection, run_backends: &[Backen
     if !(1..=10_000).contains(&repeats) {
         return Err(format!("repeats = {repeats}: must be between 1 and 10000"));
     }
-    Ok(BenchPlan { activations: section.activations.clone(), backends, elements: section.elements, repeats })
+    Ok(BenchPlan {
+        activations: section.activations.clone(),
+        backends,
+        elements: section.elements,
+        repeats,
+    })
 }
 
 fn validate_train(t: &TrainConfig) -> Result<(), String> {
-    let bad = |key: &str, value: String, allowed: &str| Err(format!("train.{key} = {value} is not allowed; it must be {allowed}"));
+    let bad = |key: &str, value: String, allowed: &str| {
+        Err(format!("train.{key} = {value} is not allowed; it must be {allowed}"))
+    };
     if !(1..=100_000).contains(&t.epochs) {
         return bad("epochs", t.epochs.to_string(), "between 1 and 100000");
     }
@@ -307,7 +397,9 @@ fn validate_train(t: &TrainConfig) -> Result<(), String> {
 /// Loads a cell's dataset (the plan already loaded it once, so this does not fail on a config
 /// error; a file changed since is reported).
 pub fn load_dataset(cell: &Cell) -> Result<Dataset, CliError> {
-    cell.dataset.load(cell.seed).map_err(|e| CliError::Runtime(format!("{}: dataset: {e}", cell.id)))
+    cell.dataset
+        .load(cell.seed)
+        .map_err(|e| CliError::Runtime(format!("{}: dataset: {e}", cell.id)))
 }
 
 /// One of N deterministic, balanced parts of a plan: `--shard I/N` takes the cells at positions
@@ -324,9 +416,14 @@ impl std::str::FromStr for Shard {
     type Err = CliError;
 
     fn from_str(s: &str) -> Result<Self, CliError> {
-        let bad = || CliError::Usage(format!("--shard {s}: expected I/N with 1 <= I <= N, e.g. --shard 2/4"));
+        let bad = || {
+            CliError::Usage(format!("--shard {s}: expected I/N with 1 <= I <= N, e.g. --shard 2/4"))
+        };
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
-        let (index, count) = (i.trim().parse::<usize>().map_err(|_| bad())?, n.trim().parse::<usize>().map_err(|_| bad())?);
+        let (index, count) = (
+            i.trim().parse::<usize>().map_err(|_| bad())?,
+            n.trim().parse::<usize>().map_err(|_| bad())?,
+        );
         if index == 0 || index > count {
             return Err(bad());
         }
@@ -343,7 +440,13 @@ impl std::fmt::Display for Shard {
 impl Plan {
     /// Keeps this shard's cells.
     pub fn shard(mut self, shard: Shard) -> Plan {
-        self.cells = self.cells.into_iter().enumerate().filter(|(i, _)| i % shard.count == shard.index - 1).map(|(_, c)| c).collect();
+        self.cells = self
+            .cells
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % shard.count == shard.index - 1)
+            .map(|(_, c)| c)
+            .collect();
         self
     }
 }
@@ -377,8 +480,28 @@ target = 0.8
 
     /// Replacement snippets that keep the text TOML-shaped, so mutations reach validation.
     const SNIPPETS: &[&str] = &[
-        "0", "-1", "1e9", "nan", "\"\"", "\"x\"", "[]", "{}", "true", "= =", "[[experiment]]", "\n", "kind", "\"cnn\"",
-        "\"images\"", "\"idx\"", "depth", "width", "99999", "0.0", "\"swishh\"", "\"prelu:2\"",
+        "0",
+        "-1",
+        "1e9",
+        "nan",
+        "\"\"",
+        "\"x\"",
+        "[]",
+        "{}",
+        "true",
+        "= =",
+        "[[experiment]]",
+        "\n",
+        "kind",
+        "\"cnn\"",
+        "\"images\"",
+        "\"idx\"",
+        "depth",
+        "width",
+        "99999",
+        "0.0",
+        "\"swishh\"",
+        "\"prelu:2\"",
     ];
 
     proptest! {
@@ -396,17 +519,19 @@ target = 0.8
                     text.replace_range(start..end, snippet);
                 }
             }
-            if let Ok(config) = toml::from_str::<BenchConfig>(&text) {
-                if let Err(e) = Plan::build(&config, "fuzz.toml", &Default::default()) {
+            if let Ok(config) = toml::from_str::<BenchConfig>(&text)
+                && let Err(e) = Plan::build(&config, "fuzz.toml", &Default::default()) {
                     prop_assert!(e.to_string().contains("fuzz.toml"), "{}", e);
                 }
-            }
         }
     }
 
     #[test]
     fn the_unmutated_config_plans() {
         let config: BenchConfig = toml::from_str(VALID).unwrap();
-        assert_eq!(Plan::build(&config, "fuzz.toml", &Default::default()).unwrap().cells.len(), 3 * 2 * 2);
+        assert_eq!(
+            Plan::build(&config, "fuzz.toml", &Default::default()).unwrap().cells.len(),
+            3 * 2 * 2
+        );
     }
 }

@@ -14,19 +14,29 @@ use burn::tensor::TensorData;
 use crate::run::config::OptimizerKind;
 use crate::run::machine;
 use crate::run::plan::Cell;
-use crate::run::record::{CellRecord, Divergence, EpochRecord, LayerRecord, SCHEMA_VERSION, Status};
+use crate::run::record::{
+    CellRecord, Divergence, EpochRecord, LayerRecord, SCHEMA_VERSION, Status,
+};
 
 /// Samples per forward pass when evaluating whole splits.
 const EVAL_BATCH: usize = 1024;
 
 /// Trains `cell` on `dataset` on `device` (a plain device; autodiff is added here). Returns
 /// `None` when `stop()` turned true before the cell finished: the cell is abandoned.
-pub fn train(cell: &Cell, dataset: &Dataset, device: &Device, stop: &dyn Fn() -> bool) -> Option<CellRecord> {
+pub fn train(
+    cell: &Cell,
+    dataset: &Dataset,
+    device: &Device,
+    stop: &dyn Fn() -> bool,
+) -> Option<CellRecord> {
     let started = Instant::now();
-    let started_unix_s = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let started_unix_s =
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let head = Head { output: cell.output, task: dataset.task };
     let train_device = device.clone().autodiff();
-    let mut model = Model::new(&cell.model, dataset.input, &head, &cell.activation, cell.seed, &train_device).expect("the plan validated the model");
+    let mut model =
+        Model::new(&cell.model, dataset.input, &head, &cell.activation, cell.seed, &train_device)
+            .expect("the plan validated the model");
     let mut optimizer = optimizer(cell);
     let batches = Batches::new(dataset);
     let eval_samples: Vec<usize> = (0..cell.train.eval_samples.min(dataset.test.len())).collect();
@@ -44,7 +54,8 @@ pub fn train(cell: &Cell, dataset: &Dataset, device: &Device, stop: &dyn Fn() ->
             break;
         }
         let timer = Instant::now();
-        let order = rng::permutation(&mut rng::seeded(cell.seed, 1000 + epoch as u64), dataset.train.len());
+        let order =
+            rng::permutation(&mut rng::seeded(cell.seed, 1000 + epoch as u64), dataset.train.len());
         let (mut loss_sum, mut count) = (0.0, 0usize);
         for chunk in order.chunks(cell.train.batch_size) {
             if stop() {
@@ -53,7 +64,8 @@ pub fn train(cell: &Cell, dataset: &Dataset, device: &Device, stop: &dyn Fn() ->
             step += 1;
             let (x, y) = batches.get(&dataset.train, chunk, &train_device);
             let value;
-            (model, value) = train_step(model, &mut optimizer, &head, cell.train.learning_rate, x, y);
+            (model, value) =
+                train_step(model, &mut optimizer, &head, cell.train.learning_rate, x, y);
             if !value.is_finite() {
                 divergence = Some(Divergence { epoch, step, last_finite_loss: last_finite });
                 break;
@@ -66,7 +78,17 @@ pub fn train(cell: &Cell, dataset: &Dataset, device: &Device, stop: &dyn Fn() ->
             break;
         }
         let train_time_s = timer.elapsed().as_secs_f64();
-        match measure(&model, &head, &batches, &eval_samples, device, &train_device, epoch, Some(loss_sum / count.max(1) as f64), train_time_s) {
+        match measure(
+            &model,
+            &head,
+            &batches,
+            &eval_samples,
+            device,
+            &train_device,
+            epoch,
+            Some(loss_sum / count.max(1) as f64),
+            train_time_s,
+        ) {
             Some(record) => epochs.push(record),
             // Finite batch losses but non-finite evaluation: the weights blew up in the last step.
             None => divergence = Some(Divergence { epoch, step, last_finite_loss: last_finite }),
@@ -96,9 +118,11 @@ pub fn train(cell: &Cell, dataset: &Dataset, device: &Device, stop: &dyn Fn() ->
 pub fn optimizer(cell: &Cell) -> ModuleOptimizer {
     match cell.train.optimizer {
         OptimizerKind::Adam => AdamConfig::new().with_epsilon(1e-8).init(),
-        OptimizerKind::Sgd if cell.train.momentum > 0.0 => {
-            SgdConfig::new().with_momentum(Some(MomentumConfig::new().with_momentum(cell.train.momentum).with_dampening(0.0))).init()
-        }
+        OptimizerKind::Sgd if cell.train.momentum > 0.0 => SgdConfig::new()
+            .with_momentum(Some(
+                MomentumConfig::new().with_momentum(cell.train.momentum).with_dampening(0.0),
+            ))
+            .init(),
         OptimizerKind::Sgd => SgdConfig::new().init(),
     }
 }
@@ -106,7 +130,14 @@ pub fn optimizer(cell: &Cell) -> ModuleOptimizer {
 /// One training step on the batch `(x, y)`: forward, loss, backward, optimizer update. Returns
 /// the updated model and the batch loss; when the loss is not finite the model is returned
 /// unchanged (no update from a non-finite gradient).
-pub fn train_step(model: Model, optimizer: &mut ModuleOptimizer, head: &Head, learning_rate: f64, x: Tensor<2>, y: Tensor<2>) -> (Model, f64) {
+pub fn train_step(
+    model: Model,
+    optimizer: &mut ModuleOptimizer,
+    head: &Head,
+    learning_rate: f64,
+    x: Tensor<2>,
+    y: Tensor<2>,
+) -> (Model, f64) {
     let loss = head.loss(model.forward(x), y);
     let value = loss.clone().into_scalar::<f64>();
     if !value.is_finite() {
@@ -132,13 +163,25 @@ impl<'a> Batches<'a> {
     /// Inputs and dense targets of the samples `indices` of `split`.
     pub fn get(&self, split: &Split, indices: &[usize], device: &Device) -> (Tensor<2>, Tensor<2>) {
         let n = indices.len();
-        let x = Tensor::from_data(TensorData::new(split.gather_inputs(indices, self.size), [n, self.size]), device);
-        let y = Tensor::from_data(TensorData::new(split.dense_targets(indices, self.width), [n, self.width]), device);
+        let x = Tensor::from_data(
+            TensorData::new(split.gather_inputs(indices, self.size), [n, self.size]),
+            device,
+        );
+        let y = Tensor::from_data(
+            TensorData::new(split.dense_targets(indices, self.width), [n, self.width]),
+            device,
+        );
         (x, y)
     }
 
     /// Loss, metric and micro-F1 of `model` (without autodiff) on a whole split.
-    fn score(&self, model: &Model, head: &Head, split: &Split, device: &Device) -> (f64, f64, Option<f64>) {
+    fn score(
+        &self,
+        model: &Model,
+        head: &Head,
+        split: &Split,
+        device: &Device,
+    ) -> (f64, f64, Option<f64>) {
         let all: Vec<usize> = (0..split.len()).collect();
         let (mut loss_sum, mut outputs) = (0.0, Vec::with_capacity(split.len() * head.outputs()));
         for chunk in all.chunks(EVAL_BATCH) {
@@ -156,11 +199,22 @@ impl<'a> Batches<'a> {
 /// Evaluates both splits and measures every layer on the evaluation samples. `None` when a
 /// number came out non-finite.
 #[allow(clippy::too_many_arguments)]
-fn measure(model: &Model, head: &Head, batches: &Batches, eval_samples: &[usize], device: &Device, train_device: &Device, epoch: usize, train_loss: Option<f64>, train_time_s: f64) -> Option<EpochRecord> {
+fn measure(
+    model: &Model,
+    head: &Head,
+    batches: &Batches,
+    eval_samples: &[usize],
+    device: &Device,
+    train_device: &Device,
+    epoch: usize,
+    train_loss: Option<f64>,
+    train_time_s: f64,
+) -> Option<EpochRecord> {
     let timer = Instant::now();
     let plain = model.valid();
     let (_, train_metric, _) = batches.score(&plain, head, &batches.dataset.train, device);
-    let (test_loss, test_metric, test_f1) = batches.score(&plain, head, &batches.dataset.test, device);
+    let (test_loss, test_metric, test_f1) =
+        batches.score(&plain, head, &batches.dataset.test, device);
 
     let (x, y) = batches.get(&batches.dataset.test, eval_samples, train_device);
     let (logits, traces) = model.forward_traced(x);
@@ -183,7 +237,11 @@ fn measure(model: &Model, head: &Head, batches: &Batches, eval_samples: &[usize]
         .collect();
     let learned: BTreeMap<String, f64> = model.learned().into_iter().collect();
     let finite = [test_loss, train_metric, test_metric].iter().all(|v| v.is_finite())
-        && layers.iter().all(|l| l.grad_norm.is_finite() && l.activation_mean.is_none_or(f64::is_finite) && l.activation_variance.is_none_or(f64::is_finite))
+        && layers.iter().all(|l| {
+            l.grad_norm.is_finite()
+                && l.activation_mean.is_none_or(f64::is_finite)
+                && l.activation_variance.is_none_or(f64::is_finite)
+        })
         && learned.values().all(|v| v.is_finite());
     finite.then(|| EpochRecord {
         epoch,

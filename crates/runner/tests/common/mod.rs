@@ -27,7 +27,8 @@ pub fn text(bytes: &[u8]) -> String {
 pub fn temp(name: &str) -> PathBuf {
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("actbench-test-{name}-{}-{call}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("actbench-test-{name}-{}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
@@ -47,7 +48,10 @@ pub fn record_files(dir: &Path) -> Vec<PathBuf> {
         .map(|d| {
             d.map(|e| e.unwrap().path())
                 .filter(|p| {
-                    p.extension().is_some_and(|e| e == "json") && !p.ends_with("run.json") && !p.ends_with("bench-activations.json") && !p.file_name().unwrap().to_string_lossy().starts_with('.')
+                    p.extension().is_some_and(|e| e == "json")
+                        && !p.ends_with("run.json")
+                        && !p.ends_with("bench-activations.json")
+                        && !p.file_name().unwrap().to_string_lossy().starts_with('.')
                 })
                 .collect()
         })
@@ -58,7 +62,10 @@ pub fn record_files(dir: &Path) -> Vec<PathBuf> {
 
 /// The parsed records of `dir`, in file order.
 pub fn records(dir: &Path) -> Vec<Value> {
-    record_files(dir).iter().map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()).collect()
+    record_files(dir)
+        .iter()
+        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .collect()
 }
 
 /// The metrics of a record, without anything that depends on the clock or the machine.
@@ -67,7 +74,17 @@ pub fn metrics(record: &Value) -> Value {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| serde_json::json!([e["epoch"], e["train_loss"], e["test_loss"], e["train_metric"], e["test_metric"], e["layers"], e["learned"]]))
+        .map(|e| {
+            serde_json::json!([
+                e["epoch"],
+                e["train_loss"],
+                e["test_loss"],
+                e["train_metric"],
+                e["test_metric"],
+                e["layers"],
+                e["learned"]
+            ])
+        })
         .collect();
     serde_json::json!([record["cell"], record["status"], epochs])
 }
@@ -90,13 +107,26 @@ pub fn figure_stems(dir: &Path) -> Vec<String> {
     stems.sort();
     for stem in &stems {
         let svg = std::fs::read_to_string(plots.join(format!("{stem}.svg"))).unwrap();
-        assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"), "{stem}.svg is not a complete SVG");
-        assert!(svg.contains("<text") && (svg.contains("<polyline") || svg.contains("<path") || svg.contains("<rect")), "{stem}.svg draws nothing");
+        assert!(
+            svg.contains("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{stem}.svg is not a complete SVG"
+        );
+        assert!(
+            svg.contains("<text")
+                && (svg.contains("<polyline") || svg.contains("<path") || svg.contains("<rect")),
+            "{stem}.svg draws nothing"
+        );
         let png = std::fs::read(plots.join(format!("{stem}.png"))).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{stem}.png signature");
-        let (width, height) = (u32::from_be_bytes(png[16..20].try_into().unwrap()), u32::from_be_bytes(png[20..24].try_into().unwrap()));
+        let (width, height) = (
+            u32::from_be_bytes(png[16..20].try_into().unwrap()),
+            u32::from_be_bytes(png[20..24].try_into().unwrap()),
+        );
         assert!(width >= 400 && height >= 300, "{stem}.png is {width}x{height}");
-        assert!(png.ends_with(&[0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]), "{stem}.png has no IEND chunk");
+        assert!(
+            png.ends_with(&[0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]),
+            "{stem}.png has no IEND chunk"
+        );
     }
     stems
 }

@@ -82,13 +82,37 @@ pub struct Figure {
 
 impl Chart {
     /// A line chart.
-    pub fn lines(title: impl Into<String>, x_label: impl Into<String>, y_label: impl Into<String>, series: Vec<Series>) -> Chart {
-        Chart { title: title.into(), x_label: x_label.into(), y_label: y_label.into(), log_y: false, body: Body::Lines(series), legend: true }
+    pub fn lines(
+        title: impl Into<String>,
+        x_label: impl Into<String>,
+        y_label: impl Into<String>,
+        series: Vec<Series>,
+    ) -> Chart {
+        Chart {
+            title: title.into(),
+            x_label: x_label.into(),
+            y_label: y_label.into(),
+            log_y: false,
+            body: Body::Lines(series),
+            legend: true,
+        }
     }
 
     /// A bar chart.
-    pub fn bars(title: impl Into<String>, x_label: impl Into<String>, y_label: impl Into<String>, bars: Vec<Bar>) -> Chart {
-        Chart { title: title.into(), x_label: x_label.into(), y_label: y_label.into(), log_y: false, body: Body::Bars(bars), legend: false }
+    pub fn bars(
+        title: impl Into<String>,
+        x_label: impl Into<String>,
+        y_label: impl Into<String>,
+        bars: Vec<Bar>,
+    ) -> Chart {
+        Chart {
+            title: title.into(),
+            x_label: x_label.into(),
+            y_label: y_label.into(),
+            log_y: false,
+            body: Body::Bars(bars),
+            legend: false,
+        }
     }
 
     /// With a logarithmic y axis.

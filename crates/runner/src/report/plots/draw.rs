@@ -46,7 +46,12 @@ fn colour(i: usize) -> RGBColor {
 
 fn register_font() {
     REGISTER_FONT.call_once(|| {
-        plotters::style::register_font(FONT, FontStyle::Normal, include_bytes!("../../../assets/DejaVuSans.ttf")).unwrap_or_else(|_| panic!("the bundled font is valid"));
+        plotters::style::register_font(
+            FONT,
+            FontStyle::Normal,
+            include_bytes!("../../../assets/DejaVuSans.ttf"),
+        )
+        .unwrap_or_else(|_| panic!("the bundled font is valid"));
     });
 }
 
@@ -61,8 +66,13 @@ pub fn write(figure: &Figure, dir: &Path) -> Result<Vec<PathBuf>, CliError> {
 }
 
 /// Draws `figure` on `root` and writes it out to `path`.
-fn render<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, figure: &Figure, path: &Path) -> Result<(), CliError> {
-    let failed = |e: String| CliError::Runtime(format!("{}: cannot draw the figure: {e}", path.display()));
+fn render<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    figure: &Figure,
+    path: &Path,
+) -> Result<(), CliError> {
+    let failed =
+        |e: String| CliError::Runtime(format!("{}: cannot draw the figure: {e}", path.display()));
     draw(&root, figure).map_err(failed)?;
     root.present().map_err(|e| failed(e.to_string()))
 }
@@ -84,7 +94,9 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> R
 
 /// Axis range with a little margin; degenerate ranges are widened.
 fn range(values: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
-    let (mut lo, mut hi) = values.filter(|v| v.is_finite() && (!log || *v > 0.0)).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (mut lo, mut hi) = values
+        .filter(|v| v.is_finite() && (!log || *v > 0.0))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     if !lo.is_finite() {
         return if log { (0.1, 10.0) } else { (0.0, 1.0) };
     }
@@ -99,7 +111,11 @@ fn range(values: impl Iterator<Item = f64>, log: bool) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
-fn draw_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart, font: u32) -> Result<(), String> {
+fn draw_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    font: u32,
+) -> Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     match &chart.body {
         Body::Lines(series) => draw_lines(area, chart, series, font).map_err(e),
@@ -110,7 +126,12 @@ fn draw_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart, 
 /// Legends with more entries than this go beside the plot instead of over it.
 const LEGEND_INSIDE_MAX: usize = 3;
 
-fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart, series: &[Series], font: u32) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+fn draw_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    series: &[Series],
+    font: u32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let beside = chart.legend && series.len() > LEGEND_INSIDE_MAX;
     let (plot_area, legend_area) = if beside {
         let longest = series.iter().map(|s| s.label.chars().count()).max().unwrap_or(0) as u32;
@@ -121,11 +142,17 @@ fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart, 
         (area.clone(), None)
     };
     let xs = series.iter().flat_map(|s| s.points.iter().map(|p| p.0));
-    let ys = series.iter().flat_map(|s| s.points.iter().map(|p| p.1).chain(s.band.iter().flat_map(|b| [b.1, b.2])));
+    let ys = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1).chain(s.band.iter().flat_map(|b| [b.1, b.2])));
     let (x0, x1) = range(xs, false);
     let (y0, y1) = range(ys, chart.log_y);
     let mut builder = ChartBuilder::on(&plot_area);
-    builder.caption(&chart.title, (FONT, font + 2)).margin(8).x_label_area_size(font * 3).y_label_area_size(font * 4 + 8);
+    builder
+        .caption(&chart.title, (FONT, font + 2))
+        .margin(8)
+        .x_label_area_size(font * 3)
+        .y_label_area_size(font * 4 + 8);
     if chart.log_y {
         let mut c = builder.build_cartesian_2d(x0..x1, (y0..y1).log_scale())?;
         mesh(&mut c, chart, font)?;
@@ -149,12 +176,17 @@ fn draw_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart, 
 
 /// The legend in its own area right of the plot: one line sample and label per series, from the
 /// top of the plot down.
-fn legend_beside<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[Series], font: u32) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+fn legend_beside<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[Series],
+    font: u32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let step = (font as i32 * 3) / 2;
     let top = font as i32 * 3;
     for (i, s) in series.iter().enumerate() {
         let y = top + i as i32 * step;
-        let style = ShapeStyle { color: colour(s.colour).to_rgba(), filled: false, stroke_width: 2 };
+        let style =
+            ShapeStyle { color: colour(s.colour).to_rgba(), filled: false, stroke_width: 2 };
         if s.dashed {
             area.draw(&PathElement::new(vec![(4, y), (9, y)], style))?;
             area.draw(&PathElement::new(vec![(15, y), (24, y)], style))?;
@@ -166,7 +198,11 @@ fn legend_beside<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[Se
     Ok(())
 }
 
-fn mesh<'a, DB: DrawingBackend + 'a, X, Y>(c: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>, chart: &Chart, font: u32) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+fn mesh<'a, DB: DrawingBackend + 'a, X, Y>(
+    c: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    chart: &Chart,
+    font: u32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
 where
     X: Ranged<ValueType = f64> + ValueFormatter<f64>,
     Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
@@ -196,7 +232,11 @@ fn short(v: f64) -> String {
     }
 }
 
-fn plot_series<'a, DB: DrawingBackend + 'a, X, Y>(c: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>, series: &[Series], log: bool) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+fn plot_series<'a, DB: DrawingBackend + 'a, X, Y>(
+    c: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    series: &[Series],
+    log: bool,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
 where
     X: Ranged<ValueType = f64>,
     Y: Ranged<ValueType = f64>,
@@ -207,7 +247,10 @@ where
         if !s.band.is_empty() {
             let upper = s.band.iter().filter(|b| keep(b.2)).map(|b| (b.0, b.2));
             let lower = s.band.iter().rev().filter(|b| keep(b.1)).map(|b| (b.0, b.1));
-            c.draw_series(std::iter::once(Polygon::new(upper.chain(lower).collect::<Vec<_>>(), col.mix(0.18).filled())))?;
+            c.draw_series(std::iter::once(Polygon::new(
+                upper.chain(lower).collect::<Vec<_>>(),
+                col.mix(0.18).filled(),
+            )))?;
         }
         let points: Vec<(f64, f64)> = s.points.iter().copied().filter(|p| keep(p.1)).collect();
         let style = ShapeStyle { color: col.to_rgba(), filled: false, stroke_width: 2 };
@@ -217,26 +260,46 @@ where
         } else {
             c.draw_series(LineSeries::new(points, style))?
         };
-        drawn.label(&s.label).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], legend_style));
+        drawn
+            .label(&s.label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], legend_style));
     }
     Ok(())
 }
 
-fn legend<'a, DB: DrawingBackend + 'a, X, Y>(c: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>, chart: &Chart, font: u32) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+fn legend<'a, DB: DrawingBackend + 'a, X, Y>(
+    c: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    chart: &Chart,
+    font: u32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
 where
     X: Ranged<ValueType = f64>,
     Y: Ranged<ValueType = f64>,
 {
     if chart.legend {
-        c.configure_series_labels().label_font((FONT, font)).background_style(WHITE.mix(0.85)).border_style(BLACK.mix(0.3)).position(SeriesLabelPosition::UpperRight).draw()?;
+        c.configure_series_labels()
+            .label_font((FONT, font))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()?;
     }
     Ok(())
 }
 
-fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart, bars: &[Bar], font: u32) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+fn draw_bars<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    bars: &[Bar],
+    font: u32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let tops = bars.iter().map(|b| b.value + b.error.unwrap_or(0.0));
     let (_, hi) = range(tops.chain([0.0]), false);
-    let lo = if chart.log_y { 0.0 } else { bars.iter().map(|b| b.value - b.error.unwrap_or(0.0)).fold(0.0, f64::min) };
+    let lo = if chart.log_y {
+        0.0
+    } else {
+        bars.iter().map(|b| b.value - b.error.unwrap_or(0.0)).fold(0.0, f64::min)
+    };
     let n = bars.len().max(1) as f64;
     let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
     let mut c = ChartBuilder::on(area)
@@ -253,7 +316,11 @@ fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart, b
         .x_labels(bars.len().max(1))
         .x_label_formatter(&|v| {
             let i = v.round();
-            if (v - i).abs() < 1e-6 && i >= 0.0 { labels.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+            if (v - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
         })
         .y_label_formatter(&|v| short(*v))
         .disable_x_mesh()
@@ -261,9 +328,19 @@ fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart, b
         .draw()?;
     for (i, b) in bars.iter().enumerate() {
         let x = i as f64;
-        c.draw_series(std::iter::once(Rectangle::new([(x - 0.35, 0.0), (x + 0.35, b.value)], colour(b.colour).filled())))?;
+        c.draw_series(std::iter::once(Rectangle::new(
+            [(x - 0.35, 0.0), (x + 0.35, b.value)],
+            colour(b.colour).filled(),
+        )))?;
         if let Some(err) = b.error.filter(|e| *e > 0.0) {
-            c.draw_series(std::iter::once(ErrorBar::new_vertical(x, b.value - err, b.value, b.value + err, BLACK.stroke_width(1), 8)))?;
+            c.draw_series(std::iter::once(ErrorBar::new_vertical(
+                x,
+                b.value - err,
+                b.value,
+                b.value + err,
+                BLACK.stroke_width(1),
+                8,
+            )))?;
         }
     }
     Ok(())

@@ -29,7 +29,8 @@ fn experiments(records: &[CellRecord]) -> Vec<Vec<&CellRecord>> {
 
 /// Activation labels of `records` in config order.
 fn labels(records: &[&CellRecord]) -> Vec<String> {
-    let mut seen: Vec<(usize, String)> = records.iter().map(|r| (r.cell.activation_index, r.cell.activation.label())).collect();
+    let mut seen: Vec<(usize, String)> =
+        records.iter().map(|r| (r.cell.activation_index, r.cell.activation.label())).collect();
     seen.sort();
     seen.dedup();
     seen.into_iter().map(|(_, l)| l).collect()
@@ -43,27 +44,57 @@ fn depths(records: &[&CellRecord]) -> Vec<usize> {
 }
 
 fn metric_label(r: &CellRecord) -> String {
-    format!("test {} ({})", r.metric, if r.higher_is_better { "higher is better" } else { "lower is better" })
+    format!(
+        "test {} ({})",
+        r.metric,
+        if r.higher_is_better { "higher is better" } else { "lower is better" }
+    )
 }
 
 /// Activation curves: one grid of small panels (f solid, f' dashed), and one overlay per family.
 pub fn curves() -> Vec<Figure> {
-    let Some(device) = Backend::compiled().into_iter().find_map(|b| b.device().ok()) else { return Vec::new() };
+    let Some(device) = Backend::compiled().into_iter().find_map(|b| b.device().ok()) else {
+        return Vec::new();
+    };
     let x = curve::linspace(-5.0, 5.0, 201);
     let evaluated: Vec<(&str, Family, curve::Curve)> = REGISTRY
         .iter()
-        .map(|info| (info.name, info.family, curve::evaluate(&ActivationConfig::new(info.name).expect("registered"), &x, DType::F32, &device)))
+        .map(|info| {
+            (
+                info.name,
+                info.family,
+                curve::evaluate(
+                    &ActivationConfig::new(info.name).expect("registered"),
+                    &x,
+                    DType::F32,
+                    &device,
+                ),
+            )
+        })
         .collect();
     let pair = |name: &str, c: &curve::Curve, colour: usize| {
-        let f = Series::new(format!("{name}"), c.x.iter().copied().zip(c.y.iter().copied()).collect(), colour);
-        let mut d = Series::new(format!("{name}'"), c.x.iter().copied().zip(c.dy.iter().copied()).collect(), colour);
+        let f = Series::new(
+            name.to_string(),
+            c.x.iter().copied().zip(c.y.iter().copied()).collect(),
+            colour,
+        );
+        let mut d = Series::new(
+            format!("{name}'"),
+            c.x.iter().copied().zip(c.dy.iter().copied()).collect(),
+            colour,
+        );
         d.dashed = true;
         [f, d]
     };
     let panels: Vec<Chart> = evaluated
         .iter()
         .map(|(name, _, c)| {
-            let mut chart = Chart::lines(*name, "x", "f(x), f'(x) dashed", pair(name, c, colour(name)).to_vec());
+            let mut chart = Chart::lines(
+                *name,
+                "x",
+                "f(x), f'(x) dashed",
+                pair(name, c, colour(name)).to_vec(),
+            );
             chart.legend = false;
             chart
         })
@@ -80,20 +111,32 @@ pub fn curves() -> Vec<Figure> {
     families.sort_by_key(|f| f.name());
     families.dedup();
     for family in families {
-        let series: Vec<Series> = evaluated.iter().filter(|e| e.1 == family).flat_map(|(name, _, c)| pair(name, c, colour(name))).collect();
+        let series: Vec<Series> = evaluated
+            .iter()
+            .filter(|e| e.1 == family)
+            .flat_map(|(name, _, c)| pair(name, c, colour(name)))
+            .collect();
         figures.push(Figure {
             stem: stem(&["curves", family.name()]),
             caption: format!("The {} family: f(x) solid, f'(x) dashed.", family.name()),
             experiment: None,
             size: (800, 520),
-            layout: Layout::Single(Chart::lines(format!("{} family", family.name()), "x", "f(x), f'(x)", series)),
+            layout: Layout::Single(Chart::lines(
+                format!("{} family", family.name()),
+                "x",
+                "f(x), f'(x)",
+                series,
+            )),
         });
     }
     figures
 }
 
+/// A mean line `(x, y)` and its ± std area `(x, low, high)`.
+type Band = (Vec<(f64, f64)>, Vec<(f64, f64, f64)>);
+
 /// Mean ± std over runs of `value` at each epoch (epochs present in every run).
-fn band(runs: &[&CellRecord], value: impl Fn(&crate::run::record::EpochRecord) -> f64) -> (Vec<(f64, f64)>, Vec<(f64, f64, f64)>) {
+fn band(runs: &[&CellRecord], value: impl Fn(&crate::run::record::EpochRecord) -> f64) -> Band {
     let epochs = runs.iter().map(|r| r.epochs.len()).min().unwrap_or(0);
     let (mut line, mut area) = (Vec::new(), Vec::new());
     for e in 0..epochs {
@@ -112,7 +155,10 @@ pub fn learning_curves(records: &[CellRecord]) -> Vec<Figure> {
         .into_iter()
         .map(|runs| {
             let first = runs[0];
-            let mut variants: Vec<_> = runs.iter().map(|r| (r.cell.model.depth(), r.cell.output, r.cell.backend)).collect();
+            let mut variants: Vec<_> = runs
+                .iter()
+                .map(|r| (r.cell.model.depth(), r.cell.output, r.cell.backend))
+                .collect();
             variants.sort();
             variants.dedup();
             let panels: Vec<Chart> = variants
@@ -121,21 +167,40 @@ pub fn learning_curves(records: &[CellRecord]) -> Vec<Figure> {
                     let series = labels(&runs)
                         .into_iter()
                         .filter_map(|label| {
-                            let group: Vec<&CellRecord> = runs.iter().copied().filter(|r| r.cell.activation.label() == label && (r.cell.model.depth(), r.cell.output, r.cell.backend) == (depth, output, backend)).collect();
+                            let group: Vec<&CellRecord> = runs
+                                .iter()
+                                .copied()
+                                .filter(|r| {
+                                    r.cell.activation.label() == label
+                                        && (r.cell.model.depth(), r.cell.output, r.cell.backend)
+                                            == (depth, output, backend)
+                                })
+                                .collect();
                             (!group.is_empty()).then(|| {
                                 let (points, area) = band(&group, |e| e.test_metric);
-                                Series { band: area, ..Series::new(label.clone(), points, colour(&label)) }
+                                Series {
+                                    band: area,
+                                    ..Series::new(label.clone(), points, colour(&label))
+                                }
                             })
                         })
                         .collect();
-                    let title = if variants.len() > 1 { format!("depth {depth}, {} output, {backend}", output.name()) } else { first.cell.experiment.clone() };
+                    let title = if variants.len() > 1 {
+                        format!("depth {depth}, {} output, {backend}", output.name())
+                    } else {
+                        first.cell.experiment.clone()
+                    };
                     Chart::lines(title, "epoch", metric_label(first), series)
                 })
                 .collect();
             let layout = if panels.len() == 1 {
                 Layout::Single(panels.into_iter().next().expect("one panel"))
             } else {
-                Layout::Grid { title: format!("{}: learning curves", first.cell.experiment), columns: panels.len().min(3), panels }
+                Layout::Grid {
+                    title: format!("{}: learning curves", first.cell.experiment),
+                    columns: panels.len().min(3),
+                    panels,
+                }
             };
             let rows = match &layout {
                 Layout::Grid { panels, columns, .. } => panels.len().div_ceil(*columns) as u32,
@@ -143,9 +208,15 @@ pub fn learning_curves(records: &[CellRecord]) -> Vec<Figure> {
             };
             Figure {
                 stem: stem(&["learning", &first.cell.experiment]),
-                caption: format!("{}: test {} per epoch (epoch 0 = untrained), mean ± std over seeds.", first.cell.experiment, first.metric),
+                caption: format!(
+                    "{}: test {} per epoch (epoch 0 = untrained), mean ± std over seeds.",
+                    first.cell.experiment, first.metric
+                ),
                 experiment: Some(first.cell.experiment.clone()),
-                size: (if rows > 1 || matches!(layout, Layout::Grid { .. }) { 1300 } else { 800 }, 480 * rows + 40),
+                size: (
+                    if rows > 1 || matches!(layout, Layout::Grid { .. }) { 1300 } else { 800 },
+                    480 * rows + 40,
+                ),
                 layout,
             }
         })
@@ -153,11 +224,23 @@ pub fn learning_curves(records: &[CellRecord]) -> Vec<Figure> {
 }
 
 /// Geometric mean over runs of a per-layer positive quantity, per layer index.
-fn per_layer(runs: &[&CellRecord], epoch: impl Fn(&CellRecord) -> &crate::run::record::EpochRecord, value: impl Fn(&crate::run::record::LayerRecord) -> Option<f64>, geometric: bool) -> Vec<(f64, f64)> {
-    let layers = runs.iter().map(|r| epoch(r).layers.iter().filter(|l| value(l).is_some()).count()).min().unwrap_or(0);
+fn per_layer(
+    runs: &[&CellRecord],
+    epoch: impl Fn(&CellRecord) -> &crate::run::record::EpochRecord,
+    value: impl Fn(&crate::run::record::LayerRecord) -> Option<f64>,
+    geometric: bool,
+) -> Vec<(f64, f64)> {
+    let layers = runs
+        .iter()
+        .map(|r| epoch(r).layers.iter().filter(|l| value(l).is_some()).count())
+        .min()
+        .unwrap_or(0);
     (0..layers)
         .filter_map(|i| {
-            let v: Vec<f64> = runs.iter().filter_map(|r| epoch(r).layers.iter().filter_map(&value).nth(i)).collect();
+            let v: Vec<f64> = runs
+                .iter()
+                .filter_map(|r| epoch(r).layers.iter().filter_map(&value).nth(i))
+                .collect();
             let m = if geometric { crate::stats::geometric_mean(&v)? } else { mean(&v) };
             Some(((i + 1) as f64, m))
         })
@@ -208,9 +291,18 @@ pub fn depth_sweeps(records: &[CellRecord]) -> Vec<Figure> {
         let (depth, deep) = deepest(&runs);
         let (mut means, mut variances) = (Vec::new(), Vec::new());
         for label in labels(&deep) {
-            let group: Vec<&CellRecord> = deep.iter().copied().filter(|r| r.cell.activation.label() == label).collect();
-            means.push(Series::new(label.clone(), per_layer(&group, |r| &r.epochs[0], |l| l.activation_mean, false), colour(&label)));
-            variances.push(Series::new(label.clone(), per_layer(&group, |r| &r.epochs[0], |l| l.activation_variance, true), colour(&label)));
+            let group: Vec<&CellRecord> =
+                deep.iter().copied().filter(|r| r.cell.activation.label() == label).collect();
+            means.push(Series::new(
+                label.clone(),
+                per_layer(&group, |r| &r.epochs[0], |l| l.activation_mean, false),
+                colour(&label),
+            ));
+            variances.push(Series::new(
+                label.clone(),
+                per_layer(&group, |r| &r.epochs[0], |l| l.activation_variance, true),
+                colour(&label),
+            ));
         }
         figures.push(Figure {
             stem: stem(&["layer-statistics", &name]),
@@ -228,7 +320,11 @@ pub fn depth_sweeps(records: &[CellRecord]) -> Vec<Figure> {
             .map(|label| {
                 let (mut points, mut area) = (Vec::new(), Vec::new());
                 for d in depths(&runs) {
-                    let v: Vec<f64> = runs.iter().filter(|r| r.cell.activation.label() == label && r.cell.model.depth() == d).map(|r| crate::guidelines::final_metric(r)).collect();
+                    let v: Vec<f64> = runs
+                        .iter()
+                        .filter(|r| r.cell.activation.label() == label && r.cell.model.depth() == d)
+                        .map(|r| crate::guidelines::final_metric(r))
+                        .collect();
                     if !v.is_empty() {
                         let (m, s) = (mean(&v), std_dev(&v));
                         points.push((d as f64, m));
@@ -283,13 +379,28 @@ pub fn cost(bench: &[BenchRecord]) -> Vec<Figure> {
     let panels: Vec<Chart> = backends
         .iter()
         .filter_map(|&backend| {
-            let rows: Vec<&BenchRecord> = bench.iter().filter(|b| b.backend == backend && b.mode == Mode::ForwardBackward && b.activation != COPY).collect();
+            let rows: Vec<&BenchRecord> = bench
+                .iter()
+                .filter(|b| {
+                    b.backend == backend && b.mode == Mode::ForwardBackward && b.activation != COPY
+                })
+                .collect();
             let relu = rows.iter().find(|b| b.activation == "relu")?.median_s;
             let bars = rows
                 .iter()
-                .map(|b| Bar { label: b.activation.clone(), value: b.median_s / relu, error: Some((b.max_s - b.min_s) / 2.0 / relu), colour: colour(&b.activation) })
+                .map(|b| Bar {
+                    label: b.activation.clone(),
+                    value: b.median_s / relu,
+                    error: Some((b.max_s - b.min_s) / 2.0 / relu),
+                    colour: colour(&b.activation),
+                })
                 .collect();
-            Some(Chart::bars(format!("{backend} ({} elements)", rows[0].elements), "activation", "forward+backward time / relu's", bars))
+            Some(Chart::bars(
+                format!("{backend} ({} elements)", rows[0].elements),
+                "activation",
+                "forward+backward time / relu's",
+                bars,
+            ))
         })
         .collect();
     if panels.is_empty() {

@@ -35,16 +35,23 @@ pub fn figures(records: &[CellRecord], bench: &[BenchRecord]) -> Vec<Figure> {
 pub fn write(dir: &Path, figures: &[Figure]) -> Result<Vec<PathBuf>, CliError> {
     let tmp = dir.join(format!(".{DIR}.tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).map_err(|e| CliError::Runtime(format!("{}: cannot create: {e}", tmp.display())))?;
+    std::fs::create_dir_all(&tmp)
+        .map_err(|e| CliError::Runtime(format!("{}: cannot create: {e}", tmp.display())))?;
     for figure in figures {
         draw::write(figure, &tmp)?;
     }
     let target = dir.join(DIR);
     if target.exists() {
-        std::fs::remove_dir_all(&target).map_err(|e| CliError::Runtime(format!("{}: cannot replace: {e}", target.display())))?;
+        std::fs::remove_dir_all(&target)
+            .map_err(|e| CliError::Runtime(format!("{}: cannot replace: {e}", target.display())))?;
     }
-    std::fs::rename(&tmp, &target).map_err(|e| CliError::Runtime(format!("{}: cannot rename into place: {e}", target.display())))?;
-    Ok(figures.iter().flat_map(|f| ["svg", "png"].map(|ext| target.join(format!("{}.{ext}", f.stem)))).collect())
+    std::fs::rename(&tmp, &target).map_err(|e| {
+        CliError::Runtime(format!("{}: cannot rename into place: {e}", target.display()))
+    })?;
+    Ok(figures
+        .iter()
+        .flat_map(|f| ["svg", "png"].map(|ext| target.join(format!("{}.{ext}", f.stem))))
+        .collect())
 }
 
 #[cfg(test)]

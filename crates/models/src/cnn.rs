@@ -38,6 +38,11 @@ pub struct Cnn {
 }
 
 impl Cnn {
+    /// The batch-norm layers (empty without batch norm).
+    pub(crate) fn norms_mut(&mut self) -> &mut Vec<BatchNorm> {
+        &mut self.norms
+    }
+
     /// Builds the network; `config` must be a CNN config and `input` an image.
     pub fn new(
         config: &ModelConfig,

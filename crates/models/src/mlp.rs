@@ -23,6 +23,11 @@ pub struct Mlp {
 }
 
 impl Mlp {
+    /// The batch-norm layers (empty without batch norm).
+    pub(crate) fn norms_mut(&mut self) -> &mut Vec<BatchNorm> {
+        &mut self.norms
+    }
+
     /// Builds the network; `config` must be an MLP config.
     pub fn new(
         config: &ModelConfig,

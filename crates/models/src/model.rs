@@ -2,6 +2,7 @@
 
 use actbench_activations::{Activation, ActivationConfig};
 use actbench_data::InputShape;
+use burn::module::Param;
 use burn::prelude::*;
 use burn::tensor::Gradients;
 
@@ -97,6 +98,23 @@ impl Model {
             Model::Cnn(m) => m.forward(x, traces),
             Model::Rnn(m) => m.forward(x, traces),
         }
+    }
+
+    /// A copy for measuring the model without training it: its batch-norm layers normalise with
+    /// their running statistics and leave them untouched (a training-mode pass would fold the
+    /// measured samples, test data included, into them). Weights are shared and gradients still
+    /// flow, so per-layer gradient statistics can be taken on it.
+    pub fn for_measurement(&self) -> Model {
+        let mut copy = self.clone();
+        let norms = match &mut copy {
+            Model::Mlp(m) => m.norms_mut(),
+            Model::Cnn(m) => m.norms_mut(),
+            Model::Rnn(_) => return copy,
+        };
+        for norm in norms {
+            norm.training = Param::from_bool(false);
+        }
+        copy
     }
 
     /// Weight-gradient statistics of every layer, input side first, output layer last.

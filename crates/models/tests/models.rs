@@ -223,3 +223,25 @@ fn bad_model_configs_are_clear_errors() {
         assert!(e.contains(expected), "{text}: {e}");
     }
 }
+
+#[test]
+fn measuring_a_batch_norm_model_leaves_its_running_statistics_alone() {
+    // A training-mode pass updates the running statistics; the measurement copy must not.
+    let (m, _) = model(
+        "kind = \"mlp\"\ndepth = 2\nwidth = 8\nbatch_norm = true",
+        InputShape::Vector { features: 3 },
+        Task::Classification { classes: 2 },
+        "relu",
+    );
+    let plain = Backend::Flex.device().unwrap();
+    let values = vec![0.1f32, -0.3, 0.7, 1.2, -0.5, 0.2, 0.9, -1.0, 0.0, 0.4, 0.3, -0.2];
+    let probe = Tensor::<2>::from_data(TensorData::new(values, [4, 3]), &plain);
+    let eval = |m: &Model| m.valid().forward(probe.clone()).into_data();
+    let before = eval(&m);
+    let shifted = random_input(64, 3).mul_scalar(5.0).add_scalar(3.0);
+    let (logits, _) = m.for_measurement().forward_traced(shifted.clone());
+    let _ = logits.sum().backward();
+    assert_eq!(eval(&m), before, "measuring changed the running statistics");
+    let _ = m.forward_traced(shifted);
+    assert_ne!(eval(&m), before, "a training-mode pass does update them (the test can fail)");
+}

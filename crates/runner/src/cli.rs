@@ -85,13 +85,18 @@ thresholds used.
 Examples:
   actbench guidelines results/reference/guidelines
   actbench guidelines results/guidelines --format markdown > verdicts.md
-  actbench guidelines results/guidelines --format json")]
+  actbench guidelines results/guidelines --format json
+  actbench guidelines results/guidelines --split-half")]
     Guidelines {
         /// Results directory written by `actbench run`.
         dir: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Stability check: judge the odd and the even seeds separately and show where the
+        /// halves disagree with each other or with the full run.
+        #[arg(long)]
+        split_half: bool,
     },
     /// Draw a run's figures (DIR/plots/*.svg, *.png) and write DIR/report.html and DIR/report.md
     /// (never trains).
@@ -215,6 +220,10 @@ pub struct RunArgs {
     /// --out: results/<name>/shard-I-of-N/. Combine shards with `actbench merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<crate::run::plan::Shard>,
+    /// Seeds for every experiment, overriding the config's (and the profile's): `1-12`,
+    /// `1,2,5`, `1-3,7`. With --resume, adds just the missing seeds to an existing run.
+    #[arg(long, value_name = "LIST")]
+    pub seeds: Option<crate::run::plan::SeedList>,
     /// Print the planned cells and exit without training (`--format json`: the cells as JSON).
     #[arg(long)]
     pub dry_run: bool,

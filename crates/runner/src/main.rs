@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod error;
 mod guidelines;
+mod outcome;
 mod report;
 mod run;
 mod stats;

@@ -51,41 +51,61 @@ pub fn geometric_mean(values: &[f64]) -> Option<f64> {
     Some((values.iter().map(|v| v.ln()).sum::<f64>() / values.len() as f64).exp())
 }
 
-/// Welch's unequal-variance t-test of the means of `a` and `b`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct WelchTest {
-    /// t statistic of mean(a) - mean(b).
-    pub t: f64,
-    /// Welch–Satterthwaite degrees of freedom.
-    pub df: f64,
-    /// Two-sided p-value.
-    pub p: f64,
+/// Upper tail P(T >= t) of Student's t with `df` degrees of freedom.
+pub fn student_t_upper(t: f64, df: f64) -> f64 {
+    if t.is_nan() || df.is_nan() {
+        return f64::NAN;
+    }
+    if t.is_infinite() {
+        return if t > 0.0 { 0.0 } else { 1.0 };
+    }
+    let tail = 0.5 * regularized_incomplete_beta(df / 2.0, 0.5, df / (df + t * t));
+    if t >= 0.0 { tail } else { 1.0 - tail }
 }
 
-/// Welch's t-test; `None` with fewer than two values per group. Two groups without any spread
-/// give p = 0 when their means differ and p = 1 when they are equal.
-pub fn welch_t_test(a: &[f64], b: &[f64]) -> Option<WelchTest> {
-    if a.len() < 2 || b.len() < 2 {
-        return None;
+/// The `p` quantile of Student's t with `df` degrees of freedom: bisection on [`student_t_upper`]
+/// (to about 1e-12).
+pub fn student_t_quantile(p: f64, df: f64) -> f64 {
+    let (mut low, mut high) = (-1e9_f64, 1e9_f64);
+    for _ in 0..300 {
+        let mid = 0.5 * (low + high);
+        if 1.0 - student_t_upper(mid, df) < p {
+            low = mid;
+        } else {
+            high = mid;
+        }
     }
-    let (va, vb) = (std_dev(a).powi(2) / a.len() as f64, std_dev(b).powi(2) / b.len() as f64);
-    let diff = mean(a) - mean(b);
-    if va + vb == 0.0 {
-        let p = if diff == 0.0 { 1.0 } else { 0.0 };
-        return Some(WelchTest { t: if diff == 0.0 { 0.0 } else { diff.signum() * f64::INFINITY }, df: (a.len() + b.len() - 2) as f64, p });
-    }
-    let t = diff / (va + vb).sqrt();
-    let df = (va + vb).powi(2) / (va.powi(2) / (a.len() - 1) as f64 + vb.powi(2) / (b.len() - 1) as f64);
-    Some(WelchTest { t, df, p: student_t_two_sided(t, df) })
+    0.5 * (low + high)
 }
 
-/// Two-sided tail probability P(|T| >= |t|) of Student's t with `df` degrees of freedom:
-/// I_{df/(df+t^2)}(df/2, 1/2).
-pub fn student_t_two_sided(t: f64, df: f64) -> f64 {
-    if !t.is_finite() {
+/// Upper tail P(X >= k) of X ~ Binomial(n, 1/2): the one-sided sign test.
+pub fn binomial_half_upper(k: usize, n: usize) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n {
         return 0.0;
     }
-    regularized_incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
+    let ln_choose = |i: usize| {
+        ln_gamma(n as f64 + 1.0) - ln_gamma(i as f64 + 1.0) - ln_gamma((n - i) as f64 + 1.0)
+    };
+    let ln_half_n = n as f64 * std::f64::consts::LN_2;
+    (k..=n).map(|i| (ln_choose(i) - ln_half_n).exp()).sum::<f64>().min(1.0)
+}
+
+/// Holm's step-down adjustment of p-values, returned in the order given: the i-th smallest of m
+/// is multiplied by m - i + 1, and the adjusted values are made non-decreasing.
+pub fn holm(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let mut adjusted = vec![0.0; m];
+    let mut running: f64 = 0.0;
+    for (rank, &i) in order.iter().enumerate() {
+        running = running.max(((m - rank) as f64 * p[i]).min(1.0));
+        adjusted[i] = running;
+    }
+    adjusted
 }
 
 /// The regularised incomplete beta function I_x(a, b), by Lentz's continued fraction
@@ -97,8 +117,13 @@ fn regularized_incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
     if x >= 1.0 {
         return 1.0;
     }
-    let front = (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
-    if x < (a + 1.0) / (a + b + 2.0) { front * beta_fraction(a, b, x) / a } else { 1.0 - front * beta_fraction(b, a, 1.0 - x) / b }
+    let front =
+        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    if x < (a + 1.0) / (a + b + 2.0) {
+        front * beta_fraction(a, b, x) / a
+    } else {
+        1.0 - front * beta_fraction(b, a, 1.0 - x) / b
+    }
 }
 
 fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
@@ -145,7 +170,8 @@ fn ln_gamma(x: f64) -> f64 {
     }
     let x = x - 1.0;
     let t = x + 7.5;
-    let series: f64 = G[0] + G[1..].iter().enumerate().map(|(i, g)| g / (x + i as f64 + 1.0)).sum::<f64>();
+    let series: f64 =
+        G[0] + G[1..].iter().enumerate().map(|(i, g)| g / (x + i as f64 + 1.0)).sum::<f64>();
     0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + series.ln()
 }
 
@@ -161,29 +187,37 @@ mod tests {
         assert_eq!(spread(&[0.3, 0.1, 0.2, 0.4]), Spread { median: 0.25, min: 0.1, max: 0.4 });
     }
 
-    /// Reference values from SciPy 1.x (`scipy.stats.t.sf(t, df) * 2`, `ttest_ind(equal_var=False)`).
+    /// Reference values from SciPy 1.x (`scipy.stats.t.sf(t, df) * 2`).
     #[test]
     fn t_tail_matches_scipy() {
-        assert!((student_t_two_sided(2.0, 10.0) - 0.07338803477074037).abs() < 1e-12);
-        assert!((student_t_two_sided(1.3, 3.7) - 0.2686667241726275).abs() < 1e-12);
-        assert!((student_t_two_sided(40.0, 2.5) - 0.0001419563429049338).abs() < 1e-12);
-        assert_eq!(student_t_two_sided(0.0, 5.0), 1.0);
+        let two_sided = |t: f64, df: f64| 2.0 * student_t_upper(t.abs(), df);
+        assert!((two_sided(2.0, 10.0) - 0.07338803477074037).abs() < 1e-12);
+        assert!((two_sided(1.3, 3.7) - 0.2686667241726275).abs() < 1e-12);
+        assert!((two_sided(40.0, 2.5) - 0.0001419563429049338).abs() < 1e-12);
+        assert_eq!(two_sided(0.0, 5.0), 1.0);
     }
 
+    /// Reference values from SciPy 1.17 (`scipy.stats.t.sf`, `t.cdf`, `t.ppf`, `binomtest`).
     #[test]
-    fn welch_matches_scipy() {
-        let w = welch_t_test(&[1.0, 2.0, 3.0, 4.0], &[2.0, 4.0, 6.0, 8.5]).unwrap();
-        assert!((w.t - -1.7127408306551661).abs() < 1e-12);
-        assert!((w.df - 4.236314660409189).abs() < 1e-9);
-        assert!((w.p - 0.1579142676824098).abs() < 1e-10);
-        let w = welch_t_test(&[0.91, 0.93, 0.92], &[0.5, 0.52, 0.49]).unwrap();
-        assert!((w.p - 1.0495993845992516e-05).abs() < 1e-12);
+    fn t_tails_quantiles_and_sign_test_match_scipy() {
+        assert!((student_t_upper(2.0, 10.0) - 0.03669401738537018).abs() < 1e-12);
+        assert!((student_t_upper(-1.0, 3.0) - 0.8044988905221148).abs() < 1e-12);
+        assert!((1.0 - student_t_upper(-2.5, 7.0) - 0.020496109292876444).abs() < 1e-12);
+        assert!((student_t_quantile(0.975, 4.0) - 2.7764451051977934).abs() < 1e-9);
+        assert!((student_t_quantile(0.975, 1.0) - 12.706204736174694).abs() < 1e-8);
+        assert!((student_t_quantile(0.995, 29.0) - 2.756385903670605).abs() < 1e-9);
+        assert!((student_t_quantile(0.025, 8.0) - -2.3060041352041662).abs() < 1e-9);
+        assert!((binomial_half_upper(9, 10) - 0.0107421875).abs() < 1e-14);
+        assert!((binomial_half_upper(8, 12) - 0.19384765625).abs() < 1e-14);
+        assert_eq!((binomial_half_upper(0, 5), binomial_half_upper(6, 5)), (1.0, 0.0));
     }
 
+    /// Reference values from statsmodels 0.15 (`multipletests(p, method="holm")`).
     #[test]
-    fn welch_edge_cases() {
-        assert!(welch_t_test(&[1.0], &[2.0, 3.0]).is_none());
-        assert_eq!(welch_t_test(&[1.0, 1.0], &[1.0, 1.0]).unwrap().p, 1.0);
-        assert_eq!(welch_t_test(&[1.0, 1.0], &[2.0, 2.0]).unwrap().p, 0.0);
+    fn holm_matches_statsmodels() {
+        let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12);
+        assert!(close(&holm(&[0.01, 0.04, 0.03, 0.005]), &[0.03, 0.06, 0.06, 0.02]));
+        assert!(close(&holm(&[0.2, 0.01, 0.5]), &[0.4, 0.03, 0.5]));
+        assert!(holm(&[]).is_empty());
     }
 }

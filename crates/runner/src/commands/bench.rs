@@ -147,6 +147,7 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
         args.backend.as_deref(),
         args.profile.clone(),
         args.idx_dir.clone(),
+        None,
     )?;
     let cells = bench::training::cells(&plan.cells);
     let mut devices = BTreeMap::new();

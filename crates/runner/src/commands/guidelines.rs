@@ -4,13 +4,13 @@ use std::path::Path;
 
 use crate::bench;
 use crate::error::CliError;
-use crate::guidelines::evaluate;
+use crate::guidelines::{evaluate, split_half};
 use crate::report::format::Format;
 use crate::report::output::print;
-use crate::report::verdicts::render;
+use crate::report::verdicts::{render, render_split_half};
 use crate::run::record;
 
-pub fn run(dir: &Path, format: Format) -> Result<(), CliError> {
+pub fn run(dir: &Path, format: Format, split: bool) -> Result<(), CliError> {
     let records = record::read_dir(dir)?;
     let bench = bench::activations::read(dir)?;
     if records.is_empty() && bench.is_empty() {
@@ -19,6 +19,9 @@ pub fn run(dir: &Path, format: Format) -> Result<(), CliError> {
             dir.display(),
             dir.display()
         )));
+    }
+    if split {
+        return print(&render_split_half(&split_half(&records, &bench), format));
     }
     print(&render(&evaluate(&records, &bench), format))
 }

@@ -26,7 +26,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Curves(args) => curves::run(args),
         Command::Run(args) => run::run(args),
         Command::Report { dir, format } => report::run(&dir, format),
-        Command::Guidelines { dir, format } => guidelines::run(&dir, format),
+        Command::Guidelines { dir, format, split_half } => {
+            guidelines::run(&dir, format, split_half)
+        }
         Command::Plot { dir } => plot::run(&dir),
         Command::Bench(BenchCommand::Activations(args)) => bench::activations(args),
         Command::Bench(BenchCommand::Train(args)) => bench::train(args),
@@ -41,6 +43,7 @@ pub fn plan(
     backends: Option<&[String]>,
     profile: Option<String>,
     idx_dir: Option<PathBuf>,
+    seeds: Option<crate::run::plan::SeedList>,
 ) -> Result<(BenchConfig, String, Plan), CliError> {
     let (config, text) = config::load(path)?;
     let backends = match backends {
@@ -52,7 +55,7 @@ pub fn plan(
     let plan = Plan::build(
         &config,
         &path.display().to_string(),
-        &PlanOptions { backends, profile, idx_dir },
+        &PlanOptions { backends, profile, idx_dir, seeds },
     )?;
     for note in &plan.notes {
         eprintln!("note: {note}");

@@ -29,6 +29,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         args.backend.as_deref(),
         args.profile.clone(),
         args.idx_dir.clone(),
+        args.seeds.clone(),
     )?;
     let total_cells = plan.cells.len();
     let plan = match args.shard {

@@ -4,11 +4,12 @@
 
 use actbench_activations::ActivationConfig;
 
-use super::compare::compare;
-use super::runs::{gradient_ratio, mean_of};
+use super::engine::{Claim, Method};
+use super::runs::{Scale, paired};
 use super::thresholds::{G02_DEPTH, G02_RATIO_FACTOR, G02_SIGMOID_MAX_SLOPE, G02_SLOPE_TOLERANCE};
 use super::{Evidence, Finding, Guideline, Verdict};
 use crate::bench::activations::max_slope;
+use crate::outcome::{gradient_ratio, mean_of};
 use crate::report::tables::num;
 use crate::run::record::CellRecord;
 
@@ -23,8 +24,9 @@ pub const GUIDELINE: Guideline = Guideline {
 
 fn threshold() -> String {
     format!(
-        "at depth {G02_DEPTH}, sigmoid's first/last-hidden gradient-norm ratio (geometric mean over init and every epoch) >= {}x smaller than relu's (p < 0.05 on log10); max sigmoid'(x) = {G02_SIGMOID_MAX_SLOPE} within {G02_SLOPE_TOLERANCE:e}",
-        num(G02_RATIO_FACTOR)
+        "at depth {G02_DEPTH}, relu's log10 first/last-hidden gradient-norm ratio (mean over init and every epoch) above sigmoid's by > log10({}) = {} per seed (paired, 95% CI); max sigmoid'(x) = {G02_SIGMOID_MAX_SLOPE} within {G02_SLOPE_TOLERANCE:e}",
+        num(G02_RATIO_FACTOR),
+        num(G02_RATIO_FACTOR.log10())
     )
 }
 
@@ -35,19 +37,16 @@ fn log_ratio_through_training(r: &CellRecord) -> Option<f64> {
 
 fn check(e: &Evidence) -> Finding {
     let depths = e.runs.depths();
-    let depth = if depths.contains(&G02_DEPTH) {
-        G02_DEPTH
-    } else {
-        *depths.last().expect("runs are not empty")
-    };
+    let depth = if depths.contains(&G02_DEPTH) { G02_DEPTH } else { *depths.last().expect("runs") };
     let mut evidence = Vec::new();
     for d in &depths {
         let at = |label: &str, epoch: fn(&CellRecord) -> Option<f64>| {
-            let s = e.runs.depth(*d).activation(label).summary(label, epoch);
-            format!("{label} {}", if s.is_empty() { "-".into() } else { num(10f64.powf(s.mean)) })
+            let runs = e.runs.depth(*d).activation(label);
+            let v = runs.mean(epoch);
+            format!("{label} {}", if v.is_nan() { "-".into() } else { num(10f64.powf(v)) })
         };
         let init = |r: &CellRecord| r.epochs.first().and_then(gradient_ratio).map(f64::log10);
-        let trained = |r: &CellRecord| gradient_ratio(r.last()).map(f64::log10);
+        let trained = |r: &CellRecord| r.epochs.last().and_then(gradient_ratio).map(f64::log10);
         evidence.push(format!(
             "first/last gradient ratio at depth {d}: init {}, {}; trained {}, {}",
             at("sigmoid", init),
@@ -56,30 +55,21 @@ fn check(e: &Evidence) -> Finding {
             at("relu", trained)
         ));
     }
-    let sigmoid = e
-        .runs
-        .depth(depth)
-        .activation("sigmoid")
-        .summary("sigmoid log10 ratio", log_ratio_through_training);
-    let relu = e
-        .runs
-        .depth(depth)
-        .activation("relu")
-        .summary("relu log10 ratio", log_ratio_through_training);
+    let (sigmoid, relu) =
+        (e.runs.depth(depth).activation("sigmoid"), e.runs.depth(depth).activation("relu"));
     if sigmoid.is_empty() || relu.is_empty() {
         return Finding::missing(format!("needs sigmoid and relu runs at depth {depth}"));
     }
-    let c = compare(
-        relu.shifted(
-            -G02_RATIO_FACTOR.log10(),
-            format!("relu log10 ratio - {}", num(G02_RATIO_FACTOR.log10())),
-        ),
-        sigmoid.clone(),
-        true,
+    let scale = Scale::of("log10 gradient ratio", true, G02_RATIO_FACTOR.log10(), Method::PairedT);
+    let part = paired(
+        format!("relu - sigmoid at d{depth}"),
+        Claim::Better,
+        &relu,
+        &sigmoid,
+        &scale,
+        log_ratio_through_training,
     );
-    evidence.push(format!("through training at depth {depth} (log10): {}", c.text()));
-    let slope = max_slope(&ActivationConfig::new("sigmoid").expect("registered"));
-    let slope_verdict = match slope {
+    let slope = match max_slope(&ActivationConfig::new("sigmoid").expect("registered")) {
         Some(s) => {
             evidence
                 .push(format!("max sigmoid'(x) = {s:.9} (float64, 400001 points on [-20, 20])"));
@@ -90,13 +80,13 @@ fn check(e: &Evidence) -> Finding {
             Verdict::Inconclusive
         }
     };
-    Finding { verdict: Verdict::all([c.first_better(), slope_verdict]), evidence }
+    Finding::all(vec![part], vec![slope], evidence)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::Verdict::*;
-    use super::super::testing::{edit, seeds, verdict};
+    use super::super::testing::{seeds, verdict};
 
     /// Runs at depth 20 whose first hidden layer's gradient norm is `first` (last layer: 1).
     fn with_first_layer(activation: &str, first: [f64; 3]) -> Vec<crate::run::record::CellRecord> {
@@ -106,7 +96,7 @@ mod tests {
                 e.layers[0].grad_norm = f;
             }
         }
-        edit(rs, |_| {})
+        rs
     }
 
     #[test]
@@ -125,18 +115,15 @@ mod tests {
 
     #[test]
     fn fails_when_sigmoid_keeps_its_gradients() {
-        assert_eq!(
-            verdict(
-                "G02",
-                &[
-                    with_first_layer("sigmoid", [0.4, 0.5, 0.6]),
-                    with_first_layer("relu", [0.4, 0.5, 0.3])
-                ]
-                .concat()
-            )
-            .verdict,
-            Fails
+        let v = verdict(
+            "G02",
+            &[
+                with_first_layer("sigmoid", [0.4, 0.5, 0.6]),
+                with_first_layer("relu", [0.4, 0.5, 0.3]),
+            ]
+            .concat(),
         );
+        assert_eq!(v.verdict, Fails, "{v:?}");
     }
 
     #[test]

@@ -3,10 +3,11 @@
 //! rate) with ReLU and the variants meant to fix it; the fraction of hidden units whose
 //! derivative is zero on every evaluation sample, after training.
 
-use super::compare::compare;
-use super::runs::dead_fraction;
-use super::thresholds::G05_DEAD_MIN;
-use super::{Evidence, Finding, Guideline, Verdict};
+use super::engine::{Claim, Method};
+use super::runs::{Runs, Scale, paired, single};
+use super::thresholds::{DELTA_DEAD_FRACTION, G05_DEAD_MIN};
+use super::{Evidence, Finding, Guideline};
+use crate::outcome::dead_fraction;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G05",
@@ -19,40 +20,50 @@ pub const GUIDELINE: Guideline = Guideline {
 
 fn threshold() -> String {
     format!(
-        "relu's mean dead fraction > {:.0}% and above every other activation of the experiment (p < 0.05)",
-        G05_DEAD_MIN * 100.0
+        "relu's dead fraction above {:.0}% (95% CI), and above every other activation of the experiment by > {:.0} points per seed (paired, Holm)",
+        G05_DEAD_MIN * 100.0,
+        DELTA_DEAD_FRACTION * 100.0
     )
 }
 
-/// `label 12.3% ± 1.0%` for dead fractions.
-pub(super) fn percent(s: &super::compare::Summary) -> String {
-    format!("{} {:.1}% ± {:.1}%", s.label, 100.0 * s.mean, 100.0 * s.std)
+/// `relu 12.3%` (mean dead fraction of `runs`).
+pub(super) fn percent(label: &str, runs: &Runs) -> String {
+    format!("{label} {:.1}%", 100.0 * runs.mean(dead_fraction))
 }
 
 fn check(e: &Evidence) -> Finding {
-    let dead = |label: &str| e.runs.activation(label).summary(label, dead_fraction);
-    let relu = dead("relu");
+    let relu = e.runs.activation("relu");
     if relu.is_empty() {
         return Finding::missing("needs relu runs");
     }
-    let mut verdicts = vec![Verdict::from(relu.mean > G05_DEAD_MIN)];
-    let mut evidence = vec![format!("dead units after training: {}", percent(&relu))];
+    let dead = Scale::of("dead fraction", true, G05_DEAD_MIN, Method::PairedT);
+    let mut parts =
+        vec![single("relu dead fraction", Claim::Better, &relu, &dead, 0.0, dead_fraction)];
+    let more = Scale { delta: DELTA_DEAD_FRACTION, ..dead };
+    let mut shown = vec![percent("relu", &relu)];
     for label in e.runs.labels().into_iter().filter(|l| l != "relu") {
-        let c = compare(relu.clone(), dead(&label), true);
-        evidence.push(format!(
-            "{} (p = {})",
-            percent(&c.second),
-            c.p.map(crate::report::tables::num).unwrap_or_else(|| "-".into())
+        let other = e.runs.activation(&label);
+        shown.push(percent(&label, &other));
+        parts.push(paired(
+            format!("relu - {label}"),
+            Claim::Better,
+            &relu,
+            &other,
+            &more,
+            dead_fraction,
         ));
-        verdicts.push(c.first_better());
     }
-    Finding { verdict: Verdict::all(verdicts), evidence }
+    Finding::all(
+        parts,
+        Vec::new(),
+        vec![format!("dead units after training: {}", shown.join(", "))],
+    )
 }
 
 #[cfg(test)]
 pub(super) mod tests {
     use super::super::Verdict::*;
-    use super::super::testing::{edit, seeds, verdict};
+    use super::super::testing::{seeds, verdict};
     use crate::run::record::CellRecord;
 
     pub fn runs(
@@ -71,7 +82,7 @@ pub(super) mod tests {
                 .filter(|l| l.dead_fraction.is_some())
                 .for_each(|l| l.dead_fraction = Some(d));
         }
-        edit(rs, |_| {})
+        rs
     }
 
     #[test]
@@ -91,18 +102,15 @@ pub(super) mod tests {
 
     #[test]
     fn fails_when_relu_stays_alive() {
-        assert_eq!(
-            verdict(
-                "G05",
-                &[
-                    runs("G05", "relu", [0.0; 3], &[0.8; 3]),
-                    runs("G05", "leaky-relu", [0.0; 3], &[0.9; 3])
-                ]
-                .concat()
-            )
-            .verdict,
-            Fails
+        let v = verdict(
+            "G05",
+            &[
+                runs("G05", "relu", [0.0; 3], &[0.8; 3]),
+                runs("G05", "leaky-relu", [0.0; 3], &[0.9; 3]),
+            ]
+            .concat(),
         );
+        assert_eq!(v.verdict, Fails);
     }
 
     #[test]

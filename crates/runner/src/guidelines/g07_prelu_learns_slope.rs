@@ -2,10 +2,11 @@
 //! a network with PReLU (slope initialised at 0.25) and LeakyReLU; how far the learned slopes
 //! move, and accuracy.
 
-use super::compare::compare;
-use super::runs::learned_movement;
+use super::engine::{Claim, Method};
+use super::runs::{Scale, final_metric, single};
 use super::thresholds::G07_ALPHA_MOVE;
-use super::{Evidence, Finding, Guideline, Verdict};
+use super::{Evidence, Finding, Guideline};
+use crate::outcome::{judged_epoch, learned_movement};
 use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
@@ -19,7 +20,7 @@ pub const GUIDELINE: Guideline = Guideline {
 
 fn threshold() -> String {
     format!(
-        "every seed's learned slopes move >= {G07_ALPHA_MOVE} from init on average (none: fails, some: inconclusive); accuracy not below leaky-relu's (p < 0.05)"
+        "the learned slopes move from init by > {G07_ALPHA_MOVE} on average over layers (95% CI over seeds); accuracy not worse than leaky-relu's by more than the metric's delta (non-inferiority, paired by seed)"
     )
 }
 
@@ -28,41 +29,26 @@ fn check(e: &Evidence) -> Finding {
         Ok(pair) => pair,
         Err(missing) => return missing,
     };
-    let moved = prelu.summary("prelu |alpha - init|", learned_movement);
-    let slopes: Vec<String> =
-        prelu.0[0].last().learned.iter().map(|(k, v)| format!("{k} {}", num(*v))).collect();
-    let movement = if moved.is_empty() {
-        Verdict::Inconclusive
-    } else if moved.values.iter().all(|m| *m >= G07_ALPHA_MOVE) {
-        Verdict::Holds
-    } else if moved.values.iter().all(|m| *m < G07_ALPHA_MOVE) {
-        Verdict::Fails
-    } else {
-        Verdict::Inconclusive
-    };
-    let c = compare(
-        prelu.final_metric("prelu"),
-        leaky.final_metric("leaky-relu"),
-        e.runs.higher_is_better(),
-    );
-    Finding {
-        verdict: Verdict::all([movement, c.first_not_worse()]),
-        evidence: vec![
-            format!(
-                "slope movement {} (seed {}: {})",
-                moved.text(),
-                prelu.0[0].cell.seed,
-                slopes.join(", ")
-            ),
-            format!("final test {}: {}", prelu.0[0].metric, c.text()),
-        ],
-    }
+    let moved = Scale::of("|alpha - init|", true, G07_ALPHA_MOVE, Method::PairedT);
+    let parts = vec![
+        single("prelu slope movement", Claim::Better, &prelu, &moved, 0.0, learned_movement),
+        final_metric("prelu - leaky-relu", Claim::NotWorse, &prelu, &leaky),
+    ];
+    let first = prelu.0[0];
+    let slopes: Vec<String> = judged_epoch(first)
+        .map(|e| e.learned.iter().map(|(k, v)| format!("{k} {}", num(*v))).collect())
+        .unwrap_or_default();
+    Finding::all(
+        parts,
+        Vec::new(),
+        vec![format!("learned slopes, seed {}: {}", first.cell.seed, slopes.join(", "))],
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::Verdict::*;
-    use super::super::testing::{edit, seeds, verdict};
+    use super::super::testing::{seeds, verdict};
     use crate::run::record::CellRecord;
 
     fn prelu(moves: [f64; 3]) -> Vec<CellRecord> {
@@ -71,14 +57,14 @@ mod tests {
             r.epochs[0].learned.insert("hidden0.alpha".into(), 0.25);
             r.epochs[1].learned.insert("hidden0.alpha".into(), 0.25 + m);
         }
-        edit(rs, |_| {})
+        rs
     }
 
     #[test]
     fn every_outcome() {
         let leaky = seeds("G07", "g07", "leaky-relu", 2, &[0.9, 0.9, 0.91]);
         assert_eq!(
-            verdict("G07", &[prelu([0.1, -0.2, 0.05]), leaky.clone()].concat()).verdict,
+            verdict("G07", &[prelu([0.1, -0.12, 0.11]), leaky.clone()].concat()).verdict,
             Holds
         );
         assert_eq!(
@@ -87,6 +73,17 @@ mod tests {
         );
         assert_eq!(
             verdict("G07", &[prelu([0.1, 0.001, 0.05]), leaky.clone()].concat()).verdict,
+            Inconclusive
+        );
+    }
+
+    #[test]
+    fn every_seed_moving_is_not_enough_when_the_spread_is_wide() {
+        // The old rule held when every seed moved at least 0.02; three widely spread seeds do
+        // not bound the mean movement above it.
+        let leaky = seeds("G07", "g07", "leaky-relu", 2, &[0.9, 0.9, 0.91]);
+        assert_eq!(
+            verdict("G07", &[prelu([0.03, -0.5, 0.05]), leaky].concat()).verdict,
             Inconclusive
         );
     }

@@ -1,11 +1,12 @@
 //! G08 `elu-zero-mean`: ELU's negative part pulls mean activations toward zero and speeds
-//! convergence. Experiment: a deep MLP with ELU and ReLU; |mean hidden activation| over
-//! training, and epochs to the target.
+//! convergence. Experiment: an 8-layer MLP with ELU and ReLU; mean hidden activation and epochs
+//! to the experiment's target.
 
-use super::compare::compare;
-use super::runs::{epochs_to, mean_activation_over_training};
+use super::engine::{Claim, Method};
+use super::runs::{Scale, paired};
+use super::thresholds::DELTA_MEAN_ACTIVATION;
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::report::tables::num;
+use crate::outcome::{epochs_to_target, mean_activation_over_training};
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G08",
@@ -17,7 +18,9 @@ pub const GUIDELINE: Guideline = Guideline {
 };
 
 fn threshold() -> String {
-    "elu's |mean hidden activation| (over init and every epoch) smaller than relu's (p < 0.05); elu's epochs to target not more than relu's (relu not faster at p < 0.05)".into()
+    format!(
+        "elu's |mean hidden activation| (over init and every epoch) below relu's by > {DELTA_MEAN_ACTIVATION} per seed (paired t); and elu not slower to the target by more than half an epoch (non-inferiority, sign test)"
+    )
 }
 
 fn check(e: &Evidence) -> Finding {
@@ -25,67 +28,76 @@ fn check(e: &Evidence) -> Finding {
         Ok(pair) => pair,
         Err(missing) => return missing,
     };
-    let centred = |runs: &super::Runs, label: &str| {
-        runs.summary(format!("{label} |mean|"), |r| mean_activation_over_training(r).map(f64::abs))
-    };
-    let c = compare(centred(&elu, "elu"), centred(&relu, "relu"), false);
-    let mut evidence = vec![format!("mean hidden activation: {}", c.text())];
-    let mut verdicts = vec![c.first_better()];
-    match elu.0[0].cell.target {
-        Some(target) => {
-            let epochs = |runs: &super::Runs, label: &str| {
-                runs.summary(label, |r| Some(epochs_to(r, target, false)))
-            };
-            let c = compare(epochs(&elu, "elu"), epochs(&relu, "relu"), false);
-            evidence.push(format!(
-                "epochs to test {} {}: {}",
-                elu.0[0].metric,
-                num(target),
-                c.text()
-            ));
-            verdicts.push(c.first_not_worse());
-        }
+    let centred =
+        Scale::of("|mean hidden activation|", false, DELTA_MEAN_ACTIVATION, Method::PairedT);
+    let abs_mean =
+        |r: &crate::run::record::CellRecord| mean_activation_over_training(r).map(f64::abs);
+    let mut parts = vec![paired("elu - relu", Claim::Better, &elu, &relu, &centred, abs_mean)];
+    let (mut checks, mut evidence) = (Vec::new(), Vec::new());
+    match elu.target() {
+        Some(target) => parts.push(paired(
+            "elu - relu",
+            Claim::NotWorse,
+            &elu,
+            &relu,
+            &Scale::epochs(&elu, target),
+            epochs_to_target,
+        )),
         None => {
             evidence.push("no target set: convergence not judged".into());
-            verdicts.push(Verdict::Inconclusive);
+            checks.push(Verdict::Inconclusive);
         }
     }
-    Finding { verdict: Verdict::all(verdicts), evidence }
+    Finding::all(parts, checks, evidence)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::Verdict::*;
-    use super::super::testing::{edit, seeds, verdict};
+    use super::super::testing::{seeds, verdict};
+    use crate::run::plan::Target;
     use crate::run::record::CellRecord;
 
-    fn runs(activation: &str, means: [f64; 3]) -> Vec<CellRecord> {
-        let mut rs = seeds("G08", "g08", activation, 3, &[0.9; 3]);
+    fn runs(activation: &str, means: &[f64]) -> Vec<CellRecord> {
+        let mut rs = seeds("G08", "g08", activation, 3, &vec![0.9; means.len()]);
         for (r, m) in rs.iter_mut().zip(means) {
-            r.cell.target = Some(0.85);
+            r.cell.target = Some(Target::Test(0.85));
             r.epochs
                 .iter_mut()
                 .flat_map(|e| e.layers.iter_mut())
                 .filter(|l| l.activation_mean.is_some())
-                .for_each(|l| l.activation_mean = Some(m));
+                .for_each(|l| l.activation_mean = Some(*m));
         }
-        edit(rs, |_| {})
+        rs
     }
 
     #[test]
     fn every_outcome() {
-        let relu = runs("relu", [0.5, 0.6, 0.55]);
-        assert_eq!(
-            verdict("G08", &[runs("elu", [0.05, -0.02, 0.1]), relu.clone()].concat()).verdict,
-            Holds
+        let relu = runs("relu", &[0.5, 0.6, 0.55, 0.52, 0.58, 0.6, 0.5, 0.55]);
+        let v = verdict(
+            "G08",
+            &[runs("elu", &[0.05, -0.02, 0.1, 0.0, 0.03, 0.02, -0.01, 0.05]), relu.clone()]
+                .concat(),
         );
-        assert_eq!(
-            verdict("G08", &[runs("elu", [0.9, 0.8, 1.0]), relu.clone()].concat()).verdict,
-            Fails
+        assert_eq!(v.verdict, Holds, "{v:?}");
+        let v = verdict(
+            "G08",
+            &[runs("elu", &[0.9, 0.8, 1.0, 0.9, 0.85, 0.95, 0.9, 0.8]), relu.clone()].concat(),
         );
-        assert_eq!(
-            verdict("G08", &[runs("elu", [0.1, 0.9, 0.5]), relu.clone()].concat()).verdict,
-            Inconclusive
+        assert_eq!(v.verdict, Fails);
+        let v = verdict(
+            "G08",
+            &[runs("elu", &[0.1, 0.9, 0.5, 0.7, 0.2, 0.8, 0.6, 0.4]), relu.clone()].concat(),
         );
+        assert_eq!(v.verdict, Inconclusive);
+    }
+
+    #[test]
+    fn three_seeds_cannot_show_convergence_no_slower() {
+        let v = verdict(
+            "G08",
+            &[runs("elu", &[0.05, -0.02, 0.1]), runs("relu", &[0.5, 0.6, 0.55])].concat(),
+        );
+        assert_eq!(v.verdict, Inconclusive, "{v:?}");
     }
 }

@@ -1,11 +1,13 @@
-//! G10 `swish-for-deep`: Swish suits networks deeper than about 40 layers. Experiment: plain
-//! MLPs of depth 10/20/40/60 with Swish and ReLU.
+//! G10 `swish-for-deep`: Swish suits networks deeper than about 40 layers (the first version of
+//! the Swish paper: fully connected nets of growing depth, similar up to ~40 layers, Swish ahead
+//! between 40 and 50). Each tagged experiment is a setting (a depth sweep); the verdict is given
+//! per setting in the evidence and holds only when it holds in every setting.
 
-use super::compare::{Summary, compare};
-use super::runs::{final_metric, paired_difference};
+use super::engine::{Claim, Part};
+use super::runs::{Scale, final_metric};
 use super::thresholds::G10_DEEP;
-use super::{Evidence, Finding, Guideline, Verdict};
-use crate::report::tables::num;
+use super::{Evidence, Finding, Guideline, Runs, Verdict};
+use crate::outcome;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G10",
@@ -18,50 +20,77 @@ pub const GUIDELINE: Guideline = Guideline {
 
 fn threshold() -> String {
     format!(
-        "swish beats relu at every depth >= {G10_DEEP} (p < 0.05), and the per-seed swish - relu gap at the deepest net exceeds the gap at the shallowest (p < 0.05)"
+        "per setting: swish ahead of relu at every depth >= {G10_DEEP} by more than the metric's delta, and the per-seed swish - relu gap at the deepest net above the gap at the shallowest (paired by seed, 95% CI, Holm)"
     )
 }
 
+/// Per-seed swish - relu gap in final accuracy at `depth`.
+fn gap(runs: &Runs, depth: usize) -> std::collections::BTreeMap<u64, f64> {
+    let (s, r) = (
+        runs.activation("swish").depth(depth).by_seed(outcome::final_metric),
+        runs.activation("relu").depth(depth).by_seed(outcome::final_metric),
+    );
+    s.iter().filter_map(|(seed, a)| r.get(seed).map(|b| (*seed, a - b))).collect()
+}
+
 fn check(e: &Evidence) -> Finding {
-    let (swish, relu) = (e.runs.activation("swish"), e.runs.activation("relu"));
-    let depths = e.runs.depths();
-    let deep: Vec<usize> = depths.iter().copied().filter(|d| *d >= G10_DEEP).collect();
-    if swish.is_empty() || relu.is_empty() || deep.is_empty() {
-        return Finding::missing(format!("needs swish and relu runs at depths >= {G10_DEEP}"));
-    }
-    let higher = e.runs.higher_is_better();
-    let (mut verdicts, mut per_depth) = (Vec::new(), Vec::new());
-    for &d in &depths {
-        let c = compare(
-            swish.depth(d).final_metric("swish"),
-            relu.depth(d).final_metric("relu"),
-            higher,
-        );
-        per_depth.push(format!("d{d}: {}", c.text()));
-        if d >= G10_DEEP {
-            verdicts.push(c.first_better());
+    let (mut parts, mut checks, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
+    for name in e.runs.experiments() {
+        let runs = e.runs.experiment(&name);
+        let depths = runs.depths();
+        let deep: Vec<usize> = depths.iter().copied().filter(|d| *d >= G10_DEEP).collect();
+        if runs.activation("swish").is_empty()
+            || runs.activation("relu").is_empty()
+            || deep.is_empty()
+        {
+            evidence.push(format!("{name}: needs swish and relu runs at depths >= {G10_DEEP}"));
+            checks.push(Verdict::Inconclusive);
+            continue;
         }
+        for d in deep {
+            let (swish, relu) =
+                (runs.activation("swish").depth(d), runs.activation("relu").depth(d));
+            parts.push(final_metric(
+                format!("{name} d{d}: swish - relu"),
+                Claim::Better,
+                &swish,
+                &relu,
+            ));
+        }
+        let (shallow, deepest) = (depths[0], depths[depths.len() - 1]);
+        if shallow != deepest {
+            let (far, near) = (gap(&runs, deepest), gap(&runs, shallow));
+            let scale = Scale::final_metric(&runs);
+            let sign = if scale.higher_is_better { 1.0 } else { -1.0 };
+            let sample =
+                far.iter().filter_map(|(s, g)| near.get(s).map(|n| sign * (g - n))).collect();
+            parts.push(Part::new(
+                format!("{name}: gap d{deepest} - gap d{shallow}"),
+                scale.unit,
+                Claim::Better,
+                scale.method,
+                scale.delta,
+                sample,
+            ));
+        }
+        let means: Vec<String> = depths
+            .iter()
+            .map(|d| {
+                let m = |a: &str| runs.activation(a).depth(*d).mean(outcome::final_metric);
+                format!(
+                    "d{d} {} vs {}",
+                    crate::report::tables::num(m("swish")),
+                    crate::report::tables::num(m("relu"))
+                )
+            })
+            .collect();
+        evidence.push(format!(
+            "{name} (swish vs relu, test {}): {}",
+            runs.metric(),
+            means.join(", ")
+        ));
     }
-    let gap = |d: usize| {
-        Summary::new(
-            format!("gap d{d}"),
-            paired_difference(&swish.depth(d), &relu.depth(d), |r| Some(final_metric(r))),
-        )
-    };
-    let (shallow, deepest) = (depths[0], depths[depths.len() - 1]);
-    let c = compare(gap(deepest), gap(shallow), higher);
-    verdicts.push(if shallow == deepest { Verdict::Inconclusive } else { c.first_better() });
-    Finding {
-        verdict: Verdict::all(verdicts),
-        evidence: vec![
-            format!("test {}: {}", e.runs.0[0].metric, per_depth.join("; ")),
-            format!(
-                "swish - relu gap: d{deepest} {} vs d{shallow} {}",
-                num(c.first.mean),
-                num(c.second.mean)
-            ),
-        ],
-    }
+    Finding::all(parts, checks, evidence)
 }
 
 #[cfg(test)]
@@ -86,6 +115,19 @@ mod tests {
         assert_eq!(
             verdict("G10", &results(&[0.9, 0.5, 0.7], &[0.6, 0.8, 0.61])).verdict,
             Inconclusive
+        );
+    }
+
+    #[test]
+    fn each_setting_is_judged_and_named() {
+        let mut second = results(&[0.6, 0.62, 0.61], &[0.9, 0.91, 0.92]);
+        second.iter_mut().for_each(|r| r.cell.experiment = "g10-fashion".into());
+        let v = verdict("G10", &[results(&[0.9, 0.91, 0.92], &[0.6, 0.62, 0.61]), second].concat());
+        assert_eq!(v.verdict, Fails);
+        assert!(
+            v.evidence.contains("g10 d40: swish - relu") && v.evidence.contains("g10-fashion d40"),
+            "{}",
+            v.evidence
         );
     }
 }

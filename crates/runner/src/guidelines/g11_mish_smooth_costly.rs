@@ -1,13 +1,11 @@
 //! G11 `mish-smooth-costly`: Mish behaves like Swish but smoother, and costs more to compute.
-//! Evidence: the G10 depth sweep (accuracy) and the run's activation micro-benchmark
-//! (forward+backward time).
+//! Accuracy: the tagged depth sweeps (Mish against Swish at every depth). Cost: the run's
+//! activation micro-benchmark, compute-bound (decides) and memory-bound (reported).
 
-use actbench_activations::backend::Backend;
-
-use super::compare::{Summary, compare};
+use super::cost::{backends, costs_more, per_element, sizes, times};
+use super::engine::Claim;
+use super::runs::final_metric;
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::bench::activations::{BenchRecord, Mode};
-use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G11",
@@ -19,82 +17,67 @@ pub const GUIDELINE: Guideline = Guideline {
 };
 
 fn threshold() -> String {
-    "mish's accuracy not below swish's at any depth (swish not better at p < 0.05); mish's forward+backward time above swish's and relu's on every benchmarked backend (Welch over repeats, p < 0.05)".into()
-}
-
-/// The timed repeats of `activation` in forward+backward mode on `backend`.
-pub(super) fn times(bench: &[BenchRecord], activation: &str, backend: Backend) -> Option<Summary> {
-    bench
-        .iter()
-        .find(|b| {
-            b.activation == activation && b.backend == backend && b.mode == Mode::ForwardBackward
-        })
-        .map(|b| Summary::new(activation, b.times_s.clone()))
-}
-
-/// Backends in the micro-benchmark, in order.
-pub(super) fn backends(bench: &[BenchRecord]) -> Vec<Backend> {
-    bench.iter().map(|b| b.backend).collect::<std::collections::BTreeSet<_>>().into_iter().collect()
-}
-
-/// The median of a group's values (upper median for an even count).
-pub(super) fn median(s: &Summary) -> f64 {
-    let mut v = s.values.clone();
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-/// `label 1.23 ms`: the median of a timing group.
-pub(super) fn ms(s: &Summary) -> String {
-    format!("{} {} ms", s.label, num(1e3 * median(s)))
+    "mish not worse than swish at any depth of any experiment (non-inferiority, paired by seed); mish's compute-bound forward+backward time per element above swish's by > 5% on every benchmarked backend (ln time, 95% CI over repeats); memory-bound times reported beside".into()
 }
 
 fn check(e: &Evidence) -> Finding {
-    let (mish, swish) = match e.runs.pair("mish", "swish") {
-        Ok(pair) => pair,
-        Err(missing) => return missing,
-    };
-    let (mut verdicts, mut accuracy) = (Vec::new(), Vec::new());
-    for d in e.runs.depths() {
-        let c = compare(
-            mish.depth(d).final_metric("mish"),
-            swish.depth(d).final_metric("swish"),
-            e.runs.higher_is_better(),
-        );
-        accuracy.push(format!(
-            "d{d} {} vs {} ({})",
-            num(c.first.mean),
-            num(c.second.mean),
-            if c.first_not_worse() == Verdict::Holds { "ok" } else { "worse" }
-        ));
-        verdicts.push(c.first_not_worse());
+    let (mut parts, mut checks, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
+    for name in e.runs.experiments() {
+        let runs = e.runs.experiment(&name);
+        for d in runs.depths() {
+            let (mish, swish) =
+                (runs.activation("mish").depth(d), runs.activation("swish").depth(d));
+            if !mish.is_empty() && !swish.is_empty() {
+                parts.push(final_metric(
+                    format!("{name} d{d}: mish - swish"),
+                    Claim::NotWorse,
+                    &mish,
+                    &swish,
+                ));
+            }
+        }
     }
-    let mut evidence =
-        vec![format!("test {} mish vs swish: {}", mish.0[0].metric, accuracy.join(", "))];
+    if parts.is_empty() {
+        evidence.push("needs mish and swish runs at the same depth".into());
+        checks.push(Verdict::Inconclusive);
+    }
     let backends = backends(e.bench);
     if backends.is_empty() {
         evidence.push("no activation micro-benchmark in these results: cost not judged".into());
-        verdicts.push(Verdict::Inconclusive);
+        checks.push(Verdict::Inconclusive);
     }
     for backend in backends {
-        let Some(m) = times(e.bench, "mish", backend) else {
-            evidence.push(format!("{backend}: mish not benchmarked"));
-            verdicts.push(Verdict::Inconclusive);
+        let (compute, memory) = sizes(e.bench, backend);
+        if let Some(n) = memory {
+            let shown: Vec<String> = ["mish", "swish", "relu"]
+                .iter()
+                .filter_map(|a| times(e.bench, a, backend, n).map(|t| per_element(a, t, n)))
+                .collect();
+            evidence.push(format!("{backend} memory-bound ({n} elements): {}", shown.join(", ")));
+        }
+        let Some(n) = compute else {
+            evidence.push(format!(
+                "{backend}: no compute-bound (in-cache) size benchmarked: cost not judged"
+            ));
+            checks.push(Verdict::Inconclusive);
             continue;
         };
-        let mut parts = vec![ms(&m)];
-        for other in ["swish", "relu"] {
-            match times(e.bench, other, backend) {
-                Some(o) => {
-                    parts.push(ms(&o));
-                    verdicts.push(compare(o, m.clone(), false).first_better());
-                }
-                None => verdicts.push(Verdict::Inconclusive),
+        match (times(e.bench, "mish", backend, n), times(e.bench, "swish", backend, n)) {
+            (Some(mish), Some(swish)) => {
+                evidence.push(format!(
+                    "{backend} compute-bound ({n} elements): {}, {}",
+                    per_element("mish", mish, n),
+                    per_element("swish", swish, n)
+                ));
+                parts.push(costs_more(format!("{backend}: mish / swish time"), mish, swish));
+            }
+            _ => {
+                evidence.push(format!("{backend}: mish and swish not both benchmarked"));
+                checks.push(Verdict::Inconclusive);
             }
         }
-        evidence.push(format!("{backend} forward+backward median: {}", parts.join(", ")));
     }
-    Finding { verdict: Verdict::all(verdicts), evidence }
+    Finding::all(parts, checks, evidence)
 }
 
 #[cfg(test)]
@@ -104,12 +87,12 @@ pub(super) mod tests {
     use crate::bench::activations::{BenchRecord, Mode};
     use actbench_activations::backend::Backend;
 
-    /// A micro-benchmark record with these repeats.
+    /// A compute-bound micro-benchmark record with these repeats.
     pub fn timed(activation: &str, times: &[f64]) -> BenchRecord {
         BenchRecord {
             activation: activation.into(),
             mode: Mode::ForwardBackward,
-            elements: 1,
+            elements: 1024,
             median_s: times[0],
             min_s: times[0],
             max_s: times[0],
@@ -124,23 +107,32 @@ pub(super) mod tests {
     fn every_outcome() {
         let runs = [
             seeds("G11", "g10", "mish", 40, &[0.9, 0.91, 0.92]),
-            seeds("G11", "g10", "swish", 40, &[0.9, 0.91, 0.9]),
+            seeds("G11", "g10", "swish", 40, &[0.9, 0.91, 0.92]),
         ]
         .concat();
-        let slow_mish = [
-            timed("mish", &[3.0, 3.1, 3.2]),
-            timed("swish", &[2.0, 2.1, 2.05]),
-            timed("relu", &[1.0, 1.1, 1.05]),
-        ];
+        let slow_mish = [timed("mish", &[3.0, 3.1, 3.2]), timed("swish", &[2.0, 2.1, 2.05])];
         assert_eq!(verdict_with_bench("G11", &runs, &slow_mish).verdict, Holds);
-        let fast_mish = [
-            timed("mish", &[1.0, 1.1, 1.05]),
-            timed("swish", &[2.0, 2.1, 2.05]),
-            timed("relu", &[1.0, 1.1, 1.05]),
-        ];
+        let fast_mish = [timed("mish", &[1.0, 1.1, 1.05]), timed("swish", &[2.0, 2.1, 2.05])];
         assert_eq!(verdict_with_bench("G11", &runs, &fast_mish).verdict, Fails);
         let v = verdict_with_bench("G11", &runs, &[]);
         assert_eq!(v.verdict, Inconclusive);
         assert!(v.evidence.contains("no activation micro-benchmark"));
+    }
+
+    #[test]
+    fn a_memory_bound_benchmark_alone_does_not_decide_cost() {
+        let runs = [
+            seeds("G11", "g10", "mish", 40, &[0.9, 0.91, 0.92]),
+            seeds("G11", "g10", "swish", 40, &[0.9, 0.91, 0.92]),
+        ]
+        .concat();
+        let big = |a: &str, t: &[f64]| BenchRecord { elements: 1 << 20, ..timed(a, t) };
+        let v = verdict_with_bench(
+            "G11",
+            &runs,
+            &[big("mish", &[3.0, 3.1, 3.2]), big("swish", &[2.0, 2.1, 2.05])],
+        );
+        assert_eq!(v.verdict, Inconclusive, "{v:?}");
+        assert!(v.evidence.contains("memory-bound (1048576 elements)"), "{}", v.evidence);
     }
 }

@@ -5,8 +5,10 @@
 
 use actbench_activations::Family;
 
-use super::compare::compare;
+use super::engine::Claim;
+use super::runs::final_metric;
 use super::{Evidence, Finding, Guideline, Verdict};
+use crate::outcome;
 use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
@@ -19,11 +21,11 @@ pub const GUIDELINE: Guideline = Guideline {
 };
 
 fn threshold() -> String {
-    "in every experiment, the best relu-family activation (by mean) beats each sigmoid-family one (p < 0.05)".into()
+    "in every experiment, the best relu-family activation (by mean) ahead of each sigmoid-family one by more than the metric's delta (paired by seed, 95% CI, Holm)".into()
 }
 
 fn check(e: &Evidence) -> Finding {
-    let (mut verdicts, mut evidence) = (Vec::new(), Vec::new());
+    let (mut parts, mut checks, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
     for name in e.runs.experiments() {
         let runs = e.runs.experiment(&name);
         let family = |label: &str| runs.activation(label).0[0].cell.activation.info().family;
@@ -34,36 +36,38 @@ fn check(e: &Evidence) -> Finding {
             .collect();
         let saturating: Vec<&String> =
             labels.iter().filter(|l| family(l) == Family::SigmoidFamily).collect();
-        let higher = runs.higher_is_better();
-        let best = relu_family.iter().map(|l| runs.activation(l).final_metric(l.as_str())).max_by(
-            |a, b| {
-                let ord = a.mean.total_cmp(&b.mean);
-                if higher { ord } else { ord.reverse() }
-            },
-        );
-        let Some(best) = best.filter(|_| !saturating.is_empty()) else {
+        let sign = if runs.higher_is_better() { 1.0 } else { -1.0 };
+        let best = relu_family
+            .iter()
+            .max_by(|a, b| {
+                let m = |l: &str| sign * runs.activation(l).mean(outcome::final_metric);
+                m(a).total_cmp(&m(b))
+            })
+            .filter(|_| !saturating.is_empty());
+        let Some(best) = best else {
             evidence.push(format!("{name}: needs relu-family and sigmoid-family activations"));
-            verdicts.push(Verdict::Inconclusive);
+            checks.push(Verdict::Inconclusive);
             continue;
         };
-        let mut parts = Vec::new();
         for l in saturating {
-            let c = compare(best.clone(), runs.activation(l).final_metric(l.as_str()), higher);
-            parts.push(c.text());
-            verdicts.push(c.first_better());
+            parts.push(final_metric(
+                format!("{name}: {best} - {l}"),
+                Claim::Better,
+                &runs.activation(best),
+                &runs.activation(l),
+            ));
         }
         let all: Vec<String> = labels
             .iter()
-            .map(|l| format!("{l} {}", num(runs.activation(l).final_metric("").mean)))
+            .map(|l| format!("{l} {}", num(runs.activation(l).mean(outcome::final_metric))))
             .collect();
         evidence.push(format!(
-            "{name} (test {}: {}): best relu-family: {}",
-            runs.0[0].metric,
-            all.join(", "),
-            parts.join("; ")
+            "{name} (test {}): {}; best relu-family: {best}",
+            runs.metric(),
+            all.join(", ")
         ));
     }
-    Finding { verdict: Verdict::all(verdicts), evidence }
+    Finding::all(parts, checks, evidence)
 }
 
 #[cfg(test)]
@@ -78,34 +82,16 @@ mod tests {
             seeds("G13", "cnn", "elu", 1, &[0.88, 0.89, 0.9]),
         ]
         .concat();
-        assert_eq!(
-            verdict(
-                "G13",
-                &[
-                    family.clone(),
-                    seeds("G13", "cnn", "tanh", 1, &[0.8, 0.81, 0.8]),
-                    seeds("G13", "cnn", "sigmoid", 1, &[0.5, 0.6, 0.55])
-                ]
-                .concat()
-            )
-            .verdict,
-            Holds
-        );
-        assert_eq!(
-            verdict(
-                "G13",
-                &[family.clone(), seeds("G13", "cnn", "tanh", 1, &[0.95, 0.96, 0.95])].concat()
-            )
-            .verdict,
-            Fails
-        );
-        assert_eq!(
-            verdict(
-                "G13",
-                &[family.clone(), seeds("G13", "cnn", "tanh", 1, &[0.95, 0.8, 0.85])].concat()
-            )
-            .verdict,
-            Inconclusive
-        );
+        let with = |others: Vec<crate::run::record::CellRecord>| {
+            verdict("G13", &[family.clone(), others].concat()).verdict
+        };
+        let both = [
+            seeds("G13", "cnn", "tanh", 1, &[0.8, 0.81, 0.8]),
+            seeds("G13", "cnn", "sigmoid", 1, &[0.5, 0.6, 0.55]),
+        ]
+        .concat();
+        assert_eq!(with(both), Holds);
+        assert_eq!(with(seeds("G13", "cnn", "tanh", 1, &[0.95, 0.96, 0.95])), Fails);
+        assert_eq!(with(seeds("G13", "cnn", "tanh", 1, &[0.95, 0.8, 0.85])), Inconclusive);
     }
 }

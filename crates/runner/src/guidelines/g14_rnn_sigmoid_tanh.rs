@@ -1,12 +1,14 @@
 //! G14 `rnn-sigmoid-tanh`: recurrent nets should use sigmoid/tanh (gates sigmoid, state tanh).
 //! Experiments: a vanilla RNN with tanh, ReLU and sigmoid recurrence; LSTM and GRU cells with the
 //! standard (sigmoid gates, tanh candidate) and swapped (tanh gates, sigmoid candidate)
-//! activations; the adding problem.
+//! activations; the adding problem. Runs of different experiments with the same seed share the
+//! data, so standard and swapped cells are paired by seed.
 
 use actbench_models::ModelConfig;
 use actbench_models::config::RnnCell;
 
-use super::compare::compare;
+use super::engine::Claim;
+use super::runs::final_metric;
 use super::{Evidence, Finding, Guideline, Runs, Verdict};
 use crate::run::record::{CellRecord, Status};
 
@@ -20,7 +22,7 @@ pub const GUIDELINE: Guideline = Guideline {
 };
 
 fn threshold() -> String {
-    "vanilla RNN: tanh recurrence beats each other recurrence (p < 0.05); LSTM and GRU: the standard cell (sigmoid gates, tanh candidate) beats the swapped one (p < 0.05); diverged runs count as untrained".into()
+    "vanilla RNN: tanh recurrence ahead of each other recurrence; LSTM and GRU: the standard cell (sigmoid gates, tanh candidate) ahead of the swapped one; each by more than the metric's delta (MSE as log10, 12%), paired by seed, 95% CI, Holm; diverged runs count as untrained".into()
 }
 
 /// The recurrent cell and its gate activation's name, for RNN runs.
@@ -31,51 +33,50 @@ fn rnn(r: &CellRecord) -> Option<(RnnCell, &'static str)> {
     }
 }
 
-fn diverged(runs: &Runs) -> String {
+fn diverged(label: &str, runs: &Runs) -> Option<String> {
     let n = runs.0.iter().filter(|r| r.status == Status::Diverged).count();
-    if n == 0 { String::new() } else { format!(" [{n} diverged]") }
+    (n > 0).then(|| format!("{label}: {n} of {} runs diverged", runs.0.len()))
 }
 
 fn check(e: &Evidence) -> Finding {
-    let (mut verdicts, mut evidence) = (Vec::new(), Vec::new());
-    let higher = e.runs.higher_is_better();
+    let (mut parts, mut checks, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
     let vanilla = e.runs.filter(|r| rnn(r).is_some_and(|(c, _)| c == RnnCell::Vanilla));
-    if vanilla.is_empty() {
-        evidence.push("no vanilla RNN runs".into());
-        verdicts.push(Verdict::Inconclusive);
+    if vanilla.activation("tanh").is_empty() {
+        evidence.push("no vanilla RNN runs with tanh".into());
+        checks.push(Verdict::Inconclusive);
     } else {
-        let tanh = vanilla.activation("tanh").final_metric("tanh");
         for label in vanilla.labels().into_iter().filter(|l| l != "tanh") {
             let other = vanilla.activation(&label);
-            let c = compare(tanh.clone(), other.final_metric(label.as_str()), higher);
-            evidence.push(format!("vanilla: {}{}", c.text(), diverged(&other)));
-            verdicts.push(if tanh.is_empty() { Verdict::Inconclusive } else { c.first_better() });
+            evidence.extend(diverged(&format!("vanilla {label}"), &other));
+            parts.push(final_metric(
+                format!("vanilla: tanh - {label}"),
+                Claim::Better,
+                &vanilla.activation("tanh"),
+                &other,
+            ));
         }
     }
     for cell in [RnnCell::Lstm, RnnCell::Gru] {
         let runs = e.runs.filter(|r| rnn(r).is_some_and(|(c, _)| c == cell));
-        let standard = runs.filter(|r| {
+        let is_standard = |r: &CellRecord| {
             rnn(r).is_some_and(|(_, gate)| gate == "sigmoid") && r.cell.activation.name() == "tanh"
-        });
-        let swapped = runs.filter(|r| {
-            !(rnn(r).is_some_and(|(_, gate)| gate == "sigmoid")
-                && r.cell.activation.name() == "tanh")
-        });
+        };
+        let (standard, swapped) = (runs.filter(is_standard), runs.filter(|r| !is_standard(r)));
         let name = format!("{cell:?}").to_lowercase();
         if standard.is_empty() || swapped.is_empty() {
             evidence.push(format!("{name}: needs standard and swapped runs"));
-            verdicts.push(Verdict::Inconclusive);
+            checks.push(Verdict::Inconclusive);
             continue;
         }
-        let c = compare(
-            standard.final_metric(format!("{name} standard")),
-            swapped.final_metric(format!("{name} swapped")),
-            higher,
-        );
-        evidence.push(format!("{}{}", c.text(), diverged(&swapped)));
-        verdicts.push(c.first_better());
+        evidence.extend(diverged(&format!("{name} swapped"), &swapped));
+        parts.push(final_metric(
+            format!("{name}: standard - swapped"),
+            Claim::Better,
+            &standard,
+            &swapped,
+        ));
     }
-    Finding { verdict: Verdict::all(verdicts), evidence }
+    Finding::all(parts, checks, evidence)
 }
 
 #[cfg(test)]

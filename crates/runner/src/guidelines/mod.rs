@@ -1,14 +1,19 @@
 //! The guideline verdicts: every rule of the catalogue (`shared/guidelines.md`, G01 to G17) as a
 //! pure function of stored results. Each guideline lives in its own file with the claim, the
 //! thresholds it prints, the rule and tests on constructed result sets; `thresholds.rs` holds
-//! every number; `compare.rs` the statistics of "A beats B".
+//! every number; `engine.rs` decides every part of every rule the same way (paired by seed, 95%
+//! intervals, minimal differences that matter, Holm within a guideline); `runs.rs` picks and
+//! pairs the runs.
+
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 use crate::bench::activations::BenchRecord;
 use crate::run::record::CellRecord;
 
-pub mod compare;
+mod cost;
+pub mod engine;
 mod runs;
 pub mod thresholds;
 
@@ -30,9 +35,10 @@ mod g15_output_layer_choice;
 mod g16_deep_fnn_relu_over_sigmoid;
 mod g17_two_circles_depth;
 #[cfg(test)]
-mod testing;
+pub mod testing;
 
-pub use runs::{Runs, dead_fraction, final_metric};
+use engine::{Decision, Part};
+pub use runs::Runs;
 
 /// What the measurements say about a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -87,19 +93,66 @@ impl Verdict {
     }
 }
 
-/// What a rule found: the verdict and the numbers behind it.
+impl From<Decision> for Verdict {
+    fn from(d: Decision) -> Verdict {
+        match d {
+            Decision::Holds => Verdict::Holds,
+            Decision::Fails => Verdict::Fails,
+            Decision::Undecided => Verdict::Inconclusive,
+        }
+    }
+}
+
+/// What a rule found: the verdict, its decided parts, and the context behind them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// The verdict.
     pub verdict: Verdict,
-    /// Evidence, one clause per check, numbers included.
+    /// The statistical parts, decided together (Holm).
+    pub parts: Vec<Part>,
+    /// Context the parts do not carry (exact checks, counts, notes), one clause each.
     pub evidence: Vec<String>,
 }
 
 impl Finding {
     /// Inconclusive because the results hold nothing to judge by.
     pub fn missing(what: impl Into<String>) -> Finding {
-        Finding { verdict: Verdict::Inconclusive, evidence: vec![what.into()] }
+        Finding { verdict: Verdict::Inconclusive, parts: Vec::new(), evidence: vec![what.into()] }
+    }
+
+    /// Decides `parts` together; the guideline holds when every part and every exact `checks`
+    /// verdict holds, fails when any fails.
+    pub fn all(mut parts: Vec<Part>, checks: Vec<Verdict>, evidence: Vec<String>) -> Finding {
+        engine::decide(&mut parts);
+        let decisions = parts.iter().map(|p| -> Verdict { p.decision.into() });
+        let verdict = Verdict::all(decisions.chain(checks));
+        Finding { verdict, parts, evidence }
+    }
+
+    /// Decides `parts` together and lets `combine` turn their decisions (in order) into the
+    /// verdict, for rules whose parts are not all required.
+    pub fn combined(
+        mut parts: Vec<Part>,
+        evidence: Vec<String>,
+        combine: impl Fn(&[Verdict]) -> Verdict,
+    ) -> Finding {
+        engine::decide(&mut parts);
+        let decisions: Vec<Verdict> = parts.iter().map(|p| p.decision.into()).collect();
+        Finding { verdict: combine(&decisions), parts, evidence }
+    }
+
+    /// Seeds that would decide an inconclusive finding: the most any undecided part needs (none
+    /// when some undecided part cannot be decided by more seeds at its observed effect).
+    pub fn seeds_needed(&self) -> Option<usize> {
+        if self.verdict != Verdict::Inconclusive {
+            return None;
+        }
+        let undecided: Vec<&Part> =
+            self.parts.iter().filter(|p| p.decision == Decision::Undecided).collect();
+        if undecided.is_empty() {
+            return None;
+        }
+        undecided.iter().map(|p| p.seeds_needed).try_fold(0, |most, n| n.map(|n| most.max(n)))
     }
 }
 
@@ -163,12 +216,20 @@ pub struct GuidelineResult {
     pub name: String,
     /// The claim.
     pub claim: String,
-    /// The numbers behind the verdict.
+    /// Backend the runs were trained on (each backend is judged on its own).
+    pub backend: String,
+    /// The numbers behind the verdict: the context clauses, then every part.
     pub evidence: String,
     /// The thresholds used.
     pub threshold: String,
     /// `holds`, `fails` or `inconclusive`.
     pub verdict: Verdict,
+    /// Every part with its difference, 95% interval, delta, Holm-adjusted p, effect size, pairs
+    /// and decision.
+    pub parts: Vec<Part>,
+    /// For an inconclusive verdict: seeds per group that would decide it at the observed spread
+    /// (none: more seeds would not, at the observed effects).
+    pub seeds_needed: Option<usize>,
     /// The data the evidence comes from.
     pub data: String,
     /// Whether the data is worth printing beside the evidence: files (Fashion-MNIST, MNIST) or a
@@ -181,29 +242,100 @@ pub struct GuidelineResult {
     pub seeds: usize,
 }
 
-/// Every guideline's verdict on `records` (and the micro-benchmark `bench`). Pure: the same
-/// results always give the same table.
+/// Every guideline's verdict on `records` (and the micro-benchmark `bench`), one row per
+/// guideline and backend of the tagged runs. Pure: the same results always give the same table.
 pub fn evaluate(records: &[CellRecord], bench: &[BenchRecord]) -> Vec<GuidelineResult> {
-    CATALOGUE
-        .iter()
-        .map(|g| {
-            let runs = Runs::tagged(records, g.id);
+    let mut results = Vec::new();
+    for g in &CATALOGUE {
+        let tagged = Runs::tagged(records, g.id);
+        let mut backends: Vec<_> =
+            tagged.0.iter().map(|r| r.cell.backend).collect::<BTreeSet<_>>().into_iter().collect();
+        if backends.is_empty() {
+            backends.push(actbench_activations::backend::Backend::Flex);
+        }
+        for backend in backends {
+            let runs = tagged.filter(|r| r.cell.backend == backend);
             let finding = if g.needs_runs && runs.is_empty() {
-                Finding::missing(format!("not run: no experiment in these results is tagged {} (see configs/guidelines.toml)", g.id))
+                Finding::missing(format!(
+                    "not run: no experiment in these results is tagged {} (see configs/guidelines.toml)",
+                    g.id
+                ))
             } else {
                 (g.check)(&Evidence { runs: runs.clone(), bench })
             };
-            GuidelineResult {
+            let evidence: Vec<String> = finding
+                .evidence
+                .iter()
+                .cloned()
+                .chain(finding.parts.iter().map(Part::text))
+                .collect();
+            results.push(GuidelineResult {
                 id: g.id.into(),
                 name: g.name.into(),
                 claim: g.claim.into(),
-                evidence: finding.evidence.join("; "),
+                backend: if runs.is_empty() { "-".into() } else { backend.to_string() },
+                evidence: evidence.join("; "),
                 threshold: (g.threshold)(),
                 verdict: finding.verdict,
+                seeds_needed: finding.seeds_needed(),
+                parts: finding.parts,
                 data: runs.data(),
-                data_matters: runs.0.iter().any(|r| r.cell.dataset.kind == actbench_data::DatasetKind::Idx || r.cell.dataset_fallback.is_some()),
+                data_matters: runs.0.iter().any(|r| {
+                    r.cell.dataset.kind == actbench_data::DatasetKind::Idx
+                        || r.cell.dataset_fallback.is_some()
+                }),
                 experiments: runs.experiments(),
                 seeds: runs.min_seeds(),
+            });
+        }
+    }
+    results
+}
+
+/// One guideline judged on all the seeds and on the odd and the even seeds alone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SplitHalf {
+    pub id: String,
+    pub name: String,
+    pub backend: String,
+    pub all_seeds: Verdict,
+    pub odd_seeds: Verdict,
+    pub even_seeds: Verdict,
+    /// Seeds in the smallest group of each half.
+    pub odd_n: usize,
+    pub even_n: usize,
+    /// True when the full run is decisive and a half says otherwise (either half decisive
+    /// the other way, or inconclusive).
+    pub unstable: bool,
+}
+
+/// The stability check: verdicts on the odd and on the even seeds, beside the full verdict.
+pub fn split_half(records: &[CellRecord], bench: &[BenchRecord]) -> Vec<SplitHalf> {
+    let half = |odd: bool| -> Vec<CellRecord> {
+        records.iter().filter(|r| (r.cell.seed % 2 == 1) == odd).cloned().collect()
+    };
+    let (all, odd, even) =
+        (evaluate(records, bench), evaluate(&half(true), bench), evaluate(&half(false), bench));
+    all.iter()
+        .map(|a| {
+            let find = |rows: &[GuidelineResult]| {
+                rows.iter()
+                    .find(|r| r.id == a.id && r.backend == a.backend)
+                    .map(|r| (r.verdict, r.seeds))
+            };
+            let (odd_verdict, odd_n) = find(&odd).unwrap_or((Verdict::Inconclusive, 0));
+            let (even_verdict, even_n) = find(&even).unwrap_or((Verdict::Inconclusive, 0));
+            SplitHalf {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                backend: a.backend.clone(),
+                all_seeds: a.verdict,
+                odd_seeds: odd_verdict,
+                even_seeds: even_verdict,
+                odd_n,
+                even_n,
+                unstable: a.verdict != Verdict::Inconclusive
+                    && (odd_verdict != a.verdict || even_verdict != a.verdict),
             }
         })
         .collect()

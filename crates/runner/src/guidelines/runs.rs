@@ -1,11 +1,17 @@
-//! Queries over stored records for the rules: pick runs by activation, depth, experiment or
-//! model, and turn each run into the number a rule compares (one value per seed).
+//! Queries over stored records for the rules: pick runs by activation label, depth, experiment
+//! or model; pair two sets of runs by seed and turn them into the engine's parts. Runs are
+//! never pooled: `evaluate` judges each backend on its own, activations match by their full
+//! label (`leaky-relu` is not `leaky-relu:slope=0.1`), and a seed with two runs in one set
+//! (a rule that forgot to pick a depth or an experiment) is left out of the pairs rather than
+//! counted twice.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::run::record::{CellRecord, EpochRecord, Status};
-
-use super::compare::Summary;
+use super::engine::{Claim, Method, Part};
+use super::thresholds::{DELTA_ACCURACY, DELTA_EPOCHS, DELTA_LOG10_MSE};
+use crate::outcome;
+use crate::run::plan::Target;
+use crate::run::record::CellRecord;
 
 /// A set of runs (cells), in the order of the records.
 #[derive(Debug, Clone, Default)]
@@ -27,9 +33,9 @@ impl<'a> Runs<'a> {
         Runs(self.0.iter().copied().filter(|r| keep(r)).collect())
     }
 
-    /// Runs of the activation with this label (`relu`, `leaky-relu:0.1`) or registry name.
+    /// Runs of the activation with exactly this label (`relu`, `leaky-relu:slope=0.1`).
     pub fn activation(&self, label: &str) -> Runs<'a> {
-        self.filter(|r| r.cell.activation.label() == label || r.cell.activation.name() == label)
+        self.filter(|r| r.cell.activation.label() == label)
     }
 
     /// The runs of activations `a` and `b`; when either has none, the finding that says so.
@@ -100,17 +106,16 @@ impl<'a> Runs<'a> {
 
     /// Seeds in the smallest (experiment, activation, depth, output, backend) group.
     pub fn min_seeds(&self) -> usize {
-        let mut groups = std::collections::BTreeMap::new();
+        let mut groups = BTreeMap::new();
         for r in &self.0 {
-            *groups
-                .entry((
-                    r.cell.experiment_index,
-                    r.cell.activation_index,
-                    r.cell.model.depth(),
-                    r.cell.output,
-                    r.cell.backend,
-                ))
-                .or_insert(0) += 1;
+            let key = (
+                r.cell.experiment_index,
+                r.cell.activation.label(),
+                r.cell.model.depth(),
+                r.cell.output,
+                r.cell.backend,
+            );
+            *groups.entry(key).or_insert(0) += 1;
         }
         groups.values().copied().min().unwrap_or(0)
     }
@@ -120,101 +125,134 @@ impl<'a> Runs<'a> {
         self.0.first().is_none_or(|r| r.higher_is_better)
     }
 
-    /// `value` of every run (sorted by seed, then backend), as a group called `label`; runs
-    /// where `value` is undefined are left out.
-    pub fn summary(
-        &self,
-        label: impl Into<String>,
-        value: impl Fn(&CellRecord) -> Option<f64>,
-    ) -> Summary {
-        let mut runs = self.0.clone();
-        runs.sort_by_key(|r| (r.cell.seed, r.cell.backend));
-        Summary::new(label, runs.iter().filter_map(|r| value(r)).collect())
+    /// The test metric's name (`accuracy`, `mse`...).
+    pub fn metric(&self) -> String {
+        self.0.first().map(|r| r.metric.clone()).unwrap_or_default()
     }
 
-    /// The final test metric of every run ([`final_metric`]).
-    pub fn final_metric(&self, label: impl Into<String>) -> Summary {
-        self.summary(label, |r| Some(final_metric(r)))
+    /// The runs' target for "epochs to target" (the first run's).
+    pub fn target(&self) -> Option<Target> {
+        self.0.first().and_then(|r| r.cell.target)
     }
-}
 
-/// The final test metric; a diverged run counts as its untrained model (epoch 0), so divergence
-/// is never rewarded with the score of its last finite epoch.
-pub fn final_metric(r: &CellRecord) -> f64 {
-    match r.status {
-        Status::Finished => r.last().test_metric,
-        Status::Diverged => r.epochs.first().map(|e| e.test_metric).unwrap_or(f64::NAN),
+    /// `value` per seed; seeds with no value (no outcome) or with two runs in this set are left
+    /// out.
+    pub fn by_seed(&self, value: impl Fn(&CellRecord) -> Option<f64>) -> BTreeMap<u64, f64> {
+        let mut count: BTreeMap<u64, usize> = BTreeMap::new();
+        for r in &self.0 {
+            *count.entry(r.cell.seed).or_default() += 1;
+        }
+        self.0
+            .iter()
+            .filter(|r| count[&r.cell.seed] == 1)
+            .filter_map(|r| value(r).map(|v| (r.cell.seed, v)))
+            .collect()
     }
-}
 
-/// First epoch whose metric (`train` or test) reaches `target`; a run that never does counts as
-/// one epoch more than it trained (censored).
-pub fn epochs_to(r: &CellRecord, target: f64, train: bool) -> f64 {
-    let reached = |e: &&EpochRecord| {
-        let v = if train { e.train_metric } else { e.test_metric };
-        if r.higher_is_better { v >= target } else { v <= target }
-    };
-    match (r.status, r.epochs.iter().filter(|e| e.epoch > 0).find(reached)) {
-        (_, Some(e)) => e.epoch as f64,
-        _ => (r.cell.train.epochs + 1) as f64,
+    /// `value` of every run, in seed order (see [`Runs::by_seed`]).
+    pub fn values(&self, value: impl Fn(&CellRecord) -> Option<f64>) -> Vec<f64> {
+        self.by_seed(value).into_values().collect()
+    }
+
+    /// Mean of `value` over the runs (NaN without values), for evidence text.
+    pub fn mean(&self, value: impl Fn(&CellRecord) -> Option<f64>) -> f64 {
+        crate::stats::mean(&self.values(value))
     }
 }
 
-/// Mean over hidden layers of the activation mean at `epoch`.
-pub fn mean_activation(e: &EpochRecord) -> Option<f64> {
-    mean_of(e.layers.iter().filter_map(|l| l.activation_mean))
+/// How a metric is compared: its unit, direction, minimal difference that matters, and method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scale {
+    /// Unit, as printed beside the numbers.
+    pub unit: String,
+    /// Whether larger is better.
+    pub higher_is_better: bool,
+    /// Minimal difference that matters, in the compared unit.
+    pub delta: f64,
+    /// Estimate and interval.
+    pub method: Method,
+    /// Compare log10 of the values (scale-free metrics such as MSE).
+    pub log10: bool,
 }
 
-/// Mean over all recorded epochs of [`mean_activation`].
-pub fn mean_activation_over_training(r: &CellRecord) -> Option<f64> {
-    mean_of(r.epochs.iter().filter_map(mean_activation))
-}
-
-/// Mean dead-unit fraction over hidden layers after training.
-pub fn dead_fraction(r: &CellRecord) -> Option<f64> {
-    mean_of(r.last().layers.iter().filter_map(|l| l.dead_fraction))
-}
-
-/// First-layer / last-hidden-layer weight-gradient norm at `e` (the output layer excluded).
-pub fn gradient_ratio(e: &EpochRecord) -> Option<f64> {
-    let hidden: Vec<f64> =
-        e.layers.iter().filter(|l| l.layer != "output").map(|l| l.grad_norm).collect();
-    (hidden.len() >= 2 && hidden[hidden.len() - 1] > 0.0)
-        .then(|| hidden[0] / hidden[hidden.len() - 1])
-}
-
-/// The last hidden layer's (activation mean, variance) at `e`.
-pub fn last_hidden_moments(e: &EpochRecord) -> Option<(f64, f64)> {
-    e.layers.iter().rev().find_map(|l| Some((l.activation_mean?, l.activation_variance?)))
-}
-
-/// Mean |change| of the trained activation parameters from init to the end of training.
-pub fn learned_movement(r: &CellRecord) -> Option<f64> {
-    let (first, last) = (r.epochs.first()?, r.last());
-    mean_of(first.learned.iter().filter_map(|(k, v0)| last.learned.get(k).map(|v| (v - v0).abs())))
-}
-
-/// The arithmetic mean, none for no values.
-pub fn mean_of(values: impl Iterator<Item = f64>) -> Option<f64> {
-    let v: Vec<f64> = values.collect();
-    (!v.is_empty()).then(|| crate::stats::mean(&v))
-}
-
-/// Per-seed difference `a - b` of `value` between two sets of runs (seeds present in both).
-pub fn paired_difference(
-    a: &Runs,
-    b: &Runs,
-    value: impl Fn(&CellRecord) -> Option<f64>,
-) -> Vec<f64> {
-    let mut out = Vec::new();
-    let mut seeds: Vec<u64> = a.0.iter().map(|r| r.cell.seed).collect();
-    seeds.sort();
-    seeds.dedup();
-    for s in seeds {
-        let find = |runs: &Runs| runs.0.iter().find(|r| r.cell.seed == s).and_then(|r| value(r));
-        if let (Some(x), Some(y)) = (find(a), find(b)) {
-            out.push(x - y);
+impl Scale {
+    /// The final test metric of `runs`: accuracy-like metrics as they are (delta one point),
+    /// MSE as log10 (delta 12%).
+    pub fn final_metric(runs: &Runs) -> Scale {
+        let metric = runs.metric();
+        let log10 = metric == "mse";
+        Scale {
+            unit: if log10 { "log10 test mse".into() } else { format!("test {metric}") },
+            higher_is_better: runs.higher_is_better(),
+            delta: if log10 { DELTA_LOG10_MSE } else { DELTA_ACCURACY },
+            method: Method::PairedT,
+            log10,
         }
     }
-    out
+
+    /// Epochs to `target` (censored: sign method, delta half an epoch).
+    pub fn epochs(runs: &Runs, target: Target) -> Scale {
+        Scale {
+            unit: format!("epochs to {} {} {}", target.split(), runs.metric(), target.value()),
+            higher_is_better: false,
+            delta: DELTA_EPOCHS,
+            method: Method::Sign,
+            log10: false,
+        }
+    }
+
+    /// Any other quantity.
+    pub fn of(
+        unit: impl Into<String>,
+        higher_is_better: bool,
+        delta: f64,
+        method: Method,
+    ) -> Scale {
+        Scale { unit: unit.into(), higher_is_better, delta, method, log10: false }
+    }
+
+    fn value(&self, v: f64) -> f64 {
+        if self.log10 { v.log10() } else { v }
+    }
+}
+
+/// The part "`a` compared with `b`" per seed: the per-seed difference of `value` (on `scale`),
+/// positive when `a` is better.
+pub fn paired(
+    label: impl Into<String>,
+    claim: Claim,
+    a: &Runs,
+    b: &Runs,
+    scale: &Scale,
+    value: impl Fn(&CellRecord) -> Option<f64>,
+) -> Part {
+    let (first, second) = (a.by_seed(&value), b.by_seed(&value));
+    let sign = if scale.higher_is_better { 1.0 } else { -1.0 };
+    let sample = first
+        .iter()
+        .filter_map(|(seed, x)| {
+            second.get(seed).map(|y| sign * (scale.value(*x) - scale.value(*y)))
+        })
+        .collect();
+    Part::new(label, &scale.unit, claim, scale.method, scale.delta, sample)
+}
+
+/// "`a` better than `b` on the final test metric" per seed.
+pub fn final_metric(label: impl Into<String>, claim: Claim, a: &Runs, b: &Runs) -> Part {
+    paired(label, claim, a, b, &Scale::final_metric(a), outcome::final_metric)
+}
+
+/// A part on the values of `runs` themselves (one per seed): a range, or (with `line`) the
+/// distance above a fixed line, `value - line`.
+pub fn single(
+    label: impl Into<String>,
+    claim: Claim,
+    runs: &Runs,
+    scale: &Scale,
+    line: f64,
+    value: impl Fn(&CellRecord) -> Option<f64>,
+) -> Part {
+    let sign = if scale.higher_is_better { 1.0 } else { -1.0 };
+    let sample = runs.values(value).into_iter().map(|v| sign * (scale.value(v) - line)).collect();
+    Part::new(label, &scale.unit, claim, scale.method, scale.delta, sample)
 }

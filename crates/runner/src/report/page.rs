@@ -136,10 +136,11 @@ fn heading_lines(t: &ExperimentTable) -> Vec<String> {
     let mut lines = vec![t.description.clone(), format!("data: {}", t.dataset)];
     if let Some(target) = t.target {
         lines.push(format!(
-            "target: test {} {} {}",
+            "target: {} {} {} {}",
+            target.split(),
             t.metric,
             if t.higher_is_better { ">=" } else { "<=" },
-            num(target)
+            num(target.value())
         ));
     }
     lines.retain(|l| !l.is_empty());

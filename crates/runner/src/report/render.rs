@@ -77,10 +77,11 @@ fn heading_lines(t: &ExperimentTable) -> Vec<String> {
     lines.push(format!("data: {}", t.dataset));
     if let Some(target) = t.target {
         lines.push(format!(
-            "target: test {} {} {}",
+            "target: {} {} {} {}",
+            target.split(),
             t.metric,
             if t.higher_is_better { ">=" } else { "<=" },
-            num(target)
+            num(target.value())
         ));
     }
     lines

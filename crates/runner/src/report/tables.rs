@@ -7,6 +7,8 @@ use actbench_activations::OutputActivation;
 use actbench_activations::backend::Backend;
 use serde::Serialize;
 
+use crate::outcome;
+use crate::run::plan::Target;
 use crate::run::record::{CellRecord, Status};
 use crate::stats::{geometric_mean, mean, std_dev};
 
@@ -24,7 +26,7 @@ pub struct ExperimentTable {
     /// Whether larger is better.
     pub higher_is_better: bool,
     /// Target of "epochs to target", if set.
-    pub target: Option<f64>,
+    pub target: Option<Target>,
     /// Activation times are relative to.
     pub reference: String,
     /// One row per activation (and depth, output, backend when they vary).
@@ -126,51 +128,16 @@ fn experiment_table(records: &[&CellRecord]) -> ExperimentTable {
 }
 
 fn row(label: &str, (depth, output, backend): VariantKey, records: &[&CellRecord]) -> Row {
-    let finals: Vec<f64> = records.iter().map(|r| r.last().test_metric).collect();
-    let target = records[0].cell.target;
-    let higher = records[0].higher_is_better;
+    let finals: Vec<f64> = records.iter().filter_map(|r| outcome::final_metric(r)).collect();
     let reached: Vec<f64> = records
         .iter()
-        .filter_map(|r| {
-            let t = target?;
-            r.epochs
-                .iter()
-                .find(|e| {
-                    e.epoch > 0 && if higher { e.test_metric >= t } else { e.test_metric <= t }
-                })
-                .map(|e| e.epoch as f64)
-        })
+        .filter(|r| outcome::reached_target(r) == Some(true))
+        .filter_map(|r| outcome::epochs_to_target(r))
         .collect();
-    let epoch_times: Vec<f64> = records
-        .iter()
-        .filter_map(|r| {
-            let times: Vec<f64> =
-                r.epochs.iter().filter(|e| e.epoch > 0).map(|e| e.train_time_s).collect();
-            (!times.is_empty()).then(|| mean(&times))
-        })
-        .collect();
-    let dead: Vec<f64> = records
-        .iter()
-        .filter_map(|r| {
-            let fractions: Vec<f64> =
-                r.last().layers.iter().filter_map(|l| l.dead_fraction).collect();
-            (!fractions.is_empty()).then(|| mean(&fractions))
-        })
-        .collect();
-    let ratios: Vec<f64> = records
-        .iter()
-        .filter_map(|r| {
-            let hidden: Vec<f64> = r
-                .last()
-                .layers
-                .iter()
-                .filter(|l| l.layer != "output")
-                .map(|l| l.grad_norm)
-                .collect();
-            (hidden.len() >= 2 && hidden[hidden.len() - 1] > 0.0)
-                .then(|| hidden[0] / hidden[hidden.len() - 1])
-        })
-        .collect();
+    let epoch_times: Vec<f64> = records.iter().filter_map(|r| outcome::epoch_time_s(r)).collect();
+    let dead: Vec<f64> = records.iter().filter_map(|r| outcome::dead_fraction(r)).collect();
+    let ratios: Vec<f64> =
+        records.iter().filter_map(|r| outcome::final_gradient_ratio(r)).collect();
     Row {
         activation: label.to_string(),
         depth,
@@ -229,7 +196,7 @@ pub fn columns(table: &ExperimentTable) -> (Vec<String>, Vec<Vec<String>>) {
         format!("test {} ({direction}), mean ± std", table.metric),
         "rank".into(),
         match table.target {
-            Some(t) => format!("epochs to {}", num(t)),
+            Some(t) => format!("epochs to {} {}", t.split(), num(t.value())),
             None => "epochs to target".into(),
         },
         format!("time/epoch vs {}", table.reference),

@@ -4,8 +4,10 @@ use tabled::builder::Builder;
 use tabled::settings::object::Columns;
 use tabled::settings::{Modify, Style, Width};
 
-use crate::guidelines::{GuidelineResult, Verdict};
-use crate::report::format::{Format, csv_table, markdown_table};
+use std::collections::BTreeSet;
+
+use crate::guidelines::{GuidelineResult, SplitHalf, Verdict};
+use crate::report::format::{Format, csv_table, grid, markdown_table};
 
 /// The evidence cell: the numbers, plus the data when it is a file dataset or a fallback (so the
 /// table says whether Fashion-MNIST or the built-in images were used).
@@ -14,6 +16,25 @@ fn evidence(r: &GuidelineResult) -> String {
 }
 
 /// Renders the verdicts with a one-line count of each outcome.
+/// The verdict cell: an inconclusive verdict says how many seeds would decide it.
+fn verdict(r: &GuidelineResult) -> String {
+    match (r.verdict, r.seeds_needed) {
+        (Verdict::Inconclusive, Some(n)) => format!("inconclusive (~{n} seeds would decide)"),
+        (v, _) => v.name().to_string(),
+    }
+}
+
+/// The id cell (`name` already formatted), with the backend when the results hold several.
+fn id(r: &GuidelineResult, results: &[GuidelineResult], name: String) -> String {
+    let backends: BTreeSet<&str> =
+        results.iter().map(|r| r.backend.as_str()).filter(|b| *b != "-").collect();
+    if backends.len() > 1 {
+        format!("{} {name} ({})", r.id, r.backend)
+    } else {
+        format!("{} {name}", r.id)
+    }
+}
+
 pub fn render(results: &[GuidelineResult], format: Format) -> String {
     let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
     let summary = format!(
@@ -30,11 +51,11 @@ pub fn render(results: &[GuidelineResult], format: Format) -> String {
                 .iter()
                 .map(|r| {
                     vec![
-                        format!("{} `{}`", r.id, r.name),
+                        id(r, results, format!("`{}`", r.name)),
                         r.claim.clone(),
                         evidence(r),
                         r.threshold.clone(),
-                        format!("**{}**", r.verdict.name()),
+                        format!("**{}**", verdict(r)),
                     ]
                 })
                 .collect();
@@ -48,7 +69,9 @@ pub fn render(results: &[GuidelineResult], format: Format) -> String {
                     vec![
                         r.id.clone(),
                         r.name.clone(),
+                        r.backend.clone(),
                         r.verdict.name().into(),
+                        r.seeds_needed.map(|n| n.to_string()).unwrap_or_default(),
                         r.claim.clone(),
                         r.evidence.clone(),
                         r.threshold.clone(),
@@ -58,7 +81,18 @@ pub fn render(results: &[GuidelineResult], format: Format) -> String {
                 })
                 .collect();
             csv_table(
-                &["id", "name", "verdict", "claim", "evidence", "threshold", "data", "seeds"],
+                &[
+                    "id",
+                    "name",
+                    "backend",
+                    "verdict",
+                    "seeds_needed",
+                    "claim",
+                    "evidence",
+                    "threshold",
+                    "data",
+                    "seeds",
+                ],
                 &rows,
             )
         }
@@ -67,11 +101,11 @@ pub fn render(results: &[GuidelineResult], format: Format) -> String {
             builder.push_record(["id", "claim", "evidence", "threshold", "verdict"]);
             for r in results {
                 builder.push_record([
-                    format!("{} {}", r.id, r.name),
+                    id(r, results, r.name.clone()),
                     r.claim.clone(),
                     evidence(r),
                     r.threshold.clone(),
-                    r.verdict.name().to_string(),
+                    verdict(r),
                 ]);
             }
             let mut table = builder.build();
@@ -83,5 +117,45 @@ pub fn render(results: &[GuidelineResult], format: Format) -> String {
                 .with(Modify::new(Columns::one(3)).with(Width::wrap(40).keep_words(true)));
             format!("{table}\n{summary}\n")
         }
+    }
+}
+
+/// The stability check: each guideline on all seeds, on the odd and on the even seeds.
+pub fn render_split_half(rows: &[SplitHalf], format: Format) -> String {
+    if format == Format::Json {
+        return serde_json::to_string_pretty(rows).expect("rows serialise") + "\n";
+    }
+    let header = ["id", "backend", "all seeds", "odd seeds", "even seeds", "stable"];
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                format!("{} {}", r.id, r.name),
+                r.backend.clone(),
+                r.all_seeds.name().into(),
+                format!("{} (n = {})", r.odd_seeds.name(), r.odd_n),
+                format!("{} (n = {})", r.even_seeds.name(), r.even_n),
+                match (r.unstable, r.all_seeds) {
+                    (true, _) => "NO: a half disagrees".into(),
+                    (false, Verdict::Inconclusive) => "-".into(),
+                    (false, _) => "yes".into(),
+                },
+            ]
+        })
+        .collect();
+    let decisive = rows.iter().filter(|r| r.all_seeds != Verdict::Inconclusive).count();
+    let unstable: Vec<&str> = rows.iter().filter(|r| r.unstable).map(|r| r.id.as_str()).collect();
+    let summary = format!(
+        "{decisive} decisive verdicts; {} agree in both halves{}",
+        decisive - unstable.len(),
+        if unstable.is_empty() {
+            String::new()
+        } else {
+            format!("; unstable: {}", unstable.join(", "))
+        }
+    );
+    match format {
+        Format::Csv => grid(format, &header, &cells),
+        _ => grid(format, &header, &cells) + &format!("\n{summary}\n"),
     }
 }

@@ -105,9 +105,10 @@ pub struct ExperimentConfig {
     /// Output activations to train with (default: the task's natural one).
     #[serde(default)]
     pub outputs: Vec<OutputActivation>,
-    /// Test-metric target for "epochs to target".
+    /// Target for "epochs to target": a number (the test metric), `{ test = .. }` or
+    /// `{ train = .. }`.
     #[serde(default)]
-    pub target: Option<f64>,
+    pub target: Option<crate::run::plan::Target>,
     /// Seeds for this experiment (default: the file's).
     #[serde(default)]
     pub seeds: Option<Vec<u64>>,

@@ -39,8 +39,8 @@ pub struct Cell {
     pub seed: u64,
     /// Backend.
     pub backend: Backend,
-    /// Test-metric target for "epochs to target".
-    pub target: Option<f64>,
+    /// Metric target for "epochs to target", on the split it names.
+    pub target: Option<Target>,
     /// Activation that per-epoch time is reported relative to.
     pub reference: String,
     /// Guidelines (`G01`...) this cell is evidence for.
@@ -49,6 +49,82 @@ pub struct Cell {
     /// Why `dataset` is the experiment's fallback rather than its first choice, if it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset_fallback: Option<String>,
+}
+
+/// A metric target for "epochs to target", on the split it names: `target = 0.9` (the test
+/// metric), `target = { test = 0.9 }` or `target = { train = 0.9 }`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    /// The test metric.
+    Test(f64),
+    /// The training metric.
+    Train(f64),
+}
+
+impl Target {
+    /// The metric value to reach.
+    pub fn value(self) -> f64 {
+        match self {
+            Target::Test(v) | Target::Train(v) => v,
+        }
+    }
+
+    /// `test` or `train`.
+    pub fn split(self) -> &'static str {
+        match self {
+            Target::Test(_) => "test",
+            Target::Train(_) => "train",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        const EXPECTED: &str = "a number (the test metric), { test = .. } or { train = .. }";
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Target;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(EXPECTED)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Target, E> {
+                Ok(Target::Test(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Target, E> {
+                Ok(Target::Test(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Target, E> {
+                Ok(Target::Test(v as f64))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Target, A::Error> {
+                use serde::de::Error;
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(A::Error::custom(format!("empty target: expected {EXPECTED}")));
+                };
+                let value: f64 = map.next_value()?;
+                let target = match key.as_str() {
+                    "test" => Target::Test(value),
+                    "train" => Target::Train(value),
+                    other => {
+                        return Err(A::Error::custom(format!(
+                            "unknown target split `{other}`: expected {EXPECTED}"
+                        )));
+                    }
+                };
+                if map.next_key::<String>()?.is_some() {
+                    return Err(A::Error::custom(format!(
+                        "one split per target: expected {EXPECTED}"
+                    )));
+                }
+                Ok(target)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl Cell {
@@ -101,6 +177,50 @@ pub struct PlanOptions {
     pub profile: Option<String>,
     /// Directory of IDX files overriding every idx dataset's `dir`.
     pub idx_dir: Option<std::path::PathBuf>,
+    /// Seeds overriding every experiment's (and the profile's): `--seeds 1-12`.
+    pub seeds: Option<SeedList>,
+}
+
+/// A list of seeds as given on the command line: `1-12`, `1,2,5` or `1-3,7`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedList(pub Vec<u64>);
+
+/// More seeds than anyone can train here is a typo.
+const MAX_SEEDS: usize = 10_000;
+
+impl std::str::FromStr for SeedList {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<SeedList, String> {
+        let allowed = "expected seeds like `1-12`, `1,2,5` or `1-3,7` (non-negative integers, ranges low-high)";
+        let number = |t: &str| {
+            t.trim().parse::<u64>().map_err(|_| format!("`{}` is not a seed: {allowed}", t.trim()))
+        };
+        let mut seeds = Vec::new();
+        for part in text.split(',') {
+            match part.split_once('-') {
+                Some((low, high)) => {
+                    let (low, high) = (number(low)?, number(high)?);
+                    if low > high || (high - low) as usize >= MAX_SEEDS {
+                        return Err(format!(
+                            "`{}`: a range goes from low to high, at most {MAX_SEEDS} seeds",
+                            part.trim()
+                        ));
+                    }
+                    seeds.extend(low..=high);
+                }
+                None => seeds.push(number(part)?),
+            }
+        }
+        let unique: BTreeSet<u64> = seeds.iter().copied().collect();
+        if unique.len() != seeds.len() {
+            return Err(format!("`{text}` names a seed twice"));
+        }
+        if seeds.len() > MAX_SEEDS {
+            return Err(format!("`{text}`: at most {MAX_SEEDS} seeds"));
+        }
+        Ok(SeedList(seeds))
+    }
 }
 
 /// Allowed name characters.
@@ -210,9 +330,10 @@ impl Plan {
                     )));
                 }
             }
-            let seeds = match profile.and_then(|p| p.seeds.clone()) {
-                Some(seeds) => seeds,
-                None => experiment.seeds.clone().unwrap_or_else(|| config.seeds.clone()),
+            let seeds = match (&options.seeds, profile.and_then(|p| p.seeds.clone())) {
+                (Some(list), _) => list.0.clone(),
+                (None, Some(seeds)) => seeds,
+                (None, None) => experiment.seeds.clone().unwrap_or_else(|| config.seeds.clone()),
             };
             if seeds.is_empty() || seeds.iter().collect::<BTreeSet<_>>().len() != seeds.len() {
                 return Err(at("`seeds` must be a non-empty list without repeats".into()));
@@ -223,9 +344,9 @@ impl Plan {
             }
             validate_train(&train).map_err(&at)?;
             if let Some(t) = experiment.target
-                && !t.is_finite()
+                && !t.value().is_finite()
             {
-                return Err(at(format!("`target` = {t} must be a finite number")));
+                return Err(at(format!("`target` = {} must be a finite number", t.value())));
             }
             // Load the data once now: bad options, missing or corrupt files fail before training.
             let (dataset_config, dataset_fallback, dataset) =
@@ -523,6 +644,16 @@ target = 0.8
                 && let Err(e) = Plan::build(&config, "fuzz.toml", &Default::default()) {
                     prop_assert!(e.to_string().contains("fuzz.toml"), "{}", e);
                 }
+        }
+    }
+
+    #[test]
+    fn seed_lists_parse_and_bad_ones_are_refused() {
+        let parse = |t: &str| t.parse::<super::SeedList>().map(|l| l.0);
+        assert_eq!(parse("1-4"), Ok(vec![1, 2, 3, 4]));
+        assert_eq!(parse("1,3, 7-8"), Ok(vec![1, 3, 7, 8]));
+        for bad in ["", "a", "3-1", "1,1", "1-2,2", "-1", "0-99999"] {
+            assert!(parse(bad).is_err(), "{bad} accepted");
         }
     }
 

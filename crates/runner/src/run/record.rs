@@ -124,13 +124,6 @@ pub struct LayerRecord {
     pub dead_fraction: Option<f64>,
 }
 
-impl CellRecord {
-    /// The last epoch's record.
-    pub fn last(&self) -> &EpochRecord {
-        self.epochs.last().expect("epoch 0 is always recorded")
-    }
-}
-
 /// Writes `record` to `dir/<cell file>` atomically (temporary file, then rename): a crash leaves
 /// either the complete old state or the complete new file, never half a record.
 pub fn write(dir: &Path, record: &CellRecord) -> Result<PathBuf, CliError> {

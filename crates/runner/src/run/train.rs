@@ -217,10 +217,12 @@ fn measure(
         batches.score(&plain, head, &batches.dataset.test, device);
 
     let (x, y) = batches.get(&batches.dataset.test, eval_samples, train_device);
-    let (logits, traces) = model.forward_traced(x);
+    // Statistics without training: batch norm must not learn from the evaluation samples.
+    let probe = model.for_measurement();
+    let (logits, traces) = probe.forward_traced(x);
     let grads = head.loss(logits, y).backward();
     let activation_stats: Vec<_> = traces.into_iter().map(|t| t.stat()).collect();
-    let layers: Vec<LayerRecord> = model
+    let layers: Vec<LayerRecord> = probe
         .gradient_stats(&grads)
         .into_iter()
         .map(|g| {

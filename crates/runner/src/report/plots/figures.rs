@@ -226,20 +226,21 @@ pub fn learning_curves(records: &[CellRecord]) -> Vec<Figure> {
 /// Geometric mean over runs of a per-layer positive quantity, per layer index.
 fn per_layer(
     runs: &[&CellRecord],
-    epoch: impl Fn(&CellRecord) -> &crate::run::record::EpochRecord,
+    epoch: impl Fn(&CellRecord) -> Option<&crate::run::record::EpochRecord>,
     value: impl Fn(&crate::run::record::LayerRecord) -> Option<f64>,
     geometric: bool,
 ) -> Vec<(f64, f64)> {
     let layers = runs
         .iter()
-        .map(|r| epoch(r).layers.iter().filter(|l| value(l).is_some()).count())
+        .filter_map(|r| epoch(r))
+        .map(|e| e.layers.iter().filter(|l| value(l).is_some()).count())
         .min()
         .unwrap_or(0);
     (0..layers)
         .filter_map(|i| {
             let v: Vec<f64> = runs
                 .iter()
-                .filter_map(|r| epoch(r).layers.iter().filter_map(&value).nth(i))
+                .filter_map(|r| epoch(r)?.layers.iter().filter_map(&value).nth(i))
                 .collect();
             let m = if geometric { crate::stats::geometric_mean(&v)? } else { mean(&v) };
             Some(((i + 1) as f64, m))
@@ -265,8 +266,8 @@ pub fn gradients(records: &[CellRecord]) -> Vec<Figure> {
             for label in labels(&deep) {
                 let group: Vec<&CellRecord> = deep.iter().copied().filter(|r| r.cell.activation.label() == label).collect();
                 let layer = |l: &crate::run::record::LayerRecord| (l.layer != "output").then_some(l.grad_norm);
-                series.push(Series::new(format!("{label} trained"), per_layer(&group, |r| r.last(), layer, true), colour(&label)));
-                let mut init = Series::new(format!("{label} init"), per_layer(&group, |r| &r.epochs[0], layer, true), colour(&label));
+                series.push(Series::new(format!("{label} trained"), per_layer(&group, crate::outcome::judged_epoch, layer, true), colour(&label)));
+                let mut init = Series::new(format!("{label} init"), per_layer(&group, |r| r.epochs.first(), layer, true), colour(&label));
                 init.dashed = true;
                 series.push(init);
             }
@@ -295,12 +296,12 @@ pub fn depth_sweeps(records: &[CellRecord]) -> Vec<Figure> {
                 deep.iter().copied().filter(|r| r.cell.activation.label() == label).collect();
             means.push(Series::new(
                 label.clone(),
-                per_layer(&group, |r| &r.epochs[0], |l| l.activation_mean, false),
+                per_layer(&group, |r| r.epochs.first(), |l| l.activation_mean, false),
                 colour(&label),
             ));
             variances.push(Series::new(
                 label.clone(),
-                per_layer(&group, |r| &r.epochs[0], |l| l.activation_variance, true),
+                per_layer(&group, |r| r.epochs.first(), |l| l.activation_variance, true),
                 colour(&label),
             ));
         }
@@ -323,7 +324,7 @@ pub fn depth_sweeps(records: &[CellRecord]) -> Vec<Figure> {
                     let v: Vec<f64> = runs
                         .iter()
                         .filter(|r| r.cell.activation.label() == label && r.cell.model.depth() == d)
-                        .map(|r| crate::guidelines::final_metric(r))
+                        .filter_map(|r| crate::outcome::final_metric(r))
                         .collect();
                     if !v.is_empty() {
                         let (m, s) = (mean(&v), std_dev(&v));
@@ -355,7 +356,7 @@ pub fn dead_units(records: &[CellRecord]) -> Vec<Figure> {
             let bars: Vec<Bar> = labels(&deep)
                 .into_iter()
                 .filter_map(|label| {
-                    let v: Vec<f64> = deep.iter().filter(|r| r.cell.activation.label() == label).filter_map(|r| crate::guidelines::dead_fraction(r)).map(|d| 100.0 * d).collect();
+                    let v: Vec<f64> = deep.iter().filter(|r| r.cell.activation.label() == label).filter_map(|r| crate::outcome::dead_fraction(r)).map(|d| 100.0 * d).collect();
                     (!v.is_empty()).then(|| Bar { value: mean(&v), error: Some(std_dev(&v)), colour: colour(&label), label })
                 })
                 .collect();
@@ -372,20 +373,24 @@ pub fn dead_units(records: &[CellRecord]) -> Vec<Figure> {
 }
 
 /// Forward+backward time relative to ReLU, one panel per benchmarked backend.
-pub fn cost(bench: &[BenchRecord]) -> Vec<Figure> {
-    let mut backends: Vec<Backend> = bench.iter().map(|b| b.backend).collect();
+pub fn cost(bench: &[BenchRecord], reference: &str) -> Vec<Figure> {
+    let mut backends: Vec<(Backend, usize)> =
+        bench.iter().map(|b| (b.backend, b.elements)).collect();
     backends.sort();
     backends.dedup();
     let panels: Vec<Chart> = backends
         .iter()
-        .filter_map(|&backend| {
+        .filter_map(|&(backend, elements)| {
             let rows: Vec<&BenchRecord> = bench
                 .iter()
                 .filter(|b| {
-                    b.backend == backend && b.mode == Mode::ForwardBackward && b.activation != COPY
+                    b.backend == backend
+                        && b.elements == elements
+                        && b.mode == Mode::ForwardBackward
+                        && b.activation != COPY
                 })
                 .collect();
-            let relu = rows.iter().find(|b| b.activation == "relu")?.median_s;
+            let relu = rows.iter().find(|b| b.activation == reference)?.median_s;
             let bars = rows
                 .iter()
                 .map(|b| Bar {
@@ -398,7 +403,7 @@ pub fn cost(bench: &[BenchRecord]) -> Vec<Figure> {
             Some(Chart::bars(
                 format!("{backend} ({} elements)", rows[0].elements),
                 "activation",
-                "forward+backward time / relu's",
+                format!("forward+backward time / {reference}'s"),
                 bars,
             ))
         })
@@ -407,10 +412,16 @@ pub fn cost(bench: &[BenchRecord]) -> Vec<Figure> {
         return Vec::new();
     }
     vec![Figure {
-        stem: "cost-vs-relu".into(),
-        caption: "Forward+backward time of each activation relative to ReLU on the same tensor, per backend: median over repeats, error bar half the min-max range.".into(),
+        stem: "cost-vs-reference".into(),
+        caption: format!(
+            "Forward+backward time of each activation relative to {reference} on the same tensor, per backend and tensor size (in cache: compute-bound; large: memory-bound): median over repeats, error bar half the min-max range."
+        ),
         experiment: None,
         size: (700 * panels.len().min(3) as u32, 480),
-        layout: Layout::Grid { title: "Activation cost relative to ReLU".into(), columns: panels.len().min(3), panels },
+        layout: Layout::Grid {
+            title: format!("Activation cost relative to {reference}"),
+            columns: panels.len().min(3),
+            panels,
+        },
     }]
 }

@@ -25,7 +25,9 @@ pub fn figures(records: &[CellRecord], bench: &[BenchRecord]) -> Vec<Figure> {
     all.extend(figures::gradients(records));
     all.extend(figures::depth_sweeps(records));
     all.extend(figures::dead_units(records));
-    all.extend(figures::cost(bench));
+    // Costs relative to the run's reference activation (the config's `reference`, relu by default).
+    let reference = records.first().map(|r| r.cell.reference.as_str()).unwrap_or("relu");
+    all.extend(figures::cost(bench, reference));
     all.retain(|f| !f.is_empty());
     all
 }

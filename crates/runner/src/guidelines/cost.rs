@@ -1,0 +1,56 @@
+//! Timings from the run's activation micro-benchmark, for the cost rules (G11, G12). The
+//! catalogue asks for cost measured two ways: compute-bound (a tensor small enough to stay in
+//! cache: ns per element) decides; memory-bound (the largest tensor: GB/s, where every one-pass
+//! activation costs about a copy) is reported beside it.
+
+use actbench_activations::backend::Backend;
+
+use super::engine::{Claim, Method, Part};
+use super::thresholds::{COMPUTE_BOUND_MAX_ELEMENTS, DELTA_LN_COST};
+use crate::bench::activations::{BenchRecord, Mode};
+use crate::report::tables::num;
+use crate::stats::median;
+
+/// Backends in the micro-benchmark, in order.
+pub fn backends(bench: &[BenchRecord]) -> Vec<Backend> {
+    bench.iter().map(|b| b.backend).collect::<std::collections::BTreeSet<_>>().into_iter().collect()
+}
+
+/// The compute-bound tensor size benchmarked on `backend` (the smallest, if in cache), and the
+/// memory-bound one (the largest, if larger).
+pub fn sizes(bench: &[BenchRecord], backend: Backend) -> (Option<usize>, Option<usize>) {
+    let sizes: std::collections::BTreeSet<usize> =
+        bench.iter().filter(|b| b.backend == backend).map(|b| b.elements).collect();
+    let compute = sizes.first().copied().filter(|n| *n <= COMPUTE_BOUND_MAX_ELEMENTS);
+    let memory = sizes.last().copied().filter(|n| *n > COMPUTE_BOUND_MAX_ELEMENTS);
+    (compute, memory)
+}
+
+/// The forward+backward repeats of `activation` on `backend` at `elements`.
+pub fn times<'a>(
+    bench: &'a [BenchRecord],
+    activation: &str,
+    backend: Backend,
+    elements: usize,
+) -> Option<&'a [f64]> {
+    bench
+        .iter()
+        .find(|b| {
+            b.activation == activation
+                && b.backend == backend
+                && b.elements == elements
+                && b.mode == Mode::ForwardBackward
+        })
+        .map(|b| b.times_s.as_slice())
+}
+
+/// The part "`slow` costs more than `fast`": ln(time) difference, repeats paired by index.
+pub fn costs_more(label: String, slow: &[f64], fast: &[f64]) -> Part {
+    let sample = slow.iter().zip(fast).map(|(s, f)| s.ln() - f.ln()).collect();
+    Part::new(label, "ln time ratio", Claim::Better, Method::PairedT, DELTA_LN_COST, sample)
+}
+
+/// `mish 1.23 ns/elem` at the median.
+pub fn per_element(label: &str, times: &[f64], elements: usize) -> String {
+    format!("{label} {} ns/elem", num(1e9 * median(times) / elements as f64))
+}

@@ -101,24 +101,25 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     {
         let mut results = Vec::new();
         for &backend in &bench.backends {
-            eprintln!(
-                "activation micro-benchmark on {backend}: {} activations, {} elements, {} repeats",
-                bench.activations.len(),
-                bench.elements,
-                bench.repeats
-            );
             let device = match devices.get(&backend) {
                 Some(d) => d.clone(),
                 None => super::start_device(backend)?,
             };
-            results.extend(bench::activations::run(
-                &bench.activations,
-                &[],
-                backend,
-                &device,
-                bench.elements,
-                bench.repeats,
-            ));
+            for &elements in &bench.sizes {
+                eprintln!(
+                    "activation micro-benchmark on {backend}: {} activations, {elements} elements, {} repeats",
+                    bench.activations.len(),
+                    bench.repeats
+                );
+                results.extend(bench::activations::run(
+                    &bench.activations,
+                    &[],
+                    backend,
+                    &device,
+                    elements,
+                    bench.repeats,
+                ));
+            }
             if interrupt::requested() {
                 return Err(CliError::Interrupted(format!(
                     "interrupted during the micro-benchmark; every cell is stored in {}. Resume with:\n  {}",

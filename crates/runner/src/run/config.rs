@@ -68,9 +68,13 @@ pub struct BenchSection {
     /// Backends to time on (default: the run's backends).
     #[serde(default)]
     pub backends: Option<Vec<String>>,
-    /// Tensor elements (float32). Default 2^20.
+    /// Tensor elements (float32) of the memory-bound measurement. Default 2^20.
     #[serde(default = "default_bench_elements")]
     pub elements: usize,
+    /// Tensor elements of the compute-bound measurement: small enough to stay in cache, so the
+    /// time is the arithmetic (G11 and G12 decide on it). Default 2^16, at most 2^16.
+    #[serde(default = "default_compute_bound_elements")]
+    pub compute_bound_elements: usize,
     /// Timed repeats per activation and mode. Default 15.
     #[serde(default = "default_bench_repeats")]
     pub repeats: usize,
@@ -78,6 +82,9 @@ pub struct BenchSection {
 
 fn default_bench_elements() -> usize {
     1 << 20
+}
+fn default_compute_bound_elements() -> usize {
+    1 << 16
 }
 fn default_bench_repeats() -> usize {
     15

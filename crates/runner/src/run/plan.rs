@@ -162,8 +162,8 @@ pub struct BenchPlan {
     pub activations: Vec<ActivationConfig>,
     /// Backends to time on.
     pub backends: Vec<Backend>,
-    /// Tensor elements.
-    pub elements: usize,
+    /// Tensor sizes to time: the compute-bound one (in cache), then the memory-bound one.
+    pub sizes: Vec<usize>,
     /// Timed repeats.
     pub repeats: usize,
 }
@@ -481,6 +481,12 @@ fn bench_plan(
     if !(1..=1 << 28).contains(&section.elements) {
         return Err(format!("elements = {}: must be between 1 and 2^28", section.elements));
     }
+    if !(1..=1 << 16).contains(&section.compute_bound_elements) {
+        return Err(format!(
+            "compute_bound_elements = {}: must be between 1 and 2^16 (65536), to stay in cache",
+            section.compute_bound_elements
+        ));
+    }
     let repeats = repeats.unwrap_or(section.repeats);
     if !(1..=10_000).contains(&repeats) {
         return Err(format!("repeats = {repeats}: must be between 1 and 10000"));
@@ -488,7 +494,11 @@ fn bench_plan(
     Ok(BenchPlan {
         activations: section.activations.clone(),
         backends,
-        elements: section.elements,
+        sizes: if section.compute_bound_elements == section.elements {
+            vec![section.elements]
+        } else {
+            vec![section.compute_bound_elements, section.elements]
+        },
         repeats,
     })
 }

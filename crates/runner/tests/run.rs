@@ -268,3 +268,35 @@ fn reports_refuse_records_of_another_schema() {
     let o = actbench(&["report", empty.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// A cell whose loss was non-finite before epoch 0 could be measured is stored with no epochs;
+/// every reader reports it instead of panicking.
+#[test]
+fn a_cell_that_diverged_at_initialisation_is_reported_not_a_panic() {
+    let out = temp("diverged-at-init");
+    let merged = temp("diverged-at-init-merged");
+    let run = actbench(&["run", QUICK, "--out", out.to_str().unwrap(), "--no-plots"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let file = record_files(&out)[0].clone();
+    let mut record: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    record["status"] = "diverged".into();
+    record["divergence"] = serde_json::json!({"epoch": 0, "step": 0, "last_finite_loss": null});
+    record["epochs"] = serde_json::json!([]);
+    std::fs::write(&file, serde_json::to_string(&record).unwrap()).unwrap();
+    let dir = out.to_str().unwrap();
+    for args in [
+        vec!["report", dir],
+        vec!["report", dir, "--format", "json"],
+        vec!["guidelines", dir],
+        vec!["plot", dir],
+        vec!["merge", dir, "--out", merged.to_str().unwrap()],
+    ] {
+        let o = actbench(&args);
+        let err = text(&o.stderr);
+        assert!(o.status.success() && !err.contains("panicked"), "{args:?}: {err}");
+    }
+    let report = text(&actbench(&["report", dir]).stdout);
+    assert!(report.contains("diverged"), "{report}");
+    std::fs::remove_dir_all(&out).unwrap();
+    std::fs::remove_dir_all(&merged).unwrap();
+}

@@ -371,6 +371,52 @@ mod tests {
         assert_eq!(find("g05").unwrap().name, "relu-dies");
     }
 
+    /// A/A through a whole rule: relu and sigmoid runs whose accuracies come from the same
+    /// distribution (a shared per-seed effect plus independent training noise) must not make
+    /// G16 hold in more than 5% of simulated seed sets.
+    #[test]
+    fn a_versus_a_through_a_rule() {
+        let mut noise = super::engine::tests::Noise::new(11);
+        let sets = 400;
+        let held = (0..sets)
+            .filter(|_| {
+                let seed_effect: Vec<f64> = (0..8).map(|_| 0.05 * noise.normal()).collect();
+                let mut draw = |_: &str| -> Vec<f64> {
+                    seed_effect.iter().map(|e| 0.8 + e + 0.02 * noise.normal()).collect()
+                };
+                let (a, b) = (draw("relu"), draw("sigmoid"));
+                let records = [
+                    testing::seeds("G16", "g16", "relu", 6, &a),
+                    testing::seeds("G16", "g16", "sigmoid", 6, &b),
+                ]
+                .concat();
+                testing::verdict("G16", &records).verdict == Verdict::Holds
+            })
+            .count();
+        assert!(held as f64 / sets as f64 <= 0.05, "G16 held in {held} of {sets} A/A seed sets");
+    }
+
+    #[test]
+    fn runs_of_other_backends_and_parameters_are_never_pooled() {
+        let relu = testing::seeds("G16", "g16", "relu", 6, &[0.85, 0.86, 0.87]);
+        let sigmoid = testing::seeds("G16", "g16", "sigmoid", 6, &[0.5, 0.5, 0.5]);
+        let mut ndarray = [relu.clone(), sigmoid.clone()].concat();
+        ndarray
+            .iter_mut()
+            .for_each(|r| r.cell.backend = actbench_activations::backend::Backend::Ndarray);
+        let rows = evaluate(&[relu, sigmoid, ndarray].concat(), &[]);
+        let g16: Vec<&GuidelineResult> = rows.iter().filter(|r| r.id == "G16").collect();
+        assert_eq!(g16.len(), 2, "one row per backend");
+        assert!(g16.iter().all(|r| r.parts[0].n_pairs == 3), "each seed counted once per backend");
+        // leaky-relu with another slope is another activation.
+        let mut records = testing::seeds("G06", "dying", "leaky-relu", 5, &[0.9, 0.9, 0.9]);
+        let mut other = records.clone();
+        other.iter_mut().for_each(|r| r.cell.activation = "leaky-relu:slope=0.1".parse().unwrap());
+        records.extend(other);
+        let runs = Runs(records.iter().collect());
+        assert_eq!(runs.activation("leaky-relu").0.len(), 3);
+    }
+
     #[test]
     fn no_results_give_inconclusive_everywhere() {
         let table = evaluate(&[], &[]);

@@ -184,7 +184,7 @@ fn html(
         );
     }
     if let Some(verdicts) = verdicts {
-        out += "<h2 id=\"verdicts\">Guideline verdicts</h2>\n<table>\n<thead><tr><th>id</th><th>claim</th><th>evidence</th><th>threshold</th><th>verdict</th></tr></thead>\n<tbody>\n";
+        out += "<h2 id=\"verdicts\">Guideline verdicts</h2>\n<table>\n<thead><tr><th>id</th><th>claim</th><th>parts: estimate and 95% CI against 0 and ±delta (or the claimed range); hover for numbers</th><th>evidence</th><th>threshold</th><th>verdict</th></tr></thead>\n<tbody>\n";
         for v in verdicts {
             let evidence = if v.data_matters {
                 format!("{} [data: {}]", v.evidence, v.data)
@@ -192,15 +192,26 @@ fn html(
                 v.evidence.clone()
             };
             out += &format!(
-                "<tr id=\"{}\"><td>{} <code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>\n",
+                "<tr id=\"{}\"><td>{} <code>{}</code>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>\n",
                 v.id,
                 v.id,
                 escape(&v.name),
+                if v.backend == "flex" || v.backend == "-" {
+                    String::new()
+                } else {
+                    format!(" ({})", escape(&v.backend))
+                },
                 escape(&v.claim),
+                super::forest::svg(&v.parts),
                 escape(&evidence),
                 escape(&v.threshold),
                 v.verdict.name(),
-                v.verdict.name()
+                match v.seeds_needed {
+                    Some(n) if v.verdict == crate::guidelines::Verdict::Inconclusive => {
+                        format!("inconclusive (~{n} seeds would decide)")
+                    }
+                    _ => v.verdict.name().to_string(),
+                }
             );
         }
         out += "</tbody>\n</table>\n";

@@ -149,8 +149,7 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
 
 /// Reads one record, refusing other schema versions.
 pub fn read(path: &Path) -> Result<CellRecord, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Usage(format!("{}: cannot read: {e}", path.display())))?;
+    let text = read_text(path)?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         CliError::Usage(format!("{}: not a result record (invalid JSON: {e})", path.display()))
     })?;
@@ -175,6 +174,30 @@ pub fn read(path: &Path) -> Result<CellRecord, CliError> {
 
 /// Every record in `dir` (files `*.json` other than `run.json` and the micro-benchmark's
 /// `bench-activations.json`; hidden temporary files are skipped), sorted by cell id.
+/// A record file's text; `*.json.gz` (how published runs store their records) is decompressed.
+fn read_text(path: &Path) -> Result<String, CliError> {
+    let cannot =
+        |e: std::io::Error| CliError::Usage(format!("{}: cannot read: {e}", path.display()));
+    if path.extension().is_some_and(|e| e == "gz") {
+        let mut text = String::new();
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut text)
+            .map_err(cannot)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).map_err(cannot)
+    }
+}
+
+/// Whether `name` is a result record's file name (`*.json` or `*.json.gz`; not the run file,
+/// the micro-benchmark or a hidden temporary).
+pub fn is_record_file(name: &str) -> bool {
+    (name.ends_with(".json") || name.ends_with(".json.gz"))
+        && !name.starts_with('.')
+        && name != crate::run::run_file::RUN_FILE
+        && name != crate::bench::activations::FILE
+}
+
 pub fn read_dir(dir: &Path) -> Result<Vec<CellRecord>, CliError> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         CliError::Usage(format!("{}: cannot read results directory: {e}", dir.display()))
@@ -183,11 +206,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<CellRecord>, CliError> {
     for entry in entries {
         let path = entry.map_err(|e| CliError::Usage(format!("{}: {e}", dir.display())))?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if name.ends_with(".json")
-            && !name.starts_with('.')
-            && name != crate::run::run_file::RUN_FILE
-            && name != crate::bench::activations::FILE
-        {
+        if is_record_file(name) {
             records.push(read(&path)?);
         }
     }

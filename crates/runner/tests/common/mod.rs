@@ -48,7 +48,8 @@ pub fn record_files(dir: &Path) -> Vec<PathBuf> {
         .map(|d| {
             d.map(|e| e.unwrap().path())
                 .filter(|p| {
-                    p.extension().is_some_and(|e| e == "json")
+                    let name = p.file_name().unwrap().to_string_lossy();
+                    (name.ends_with(".json") || name.ends_with(".json.gz"))
                         && !p.ends_with("run.json")
                         && !p.ends_with("bench-activations.json")
                         && !p.file_name().unwrap().to_string_lossy().starts_with('.')
@@ -64,7 +65,18 @@ pub fn record_files(dir: &Path) -> Vec<PathBuf> {
 pub fn records(dir: &Path) -> Vec<Value> {
     record_files(dir)
         .iter()
-        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+        .map(|p| {
+            let text = if p.extension().is_some_and(|e| e == "gz") {
+                let mut text = String::new();
+                let file = std::fs::File::open(p).unwrap();
+                std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut text)
+                    .unwrap();
+                text
+            } else {
+                std::fs::read_to_string(p).unwrap()
+            };
+            serde_json::from_str(&text).unwrap()
+        })
         .collect()
 }
 

@@ -224,6 +224,10 @@ pub struct RunArgs {
     /// `1,2,5`, `1-3,7`. With --resume, adds just the missing seeds to an existing run.
     #[arg(long, value_name = "LIST")]
     pub seeds: Option<crate::run::plan::SeedList>,
+    /// Cells to train side by side (default: the number of cores), the backend's threads
+    /// divided among them. `--jobs 1` trains one cell at a time with every thread (for timings).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
     /// Print the planned cells and exit without training (`--format json`: the cells as JSON).
     #[arg(long)]
     pub dry_run: bool,

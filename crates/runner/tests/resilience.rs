@@ -52,7 +52,7 @@ fn kill_9_then_resume_loses_and_duplicates_nothing() {
     let reference = reference_run(&config);
     let out = temp("killed");
     let mut child = actbench_command()
-        .args(["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(["run", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "2"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -90,7 +90,7 @@ fn sigint_stops_cleanly_and_says_how_to_resume() {
     let config = config("sigint");
     let out = temp("sigint");
     let child = actbench_command()
-        .args(["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(["run", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "2"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -131,6 +131,8 @@ fn shards_plus_merge_give_the_same_tables_as_one_run() {
             &format!("{i}/3"),
             "--out",
             dir.to_str().unwrap(),
+            "--jobs",
+            "2",
         ]);
         assert!(o.status.success(), "{}", text(&o.stderr));
         sizes.push(record_files(&dir).len());

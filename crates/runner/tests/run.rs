@@ -300,3 +300,25 @@ fn a_cell_that_diverged_at_initialisation_is_reported_not_a_panic() {
     std::fs::remove_dir_all(&out).unwrap();
     std::fs::remove_dir_all(&merged).unwrap();
 }
+
+/// Cells trained side by side give exactly the records one at a time gives; the tables say when
+/// their time columns came from a parallel run; a bad job count is refused.
+#[test]
+fn jobs_1_and_2_give_the_same_records_and_the_tables_say_which() {
+    let (one, two) = (temp("jobs-1"), temp("jobs-2"));
+    for (dir, jobs) in [(&one, "1"), (&two, "2")] {
+        let o =
+            actbench(&["run", QUICK, "--out", dir.to_str().unwrap(), "--jobs", jobs, "--no-plots"]);
+        assert!(o.status.success(), "--jobs {jobs}: {}", text(&o.stderr));
+    }
+    assert_eq!(all_metrics(&one), all_metrics(&two), "same cells, same metrics");
+    assert!(records(&two).iter().all(|r| r["jobs"] == 2));
+    let note = "cells trained side by side (--jobs 2)";
+    assert!(text(&actbench(&["report", two.to_str().unwrap()]).stdout).contains(note));
+    assert!(!text(&actbench(&["report", one.to_str().unwrap()]).stdout).contains("side by side"));
+    let o = actbench(&["run", QUICK, "--out", temp("jobs-0").to_str().unwrap(), "--jobs", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--jobs 0: must be between 1 and 256"), "{}", text(&o.stderr));
+    std::fs::remove_dir_all(&one).unwrap();
+    std::fs::remove_dir_all(&two).unwrap();
+}

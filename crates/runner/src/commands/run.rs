@@ -4,7 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use actbench_activations::backend::Backend;
+use actbench_activations::burn::prelude::Device;
 use actbench_data::Dataset;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -18,7 +22,7 @@ use crate::report::render::render;
 use crate::report::tables::tables;
 use crate::run::config;
 use crate::run::interrupt;
-use crate::run::plan::{Plan, load_dataset};
+use crate::run::plan::{Cell, Plan, load_dataset};
 use crate::run::record;
 use crate::run::run_file::{RunFile, command_line};
 use crate::run::train::train;
@@ -68,31 +72,21 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     .write(&out)?;
     interrupt::install();
 
-    let todo: Vec<_> = plan.cells.iter().filter(|c| !done.contains(&c.id)).collect();
+    let todo: Vec<&Cell> = plan.cells.iter().filter(|c| !done.contains(&c.id)).collect();
+    let jobs = jobs(args.jobs, todo.len())?;
     let progress = progress_bar(todo.len());
-    let mut datasets: BTreeMap<(usize, u64), Dataset> = BTreeMap::new();
-    for cell in &todo {
-        progress.set_message(cell.id.clone());
-        datasets.retain(|(experiment, _), _| *experiment == cell.experiment_index);
-        let key = (cell.experiment_index, cell.seed);
-        if let std::collections::btree_map::Entry::Vacant(e) = datasets.entry(key) {
-            e.insert(load_dataset(cell)?);
-        }
-        let Some(record) =
-            train(cell, &datasets[&key], &devices[&cell.backend], &interrupt::requested)
-        else {
-            progress.finish_and_clear();
-            let finished = done.len() + progress.position() as usize;
-            return Err(CliError::Interrupted(format!(
-                "interrupted: {finished} of {} cells are done and stored in {}; the unfinished cell {} was abandoned (no partial result). Resume with:\n  {}",
-                plan.cells.len(),
-                out.display(),
-                cell.id,
-                resume_command(&args, &out)
-            )));
-        };
-        record::write(&out, &record)?;
-        progress.inc(1);
+    let abandoned = train_all(&todo, jobs, &devices, &out, &progress)?;
+    if !abandoned.is_empty() {
+        progress.finish_and_clear();
+        let finished = done.len() + progress.position() as usize;
+        return Err(CliError::Interrupted(format!(
+            "interrupted: {finished} of {} cells are done and stored in {}; the unfinished {} {} abandoned (no partial result). Resume with:\n  {}",
+            plan.cells.len(),
+            out.display(),
+            if abandoned.len() == 1 { "cell" } else { "cells" },
+            abandoned.join(", ") + if abandoned.len() == 1 { " was" } else { " were" },
+            resume_command(&args, &out)
+        )));
     }
     progress.finish_and_clear();
     // The micro-benchmark runs once per run (on the first shard), after training.
@@ -205,6 +199,91 @@ fn prepare(out: &Path, plan: &Plan, resume: bool) -> Result<BTreeSet<String>, Cl
 }
 
 /// The command that resumes this run.
+/// `--jobs`, checked: at least 1, at most 256, and no more than there are cells to train.
+fn jobs(asked: Option<usize>, cells: usize) -> Result<usize, CliError> {
+    let jobs = match asked {
+        Some(n) if !(1..=256).contains(&n) => {
+            return Err(CliError::Usage(format!("--jobs {n}: must be between 1 and 256")));
+        }
+        Some(n) => n,
+        None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+    };
+    Ok(jobs.min(cells.max(1)))
+}
+
+/// Trains `todo` with `jobs` workers that take cells in plan order and store each record as soon
+/// as it is finished. Returns the cells an interrupt abandoned. With one job the cell trains on
+/// the process's thread pool, as before `--jobs` existed; with several, each job gets its own
+/// pool with its share of the cores, so that jobs do not fight over the same threads.
+fn train_all(
+    todo: &[&Cell],
+    jobs: usize,
+    devices: &BTreeMap<Backend, Device>,
+    out: &Path,
+    progress: &ProgressBar,
+) -> Result<Vec<String>, CliError> {
+    let next = AtomicUsize::new(0);
+    let failing = AtomicBool::new(false);
+    let error: Mutex<Option<CliError>> = Mutex::new(None);
+    let abandoned: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let stop = || interrupt::requested() || failing.load(Ordering::SeqCst);
+    let fail = |e: CliError| {
+        failing.store(true, Ordering::SeqCst);
+        error.lock().expect("not poisoned").get_or_insert(e);
+    };
+    let worker = || {
+        let mut datasets: BTreeMap<(usize, u64), Dataset> = BTreeMap::new();
+        while !stop() {
+            let Some(cell) = todo.get(next.fetch_add(1, Ordering::SeqCst)) else { break };
+            progress.set_message(cell.id.clone());
+            datasets.retain(|(experiment, _), _| *experiment == cell.experiment_index);
+            let key = (cell.experiment_index, cell.seed);
+            if let std::collections::btree_map::Entry::Vacant(slot) = datasets.entry(key) {
+                match load_dataset(cell) {
+                    Ok(d) => {
+                        slot.insert(d);
+                    }
+                    Err(e) => return fail(e),
+                }
+            }
+            let Some(mut record) = train(cell, &datasets[&key], &devices[&cell.backend], &stop)
+            else {
+                abandoned.lock().expect("not poisoned").push(cell.id.clone());
+                return;
+            };
+            record.jobs = jobs;
+            if let Err(e) = record::write(out, &record) {
+                return fail(e);
+            }
+            progress.inc(1);
+        }
+    };
+    if jobs == 1 {
+        worker();
+    } else {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let threads = (cores / jobs).max(1);
+        std::thread::scope(|scope| {
+            for _ in 0..jobs {
+                scope.spawn(|| {
+                    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+                        Ok(pool) => pool.install(worker),
+                        Err(e) => {
+                            fail(CliError::Runtime(format!("cannot start a job's threads: {e}")))
+                        }
+                    }
+                });
+            }
+        });
+    }
+    if let Some(e) = error.into_inner().expect("not poisoned") {
+        return Err(e);
+    }
+    let mut abandoned = abandoned.into_inner().expect("not poisoned");
+    abandoned.sort();
+    Ok(abandoned)
+}
+
 fn resume_command(args: &RunArgs, out: &Path) -> String {
     let mut command =
         format!("actbench run {} --out {} --resume", args.config.display(), out.display());
@@ -219,6 +298,9 @@ fn resume_command(args: &RunArgs, out: &Path) -> String {
     }
     if let Some(shard) = args.shard {
         command += &format!(" --shard {shard}");
+    }
+    if let Some(jobs) = args.jobs {
+        command += &format!(" --jobs {jobs}");
     }
     command
 }

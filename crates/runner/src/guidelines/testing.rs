@@ -105,6 +105,7 @@ pub fn run(
         divergence: None,
         started_unix_s: 0,
         wall_time_s: 0.1,
+        jobs: 1,
         epochs: vec![epoch(0, 0.5), epoch(1, metric)],
     }
 }

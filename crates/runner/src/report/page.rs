@@ -132,21 +132,6 @@ fn html_table(header: &[String], rows: &[Vec<String>]) -> String {
     out + "</tbody>\n</table>\n"
 }
 
-fn heading_lines(t: &ExperimentTable) -> Vec<String> {
-    let mut lines = vec![t.description.clone(), format!("data: {}", t.dataset)];
-    if let Some(target) = t.target {
-        lines.push(format!(
-            "target: {} {} {} {}",
-            target.split(),
-            t.metric,
-            if t.higher_is_better { ">=" } else { "<=" },
-            num(target.value())
-        ));
-    }
-    lines.retain(|l| !l.is_empty());
-    lines
-}
-
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:1400px;margin:2em auto;padding:0 1em;color:#222}\
 table{border-collapse:collapse;margin:1em 0;font-size:0.9em}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}\
 th{background:#f3f3f3}figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}figcaption{color:#555;font-size:0.9em}\
@@ -229,7 +214,7 @@ fn html(
     };
     for t in tables {
         out += &format!("<h2 id=\"{}\">{}</h2>\n", escape(&t.experiment), escape(&t.experiment));
-        for line in heading_lines(t) {
+        for line in crate::report::tables::heading_lines(t) {
             out += &format!("<p>{}</p>\n", escape(&line));
         }
         let (header, rows) = columns(t);
@@ -273,7 +258,11 @@ fn markdown(
     let figure_md =
         |f: &Figure| format!("![{}]({}/{}.svg)\n\n*{}*\n\n", f.stem, plots::DIR, f.stem, f.caption);
     for t in tables {
-        out += &format!("\n## {}\n\n{}\n\n", t.experiment, heading_lines(t).join("  \n"));
+        out += &format!(
+            "\n## {}\n\n{}\n\n",
+            t.experiment,
+            crate::report::tables::heading_lines(t).join("  \n")
+        );
         let (header, rows) = columns(t);
         out += &format!("| {} |\n|{}\n", header.join(" | "), "---|".repeat(header.len()));
         for row in rows {

@@ -2,7 +2,7 @@
 
 use crate::report::format::{Format, csv_field, markdown_table};
 use crate::report::output::table;
-use crate::report::tables::{ExperimentTable, columns, num};
+use crate::report::tables::{ExperimentTable, columns};
 
 /// Renders `tables`.
 pub fn render(tables: &[ExperimentTable], format: Format) -> String {
@@ -22,7 +22,7 @@ pub fn render(tables: &[ExperimentTable], format: Format) -> String {
                 format!(
                     "### {}\n\n{}\n\n{}",
                     t.experiment,
-                    heading_lines(t).join("  \n"),
+                    crate::report::tables::heading_lines(t).join("  \n"),
                     markdown_table(&header, &rows)
                 )
             })
@@ -65,24 +65,6 @@ pub fn render(tables: &[ExperimentTable], format: Format) -> String {
 
 fn heading(t: &ExperimentTable) -> String {
     let mut lines = vec![format!("== {} ==", t.experiment)];
-    lines.extend(heading_lines(t));
+    lines.extend(crate::report::tables::heading_lines(t));
     lines.join("\n")
-}
-
-fn heading_lines(t: &ExperimentTable) -> Vec<String> {
-    let mut lines = Vec::new();
-    if !t.description.is_empty() {
-        lines.push(t.description.clone());
-    }
-    lines.push(format!("data: {}", t.dataset));
-    if let Some(target) = t.target {
-        lines.push(format!(
-            "target: {} {} {} {}",
-            target.split(),
-            t.metric,
-            if t.higher_is_better { ">=" } else { "<=" },
-            num(target.value())
-        ));
-    }
-    lines
 }

@@ -29,6 +29,9 @@ pub struct ExperimentTable {
     pub target: Option<Target>,
     /// Activation times are relative to.
     pub reference: String,
+    /// Most cells that trained side by side (`run --jobs`) among the table's records: with more
+    /// than one, time columns compare only within this run.
+    pub parallel_jobs: usize,
     /// One row per activation (and depth, output, backend when they vary).
     pub rows: Vec<Row>,
 }
@@ -123,6 +126,7 @@ fn experiment_table(records: &[&CellRecord]) -> ExperimentTable {
         higher_is_better: first.higher_is_better,
         target: first.cell.target,
         reference: first.cell.reference.clone(),
+        parallel_jobs: records.iter().map(|r| r.jobs).max().unwrap_or(1),
         rows: rows.into_iter().map(|(_, r)| r).collect(),
     }
 }
@@ -242,4 +246,26 @@ pub fn columns(table: &ExperimentTable) -> (Vec<String>, Vec<Vec<String>>) {
         })
         .collect();
     (header, rows)
+}
+
+/// The lines under a table's title: description, data, target, and how times were measured.
+pub fn heading_lines(t: &ExperimentTable) -> Vec<String> {
+    let mut lines = vec![t.description.clone(), format!("data: {}", t.dataset)];
+    if let Some(target) = t.target {
+        lines.push(format!(
+            "target: {} {} {} {}",
+            target.split(),
+            t.metric,
+            if t.higher_is_better { ">=" } else { "<=" },
+            num(target.value())
+        ));
+    }
+    if t.parallel_jobs > 1 {
+        lines.push(format!(
+            "times: {n} cells trained side by side (--jobs {n}), so time columns compare within this run only; use --jobs 1 for timings",
+            n = t.parallel_jobs
+        ));
+    }
+    lines.retain(|l| !l.is_empty());
+    lines
 }

@@ -38,6 +38,10 @@ pub struct CellRecord {
     pub started_unix_s: u64,
     /// Whole cell, seconds (data loading, training, evaluation).
     pub wall_time_s: f64,
+    /// Cells that trained side by side while this one did (`run --jobs`; 1 for records written
+    /// before the option existed): times from a parallel run compare only within that run.
+    #[serde(default = "one_job")]
+    pub jobs: usize,
     /// Epoch 0 is the untrained model; then one entry per finished epoch.
     pub epochs: Vec<EpochRecord>,
 }
@@ -122,6 +126,10 @@ pub struct LayerRecord {
     pub activation_variance: Option<f64>,
     /// Fraction of units with zero activation derivative on every evaluation sample.
     pub dead_fraction: Option<f64>,
+}
+
+fn one_job() -> usize {
+    1
 }
 
 /// Writes `record` to `dir/<cell file>` atomically (temporary file, then rename): a crash leaves

@@ -110,6 +110,7 @@ pub fn train(
         divergence,
         started_unix_s,
         wall_time_s: started.elapsed().as_secs_f64(),
+        jobs: 1,
         epochs,
     })
 }

@@ -26,6 +26,29 @@ pub fn sizes(bench: &[BenchRecord], backend: Backend) -> (Option<usize>, Option<
     (compute, memory)
 }
 
+/// The evidence line of the memory-bound times of `activations` on `backend` (none when the
+/// benchmark has no memory-bound size there).
+pub fn memory_bound(
+    bench: &[BenchRecord],
+    backend: Backend,
+    activations: &[String],
+) -> Option<String> {
+    let n = sizes(bench, backend).1?;
+    let shown: Vec<String> = activations
+        .iter()
+        .filter_map(|a| times(bench, a, backend, n).map(|t| per_element(a, t, n)))
+        .collect();
+    Some(format!("{backend} memory-bound ({n} elements): {}", shown.join(", ")))
+}
+
+/// The compute-bound size benchmarked on `backend`, or the evidence that says cost cannot be
+/// judged there.
+pub fn compute_bound(bench: &[BenchRecord], backend: Backend) -> Result<usize, String> {
+    sizes(bench, backend).0.ok_or_else(|| {
+        format!("{backend}: no compute-bound (in-cache) size benchmarked: cost not judged")
+    })
+}
+
 /// The forward+backward repeats of `activation` on `backend` at `elements`.
 pub fn times<'a>(
     bench: &'a [BenchRecord],

@@ -2,7 +2,7 @@
 //! Accuracy: the tagged depth sweeps (Mish against Swish at every depth). Cost: the run's
 //! activation micro-benchmark, compute-bound (decides) and memory-bound (reported).
 
-use super::cost::{backends, costs_more, per_element, sizes, times};
+use super::cost::{backends, compute_bound, costs_more, memory_bound, per_element, times};
 use super::engine::Claim;
 use super::runs::final_metric;
 use super::{Evidence, Finding, Guideline, Verdict};
@@ -47,20 +47,15 @@ fn check(e: &Evidence) -> Finding {
         checks.push(Verdict::Inconclusive);
     }
     for backend in backends {
-        let (compute, memory) = sizes(e.bench, backend);
-        if let Some(n) = memory {
-            let shown: Vec<String> = ["mish", "swish", "relu"]
-                .iter()
-                .filter_map(|a| times(e.bench, a, backend, n).map(|t| per_element(a, t, n)))
-                .collect();
-            evidence.push(format!("{backend} memory-bound ({n} elements): {}", shown.join(", ")));
-        }
-        let Some(n) = compute else {
-            evidence.push(format!(
-                "{backend}: no compute-bound (in-cache) size benchmarked: cost not judged"
-            ));
-            checks.push(Verdict::Inconclusive);
-            continue;
+        let compared: Vec<String> = ["mish", "swish", "relu"].map(String::from).to_vec();
+        evidence.extend(memory_bound(e.bench, backend, &compared));
+        let n = match compute_bound(e.bench, backend) {
+            Ok(n) => n,
+            Err(why) => {
+                evidence.push(why);
+                checks.push(Verdict::Inconclusive);
+                continue;
+            }
         };
         match (times(e.bench, "mish", backend, n), times(e.bench, "swish", backend, n)) {
             (Some(mish), Some(swish)) => {

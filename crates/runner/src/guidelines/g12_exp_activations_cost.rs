@@ -5,7 +5,7 @@
 
 use actbench_activations::registry;
 
-use super::cost::{backends, costs_more, per_element, sizes, times};
+use super::cost::{backends, compute_bound, costs_more, memory_bound, per_element, times};
 use super::{Evidence, Finding, Guideline, Verdict};
 use crate::bench::activations::Mode;
 
@@ -35,32 +35,25 @@ fn check(e: &Evidence) -> Finding {
             .is_ok_and(|i| i.properties.needs_exp)
     };
     for backend in backends {
-        let (compute, memory) = sizes(e.bench, backend);
-        let names = |n: usize| -> Vec<String> {
-            e.bench
-                .iter()
-                .filter(|b| {
-                    b.backend == backend
-                        && b.elements == n
-                        && b.mode == Mode::ForwardBackward
-                        && needs_exp(&b.activation)
-                })
-                .map(|b| b.activation.clone())
-                .collect()
-        };
-        if let Some(n) = memory {
-            let shown: Vec<String> = std::iter::once("relu".to_string())
-                .chain(names(n))
-                .filter_map(|a| times(e.bench, &a, backend, n).map(|t| per_element(&a, t, n)))
-                .collect();
-            evidence.push(format!("{backend} memory-bound ({n} elements): {}", shown.join(", ")));
+        // The exponential activations benchmarked on this backend, each once, in bench order.
+        let mut names: Vec<String> = Vec::new();
+        for b in e.bench.iter().filter(|b| {
+            b.backend == backend && b.mode == Mode::ForwardBackward && needs_exp(&b.activation)
+        }) {
+            if !names.contains(&b.activation) {
+                names.push(b.activation.clone());
+            }
         }
-        let Some(n) = compute else {
-            evidence.push(format!(
-                "{backend}: no compute-bound (in-cache) size benchmarked: cost not judged"
-            ));
-            checks.push(Verdict::Inconclusive);
-            continue;
+        let listed: Vec<String> =
+            std::iter::once("relu".to_string()).chain(names.iter().cloned()).collect();
+        evidence.extend(memory_bound(e.bench, backend, &listed));
+        let n = match compute_bound(e.bench, backend) {
+            Ok(n) => n,
+            Err(why) => {
+                evidence.push(why);
+                checks.push(Verdict::Inconclusive);
+                continue;
+            }
         };
         let Some(relu) = times(e.bench, "relu", backend, n) else {
             evidence.push(format!("{backend}: relu not benchmarked"));
@@ -68,9 +61,9 @@ fn check(e: &Evidence) -> Finding {
             continue;
         };
         let mut shown = vec![per_element("relu", relu, n)];
-        for a in names(n) {
-            let other = times(e.bench, &a, backend, n).expect("listed");
-            shown.push(per_element(&a, other, n));
+        for a in names.iter().filter(|a| times(e.bench, a, backend, n).is_some()) {
+            let other = times(e.bench, a, backend, n).expect("listed");
+            shown.push(per_element(a, other, n));
             parts.push(costs_more(format!("{backend}: {a} / relu time"), other, relu));
         }
         evidence.push(format!("{backend} compute-bound ({n} elements): {}", shown.join(", ")));

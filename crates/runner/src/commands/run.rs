@@ -199,6 +199,11 @@ fn prepare(out: &Path, plan: &Plan, resume: bool) -> Result<BTreeSet<String>, Cl
 }
 
 /// The command that resumes this run.
+/// Logical CPUs of this machine.
+fn cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
 /// `--jobs`, checked: at least 1, at most 256, and no more than there are cells to train.
 fn jobs(asked: Option<usize>, cells: usize) -> Result<usize, CliError> {
     let jobs = match asked {
@@ -206,7 +211,7 @@ fn jobs(asked: Option<usize>, cells: usize) -> Result<usize, CliError> {
             return Err(CliError::Usage(format!("--jobs {n}: must be between 1 and 256")));
         }
         Some(n) => n,
-        None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        None => cores(),
     };
     Ok(jobs.min(cells.max(1)))
 }
@@ -261,8 +266,7 @@ fn train_all(
     if jobs == 1 {
         worker();
     } else {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        let threads = (cores / jobs).max(1);
+        let threads = (cores() / jobs).max(1);
         std::thread::scope(|scope| {
             for _ in 0..jobs {
                 scope.spawn(|| {

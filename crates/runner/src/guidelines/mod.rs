@@ -122,11 +122,10 @@ impl Finding {
 
     /// Decides `parts` together; the guideline holds when every part and every exact `checks`
     /// verdict holds, fails when any fails.
-    pub fn all(mut parts: Vec<Part>, checks: Vec<Verdict>, evidence: Vec<String>) -> Finding {
-        engine::decide(&mut parts);
-        let decisions = parts.iter().map(|p| -> Verdict { p.decision.into() });
-        let verdict = Verdict::all(decisions.chain(checks));
-        Finding { verdict, parts, evidence }
+    pub fn all(parts: Vec<Part>, checks: Vec<Verdict>, evidence: Vec<String>) -> Finding {
+        Finding::combined(parts, evidence, |d| {
+            Verdict::all(d.iter().copied().chain(checks.iter().copied()))
+        })
     }
 
     /// Decides `parts` together and lets `combine` turn their decisions (in order) into the

@@ -181,22 +181,15 @@ fn html(
                 v.id,
                 v.id,
                 escape(&v.name),
-                if v.backend == "flex" || v.backend == "-" {
-                    String::new()
-                } else {
-                    format!(" ({})", escape(&v.backend))
-                },
+                super::verdicts::shown_backend(v, verdicts)
+                    .map(|b| format!(" ({})", escape(b)))
+                    .unwrap_or_default(),
                 escape(&v.claim),
                 super::forest::svg(&v.parts),
                 escape(&evidence),
                 escape(&v.threshold),
                 v.verdict.name(),
-                match v.seeds_needed {
-                    Some(n) if v.verdict == crate::guidelines::Verdict::Inconclusive => {
-                        format!("inconclusive (~{n} seeds would decide)")
-                    }
-                    _ => v.verdict.name().to_string(),
-                }
+                super::verdicts::verdict_text(v)
             );
         }
         out += "</tbody>\n</table>\n";

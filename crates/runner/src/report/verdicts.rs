@@ -16,22 +16,26 @@ fn evidence(r: &GuidelineResult) -> String {
 }
 
 /// Renders the verdicts with a one-line count of each outcome.
-/// The verdict cell: an inconclusive verdict says how many seeds would decide it.
-fn verdict(r: &GuidelineResult) -> String {
+/// The verdict as shown: an inconclusive verdict says how many seeds would decide it.
+pub fn verdict_text(r: &GuidelineResult) -> String {
     match (r.verdict, r.seeds_needed) {
         (Verdict::Inconclusive, Some(n)) => format!("inconclusive (~{n} seeds would decide)"),
         (v, _) => v.name().to_string(),
     }
 }
 
-/// The id cell (`name` already formatted), with the backend when the results hold several.
-fn id(r: &GuidelineResult, results: &[GuidelineResult], name: String) -> String {
+/// The row's backend when `results` hold several (each backend is judged on its own), else none.
+pub fn shown_backend<'a>(r: &'a GuidelineResult, results: &[GuidelineResult]) -> Option<&'a str> {
     let backends: BTreeSet<&str> =
         results.iter().map(|r| r.backend.as_str()).filter(|b| *b != "-").collect();
-    if backends.len() > 1 {
-        format!("{} {name} ({})", r.id, r.backend)
-    } else {
-        format!("{} {name}", r.id)
+    (backends.len() > 1).then_some(r.backend.as_str())
+}
+
+/// The id cell (`name` already formatted), with the backend when the results hold several.
+fn id(r: &GuidelineResult, results: &[GuidelineResult], name: String) -> String {
+    match shown_backend(r, results) {
+        Some(backend) => format!("{} {name} ({backend})", r.id),
+        None => format!("{} {name}", r.id),
     }
 }
 
@@ -55,7 +59,7 @@ pub fn render(results: &[GuidelineResult], format: Format) -> String {
                         r.claim.clone(),
                         evidence(r),
                         r.threshold.clone(),
-                        format!("**{}**", verdict(r)),
+                        format!("**{}**", verdict_text(r)),
                     ]
                 })
                 .collect();
@@ -105,7 +109,7 @@ pub fn render(results: &[GuidelineResult], format: Format) -> String {
                     r.claim.clone(),
                     evidence(r),
                     r.threshold.clone(),
-                    verdict(r),
+                    verdict_text(r),
                 ]);
             }
             let mut table = builder.build();

@@ -4,14 +4,19 @@
 //! - a short string: `relu`, `leaky-relu:0.1` (values in the order the activation declares its
 //!   parameters), `swish:beta=1.5:learnable=true` (named values);
 //! - a TOML/JSON table: `{ name = "leaky-relu", slope = 0.1 }`.
+//!
+//! A formula activation (see [`crate::formula`]) is a table with a `formula`
+//! (`{ name = "sq-swish", formula = "x * sigmoid(x)^2" }`) or the string `formula:TEXT`.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::ActivationError;
+use crate::formula::{Formula, FormulaSpec};
 use crate::info::{ActivationInfo, ParamKind, ParamSpec};
 use crate::registry;
 
@@ -34,11 +39,13 @@ impl fmt::Display for ParamValue {
     }
 }
 
-/// A validated activation choice: a registry entry plus a value for every parameter it declares.
+/// A validated activation choice: a registry entry (or a checked formula) plus a value for every
+/// parameter it declares.
 #[derive(Debug, Clone)]
 pub struct ActivationConfig {
     info: &'static ActivationInfo,
     values: BTreeMap<&'static str, ParamValue>,
+    formula: Option<Arc<Formula>>,
 }
 
 impl ActivationConfig {
@@ -46,7 +53,24 @@ impl ActivationConfig {
     pub fn new(name: &str) -> Result<Self, ActivationError> {
         let info = registry::info(name)?;
         let values = info.params.iter().map(|p| (p.name, default_value(p))).collect();
-        Ok(Self { info, values })
+        Ok(Self { info, values, formula: None })
+    }
+
+    /// A formula activation with its parameters at their given values.
+    pub fn from_formula(formula: Arc<Formula>) -> Self {
+        let info = formula.info();
+        let values = info.params.iter().map(|p| (p.name, default_value(p))).collect();
+        Self { info, values, formula: Some(formula) }
+    }
+
+    /// Checks `spec` (see [`crate::formula`]) and builds its config.
+    pub fn formula_spec(spec: &FormulaSpec) -> Result<Self, ActivationError> {
+        spec.build().map(Self::from_formula)
+    }
+
+    /// The formula, for a formula activation.
+    pub fn formula(&self) -> Option<&Arc<Formula>> {
+        self.formula.as_ref()
     }
 
     /// Sets one parameter, checking its name, type and range.
@@ -115,7 +139,9 @@ impl ActivationConfig {
 
 impl PartialEq for ActivationConfig {
     fn eq(&self, other: &Self) -> bool {
-        self.info.name == other.info.name && self.values == other.values
+        self.info.name == other.info.name
+            && self.values == other.values
+            && self.formula.as_ref().map(|f| f.spec()) == other.formula.as_ref().map(|f| f.spec())
     }
 }
 
@@ -129,6 +155,9 @@ impl FromStr for ActivationConfig {
     type Err = ActivationError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if let Some(rest) = text.trim().strip_prefix("formula:") {
+            return Self::formula_spec(&FormulaSpec::inline(rest)?);
+        }
         let mut parts = text.trim().split(':');
         let name = parts.next().unwrap_or_default().trim();
         let mut config = Self::new(name)?;
@@ -161,6 +190,26 @@ impl FromStr for ActivationConfig {
         }
         Ok(config)
     }
+}
+
+/// Splits a comma-separated list of activations, leaving commas inside parentheses alone:
+/// `relu,formula:max(x, 0)` is two activations.
+pub fn split_list(text: &str) -> Vec<String> {
+    let (mut items, mut current, mut depth) = (Vec::new(), String::new(), 0i32);
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth <= 0 => {
+                items.push(std::mem::take(&mut current).trim().to_string());
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    items.push(current.trim().to_string());
+    items.into_iter().filter(|s| !s.is_empty()).collect()
 }
 
 fn default_value(spec: &ParamSpec) -> ParamValue {
@@ -222,6 +271,16 @@ pub(crate) fn describe_params(info: &ActivationInfo) -> String {
 impl Serialize for ActivationConfig {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
+        if let Some(formula) = &self.formula {
+            // The current values become the formula's values, so the record rebuilds it exactly.
+            let mut spec = formula.spec().clone();
+            for (name, value) in &self.values {
+                if let ParamValue::Number(v) = value {
+                    spec.params.insert(name.to_string(), *v);
+                }
+            }
+            return spec.serialize(serializer);
+        }
         let mut map = serializer.serialize_map(Some(1 + self.values.len()))?;
         map.serialize_entry("name", self.info.name)?;
         for spec in self.info.params {
@@ -235,6 +294,7 @@ impl Serialize for ActivationConfig {
 #[serde(untagged)]
 enum RawConfig {
     Short(String),
+    Formula(FormulaSpec),
     Table {
         name: String,
         #[serde(flatten)]
@@ -246,11 +306,12 @@ impl<'de> Deserialize<'de> for ActivationConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = RawConfig::deserialize(deserializer).map_err(|_| {
             serde::de::Error::custom(
-                "an activation is a string like \"leaky-relu:0.1\" or a table like { name = \"leaky-relu\", slope = 0.1 }",
+                "an activation is a string like \"leaky-relu:0.1\", a table like { name = \"leaky-relu\", slope = 0.1 }, or a formula like { name = \"my-act\", formula = \"x * sigmoid(beta * x)\", params = { beta = 1.0 }, learnable = [\"beta\"] } (params: numbers; learnable: parameter names; no other keys)",
             )
         })?;
         let config = match raw {
             RawConfig::Short(text) => text.parse(),
+            RawConfig::Formula(spec) => ActivationConfig::formula_spec(&spec),
             RawConfig::Table { name, params } => ActivationConfig::new(&name).and_then(|config| {
                 params.into_iter().try_fold(config, |config, (key, value)| config.with(&key, value))
             }),
@@ -273,6 +334,16 @@ mod tests {
         let c: ActivationConfig = "swish:2:true".parse().unwrap();
         assert_eq!((c.number("beta"), c.flag("learnable")), (2.0, true));
         assert_eq!("relu".parse::<ActivationConfig>().unwrap().label(), "relu");
+    }
+
+    #[test]
+    fn lists_split_outside_parentheses() {
+        assert_eq!(split_list("relu, mish"), ["relu", "mish"]);
+        assert_eq!(
+            split_list("relu,formula:where(x > 0, x, min(x, 0)),swish"),
+            ["relu", "formula:where(x > 0, x, min(x, 0))", "swish"]
+        );
+        assert!(split_list(" , ").is_empty());
     }
 
     #[test]

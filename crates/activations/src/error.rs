@@ -19,4 +19,7 @@ pub enum ActivationError {
     /// More positional values than declared parameters.
     #[error("`{text}` gives more values than the activation has parameters; {valid}")]
     TooManyValues { activation: String, text: String, valid: String },
+    /// A formula activation that does not parse, resolve or pass the finiteness check.
+    #[error("formula activation `{label}`: {message}")]
+    Formula { label: String, message: String },
 }

@@ -42,6 +42,8 @@ pub enum Family {
     SelfGated,
     /// Smooth approximations of ReLU (softplus).
     SmoothRelu,
+    /// A formula from a config (its properties are estimated on a grid).
+    Formula,
 }
 
 impl Family {
@@ -54,6 +56,7 @@ impl Family {
             Family::ExponentialLinear => "exponential-linear",
             Family::SelfGated => "self-gated",
             Family::SmoothRelu => "smooth-relu",
+            Family::Formula => "formula",
         }
     }
 }

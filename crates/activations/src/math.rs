@@ -15,6 +15,16 @@ pub fn expm1<const D: usize>(x: Tensor<D>) -> Tensor<D> {
     plain.mask_where(near_zero, kahan)
 }
 
+/// `ln(1 + x)`, accurate near zero on every backend (some GPU backends compute `log1p` as
+/// `ln(1 + x)`, which is 0 for |x| below half an ulp of 1): `ln(u) * x / (u - 1)` with
+/// `u = 1 + x` (Goldberg's method), and `x` itself where `u` rounds to 1.
+pub fn log1p<const D: usize>(x: Tensor<D>) -> Tensor<D> {
+    let u = x.clone().add_scalar(1.0);
+    let u_is_one = u.clone().equal_elem(1.0);
+    let accurate = u.clone().log() * x.clone() / u.sub_scalar(1.0);
+    accurate.mask_where(u_is_one, x)
+}
+
 /// The exponential-linear shape shared by ELU, SELU and CELU:
 /// `scale * x` for `x > 0`, `scale * alpha * expm1(x / width)` for `x <= 0`.
 /// Returns the value and the derivative (the left branch at 0, as PyTorch does).

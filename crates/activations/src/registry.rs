@@ -20,6 +20,8 @@ macro_rules! registry {
                 #[allow(missing_docs)]
                 $module($file::$module),
             )+
+            /// A formula activation from a config.
+            Formula(crate::formula::FormulaActivation),
         }
 
         /// Every registered activation, in the order tables list them.
@@ -30,6 +32,7 @@ macro_rules! registry {
             pub fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
                 match self {
                     $(Activation::$module(m) => m.forward(x),)+
+                    Activation::Formula(m) => m.forward(x),
                 }
             }
 
@@ -37,6 +40,7 @@ macro_rules! registry {
             pub fn info(&self) -> &'static ActivationInfo {
                 match self {
                     $(Activation::$module(_) => &<$file::$module as ActivationModule>::INFO,)+
+                    Activation::Formula(m) => m.info(),
                 }
             }
 
@@ -44,6 +48,7 @@ macro_rules! registry {
             pub fn learned(&self) -> Vec<(&'static str, f64)> {
                 match self {
                     $(Activation::$module(m) => m.learned(),)+
+                    Activation::Formula(m) => m.learned(),
                 }
             }
         }
@@ -51,6 +56,10 @@ macro_rules! registry {
         impl ActivationConfig {
             /// Builds the activation module on `device`.
             pub fn init(&self, device: &Device) -> Activation {
+                if let Some(formula) = self.formula() {
+                    let values: Vec<f64> = self.info().params.iter().map(|p| self.number(p.name)).collect();
+                    return Activation::Formula(crate::formula::FormulaActivation::new(formula, &values, device));
+                }
                 $(
                     if self.name() == <$file::$module as ActivationModule>::INFO.name {
                         return Activation::$module(<$file::$module as ActivationModule>::init(self, device));

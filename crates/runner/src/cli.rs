@@ -30,10 +30,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List what this build knows: activations or backends.
-    #[command(after_help = "Examples:\n  actbench list activations\n  actbench list backends")]
+    #[command(
+        after_help = "Examples:\n  actbench list activations\n  actbench list activations --config configs/try-activation.toml\n  actbench list backends"
+    )]
     List {
         /// What to list.
         what: ListWhat,
+        /// Also list the formula activations of this config (checked as `run` checks them).
+        #[arg(long, value_name = "CONFIG")]
+        config: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -98,6 +103,14 @@ Examples:
         #[arg(long)]
         split_half: bool,
     },
+    /// Compare two activations of a run, paired by seed, over every setting where both ran:
+    /// difference, 95% CI, effect size, and holds / fails / inconclusive (never trains).
+    #[command(after_help = "\
+Examples:
+  actbench compare results/try-activation sq-swish swish
+  actbench compare results/default mish relu --experiment images-cnn --format markdown
+  actbench compare results/default relu tanh --metric epochs --format json")]
+    Compare(CompareArgs),
     /// Draw a run's figures (DIR/plots/*.svg, *.png) and write DIR/report.html and DIR/report.md
     /// (never trains).
     #[command(
@@ -177,13 +190,9 @@ pub struct BenchTrainArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct BenchActivationsArgs {
-    /// Comma-separated activations, or `all`.
-    #[arg(
-        long,
-        short,
-        value_delimiter = ',',
-        default_value = "relu,leaky-relu,sigmoid,tanh,elu,selu,gelu,swish,mish"
-    )]
+    /// Comma-separated activations (`formula:...` for a formula; commas inside parentheses
+    /// belong to it), or `all`.
+    #[arg(long, short, default_value = "relu,leaky-relu,sigmoid,tanh,elu,selu,gelu,swish,mish")]
     pub activation: Vec<String>,
     /// Comma-separated backends.
     #[arg(long, value_delimiter = ',', default_value = "flex")]
@@ -198,6 +207,25 @@ pub struct BenchActivationsArgs {
     /// Timed repeats per activation and mode.
     #[arg(long, default_value_t = 10)]
     pub repeats: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Results directory written by `actbench run` (or `merge`).
+    pub dir: PathBuf,
+    /// Activation A, by its label in the results (`sq-swish`, `leaky-relu:slope=0.1`).
+    pub a: String,
+    /// Activation B.
+    pub b: String,
+    /// Only this experiment.
+    #[arg(long)]
+    pub experiment: Option<String>,
+    /// What to compare.
+    #[arg(long, value_enum, default_value_t = crate::compare::Metric::Final)]
+    pub metric: crate::compare::Metric,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -256,8 +284,9 @@ pub enum ListWhat {
 
 #[derive(Debug, clap::Args)]
 pub struct CurvesArgs {
-    /// Comma-separated activations, or `all`.
-    #[arg(long, short, value_delimiter = ',', default_value = "all")]
+    /// Comma-separated activations (`formula:...` for a formula; commas inside parentheses
+    /// belong to it), or `all`.
+    #[arg(long, short, default_value = "all")]
     pub activation: Vec<String>,
     /// First x.
     #[arg(long, default_value_t = -5.0, allow_negative_numbers = true)]

@@ -5,6 +5,7 @@
 mod bench;
 mod cli;
 mod commands;
+mod compare;
 mod error;
 mod guidelines;
 mod outcome;

@@ -77,6 +77,30 @@ impl Reference {
     }
 }
 
+/// How a timed operation is implemented, so that unlike things are not compared as if alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Implementation {
+    /// A registered activation (its own file: a one-pass kernel or burn operations).
+    #[default]
+    BuiltIn,
+    /// A formula from a config: composed tensor operations, derivative by autodiff.
+    Formula,
+    /// A reference operation (`copy`, `burn-mish`).
+    Reference,
+}
+
+impl Implementation {
+    /// As printed.
+    pub fn name(self) -> &'static str {
+        match self {
+            Implementation::BuiltIn => "built-in",
+            Implementation::Formula => "formula (composed ops)",
+            Implementation::Reference => "reference",
+        }
+    }
+}
+
 /// One activation, mode and backend: the contract of `actbench bench activations --format json`
 /// and of `bench-activations.json` in a results directory. Times in seconds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,6 +123,9 @@ pub struct BenchRecord {
     pub gb_per_s: f64,
     /// Backend.
     pub backend: Backend,
+    /// Built-in activation, formula (composed tensor operations) or reference operation.
+    #[serde(default)]
+    pub implementation: Implementation,
     /// Every timed repeat, seconds.
     pub times_s: Vec<f64>,
 }
@@ -120,6 +147,7 @@ pub fn run(
     let x_grad = Tensor::<1>::from_data(TensorData::new(values, [elements]), &grad_device);
     // Both modes of one operation: `plain` on the device, `tracked` on its autodiff twin.
     let both = |label: String,
+                implementation: Implementation,
                 plain: &dyn Fn(Tensor<1>) -> Tensor<1>,
                 tracked: &dyn Fn(Tensor<1>) -> Tensor<1>| {
         let forward = time(device, repeats, || plain(x.clone()));
@@ -132,18 +160,24 @@ pub fn run(
             summarise(label.clone(), Mode::Forward, elements, backend, forward),
             summarise(label, Mode::ForwardBackward, elements, backend, forward_backward),
         ]
+        .map(|r| BenchRecord { implementation, ..r })
     };
 
     let copy = |x: Tensor<1>| x.mul_scalar(1.0);
-    let mut records = Vec::from(both(COPY.into(), &copy, &copy));
+    let mut records = Vec::from(both(COPY.into(), Implementation::Reference, &copy, &copy));
     for &reference in references {
-        records.extend(both(reference.label().into(), &|x| reference.apply(x), &|x| {
-            reference.apply(x)
-        }));
+        let apply = |x| reference.apply(x);
+        records.extend(both(reference.label().into(), Implementation::Reference, &apply, &apply));
     }
     for config in activations {
         let (plain, tracked) = (config.init(device), config.init(&grad_device));
-        records.extend(both(config.label(), &|x| plain.forward(x), &|x| tracked.forward(x)));
+        let implementation = match config.formula() {
+            Some(_) => Implementation::Formula,
+            None => Implementation::BuiltIn,
+        };
+        records.extend(both(config.label(), implementation, &|x| plain.forward(x), &|x| {
+            tracked.forward(x)
+        }));
     }
     records
 }
@@ -184,6 +218,7 @@ fn summarise(
         elements_per_s: elements as f64 / median,
         gb_per_s: elements as f64 * mode.bytes_per_element() / median / 1e9,
         backend,
+        implementation: Implementation::BuiltIn,
         times_s: times,
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use actbench_activations::ActivationConfig;
 use actbench_activations::backend::Backend;
+use actbench_activations::config::split_list;
 
 use crate::bench::{self, activations::BenchRecord, training::TrainBenchRecord};
 use crate::cli::{BenchActivationsArgs, BenchTrainArgs};
@@ -17,21 +18,21 @@ use crate::run::plan::load_dataset;
 pub fn activations(args: BenchActivationsArgs) -> Result<(), CliError> {
     let backends =
         args.backend.iter().map(|b| b.parse::<Backend>()).collect::<Result<Vec<_>, _>>()?;
-    let activations: Vec<ActivationConfig> =
-        if args.activation.len() == 1 && args.activation[0] == "all" {
-            actbench_activations::registry::names()
-                .into_iter()
-                .map(|n| ActivationConfig::new(n).expect("registered"))
-                .collect()
-        } else {
-            args.activation
-                .iter()
-                .map(|a| {
-                    a.parse::<ActivationConfig>()
-                        .map_err(|e| CliError::Usage(format!("--activation {a}: {e}")))
-                })
-                .collect::<Result<_, _>>()?
-        };
+    let specs: Vec<String> = args.activation.iter().flat_map(|a| split_list(a)).collect();
+    let activations: Vec<ActivationConfig> = if specs.len() == 1 && specs[0] == "all" {
+        actbench_activations::registry::names()
+            .into_iter()
+            .map(|n| ActivationConfig::new(n).expect("registered"))
+            .collect()
+    } else {
+        specs
+            .iter()
+            .map(|a| {
+                a.parse::<ActivationConfig>()
+                    .map_err(|e| CliError::Usage(format!("--activation {a}: {e}")))
+            })
+            .collect::<Result<_, _>>()?
+    };
     if !(1..=1 << 28).contains(&args.elements) {
         return Err(CliError::Usage(format!(
             "--elements {}: must be between 1 and 2^28 (268435456)",
@@ -82,6 +83,7 @@ pub fn render_table(records: &[BenchRecord], format: Format) -> String {
     let header = [
         "backend",
         "activation",
+        "implementation",
         "mode",
         "median ms",
         "min..max ms",
@@ -96,6 +98,7 @@ pub fn render_table(records: &[BenchRecord], format: Format) -> String {
             vec![
                 r.backend.to_string(),
                 r.activation.clone(),
+                r.implementation.name().into(),
                 r.mode.name().into(),
                 num(1e3 * r.median_s),
                 format!("{}..{}", num(1e3 * r.min_s), num(1e3 * r.max_s)),

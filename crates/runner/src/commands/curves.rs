@@ -2,6 +2,7 @@
 
 use actbench_activations::backend::Backend;
 use actbench_activations::burn::tensor::DType;
+use actbench_activations::config::split_list;
 use actbench_activations::curve::{Curve, evaluate, linspace};
 use actbench_activations::{ActivationConfig, REGISTRY};
 use serde::Serialize;
@@ -47,7 +48,8 @@ pub fn run(args: CurvesArgs) -> Result<(), CliError> {
 
 /// `all`, or a list of activation specs.
 fn parse_activations(specs: &[String]) -> Result<Vec<ActivationConfig>, CliError> {
-    if specs.iter().any(|s| s.trim() == "all") {
+    let specs: Vec<String> = specs.iter().flat_map(|s| split_list(s)).collect();
+    if specs.iter().any(|s| s == "all") {
         return Ok(REGISTRY
             .iter()
             .map(|i| ActivationConfig::new(i.name).expect("registered"))

@@ -1,7 +1,9 @@
 //! `actbench list activations|backends`.
 
+use std::path::Path;
+
 use actbench_activations::backend::Backend;
-use actbench_activations::{ParamKind, REGISTRY};
+use actbench_activations::{ActivationInfo, ParamKind, REGISTRY};
 use serde_json::json;
 
 use crate::cli::ListWhat;
@@ -9,9 +11,20 @@ use crate::error::CliError;
 use crate::report::format::{Format, grid};
 use crate::report::output::print;
 
-pub fn run(what: ListWhat, format: Format) -> Result<(), CliError> {
+pub fn run(what: ListWhat, config: Option<&Path>, format: Format) -> Result<(), CliError> {
     let (header, rows, json) = match what {
-        ListWhat::Activations => activations(),
+        ListWhat::Activations => {
+            let mut infos: Vec<&'static ActivationInfo> = REGISTRY.iter().collect();
+            if let Some(path) = config {
+                infos.extend(formulas(path)?);
+            }
+            activations(&infos)
+        }
+        ListWhat::Backends if config.is_some() => {
+            return Err(CliError::Usage(
+                "--config lists a config's activations: use it with `list activations`".into(),
+            ));
+        }
         ListWhat::Backends => backends(),
     };
     let text = match format {
@@ -23,9 +36,23 @@ pub fn run(what: ListWhat, format: Format) -> Result<(), CliError> {
 
 type Listing = (Vec<&'static str>, Vec<Vec<String>>, serde_json::Value);
 
-fn activations() -> Listing {
+/// The formula activations of the config at `path`, each once, in the config's order.
+fn formulas(path: &Path) -> Result<Vec<&'static ActivationInfo>, CliError> {
+    let (config, _) = crate::run::config::load(path)?;
+    let mut infos: Vec<&'static ActivationInfo> = Vec::new();
+    let listed = config.experiments.iter().flat_map(|e| &e.activations);
+    let benched = config.bench.iter().flat_map(|b| &b.activations);
+    for activation in listed.chain(benched).filter(|a| a.formula().is_some()) {
+        if !infos.iter().any(|i| i.name == activation.info().name) {
+            infos.push(activation.info());
+        }
+    }
+    Ok(infos)
+}
+
+fn activations(infos: &[&'static ActivationInfo]) -> Listing {
     let header = vec!["name", "formula", "family", "properties", "parameters"];
-    let rows = REGISTRY
+    let rows = infos
         .iter()
         .map(|info| {
             let params: Vec<String> = info
@@ -45,7 +72,7 @@ fn activations() -> Listing {
             ]
         })
         .collect();
-    let json = REGISTRY
+    let json = infos
         .iter()
         .map(|info| {
             json!({

@@ -1,6 +1,7 @@
 //! One file per command; `run` dispatches.
 
 mod bench;
+mod compare;
 mod curves;
 mod guidelines;
 mod list;
@@ -22,7 +23,7 @@ use crate::run::plan::{Plan, PlanOptions};
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::List { what, format } => list::run(what, format),
+        Command::List { what, config, format } => list::run(what, config.as_deref(), format),
         Command::Curves(args) => curves::run(args),
         Command::Run(args) => run::run(args),
         Command::Report { dir, format } => report::run(&dir, format),
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench(BenchCommand::Activations(args)) => bench::activations(args),
         Command::Bench(BenchCommand::Train(args)) => bench::train(args),
         Command::Merge { dirs, out, format } => merge::run(&dirs, &out, format),
+        Command::Compare(args) => compare::run(args),
     }
 }
 

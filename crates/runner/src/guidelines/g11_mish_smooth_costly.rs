@@ -94,6 +94,7 @@ pub(super) mod tests {
             elements_per_s: 1.0,
             gb_per_s: 1.0,
             backend: Backend::Flex,
+            implementation: Default::default(),
             times_s: times.to_vec(),
         }
     }

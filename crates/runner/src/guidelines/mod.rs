@@ -14,7 +14,7 @@ use crate::run::record::CellRecord;
 
 mod cost;
 pub mod engine;
-mod runs;
+pub mod runs;
 pub mod thresholds;
 
 mod g01_nonlinearity_needed;

@@ -1,6 +1,7 @@
 //! Records and verdicts -> what people read: experiment tables, verdict tables, pages, figures,
 //! in every output format.
 
+pub mod comparison;
 pub mod forest;
 pub mod format;
 pub mod output;

@@ -1,7 +1,7 @@
 //! Config -> plan: the expanded matrix of cells, every part validated (datasets loaded, models
 //! checked against their data, backends present) before any training starts.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use actbench_activations::backend::Backend;
 use actbench_activations::{ActivationConfig, OutputActivation};
@@ -127,6 +127,30 @@ impl<'de> Deserialize<'de> for Target {
     }
 }
 
+/// One name, one formula: a formula activation's name must mean the same formula (and
+/// parameters) everywhere in a config, since tables, comparisons and records go by the name.
+fn check_formula_names(config: &BenchConfig) -> Result<(), String> {
+    let mut seen: BTreeMap<String, &ActivationConfig> = BTreeMap::new();
+    let listed = config.experiments.iter().flat_map(|e| &e.activations);
+    let benched = config.bench.iter().flat_map(|b| &b.activations);
+    for activation in listed.chain(benched).filter(|a| a.formula().is_some()) {
+        match seen.get(&activation.label()) {
+            Some(first) if *first != activation => {
+                return Err(format!(
+                    "`{}` names two different formulas ({} and {}); give each formula its own name",
+                    activation.label(),
+                    first.info().formula,
+                    activation.info().formula
+                ));
+            }
+            _ => {
+                seen.insert(activation.label(), activation);
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Cell {
     /// File name of the cell's result record.
     pub fn file_name(&self) -> String {
@@ -136,7 +160,17 @@ impl Cell {
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
             .collect();
-        format!("{safe}.json")
+        // Formula labels (`formula:x * sigmoid(x)`) lose more than `:` and `=` to the
+        // replacement, and two could collide: a hash of the id keeps their files apart.
+        let plain = self.id.chars().all(|c| c.is_ascii_alphanumeric() || "._-/:=".contains(c));
+        if plain {
+            format!("{safe}.json")
+        } else {
+            let hash = self.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            });
+            format!("{safe}-{hash:016x}.json")
+        }
     }
 }
 
@@ -294,6 +328,7 @@ impl Plan {
         if config.experiments.is_empty() {
             return Err(bad("no [[experiment]]; add at least one".into()));
         }
+        check_formula_names(config).map_err(bad)?;
         let mut names = BTreeSet::new();
         let mut cells = Vec::new();
         let mut notes = Vec::new();

@@ -142,3 +142,22 @@ pub fn figure_stems(dir: &Path) -> Vec<String> {
     }
     stems
 }
+
+/// `actbench report DIR` without the time column (times differ between runs; nothing else may).
+pub fn tables_without_times(dir: &Path) -> String {
+    let o = actbench(&["report", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "report {}: {}", dir.display(), text(&o.stderr));
+    text(&o.stdout)
+        .lines()
+        .filter(|l| !l.starts_with("times:"))
+        .map(|l| {
+            l.split('│')
+                .enumerate()
+                .filter(|(i, _)| *i != 5)
+                .map(|(_, c)| c)
+                .collect::<Vec<_>>()
+                .join("│")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

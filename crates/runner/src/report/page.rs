@@ -107,6 +107,16 @@ fn facts(inputs: &Inputs) -> Vec<(String, String)> {
         }),
     ));
     facts.push(("code".into(), code_versions(inputs.records)));
+    let formulas: BTreeSet<String> = inputs
+        .records
+        .iter()
+        .filter(|r| r.cell.activation.formula().is_some())
+        .map(|r| format!("{}: {}", r.cell.activation.label(), r.cell.activation.info().formula))
+        .collect();
+    if !formulas.is_empty() {
+        let list = formulas.into_iter().collect::<Vec<_>>().join("; ");
+        facts.push(("formula activations".into(), format!("{list} (composed tensor operations)")));
+    }
     let seconds: f64 = inputs.records.iter().map(|r| r.wall_time_s).sum();
     facts.push(("training time".into(), format!("{} min summed over cells", num(seconds / 60.0))));
     facts

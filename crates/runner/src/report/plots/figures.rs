@@ -13,9 +13,22 @@ use crate::run::record::CellRecord;
 use crate::stats::{mean, std_dev};
 
 /// Palette index of an activation: its registry position, so colours agree across figures.
+/// A registered activation's colour is its place in the registry; a formula activation takes
+/// the registry's colours from the end (those of the activations least often shown), one per
+/// formula in the order first drawn, so two formulas never share a colour.
 fn colour(label: &str) -> usize {
+    static FORMULAS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
     let name = label.split(':').next().unwrap_or(label);
-    registry::names().iter().position(|n| *n == name).unwrap_or(0)
+    let names = registry::names();
+    if let Some(i) = names.iter().position(|n| *n == name) {
+        return i;
+    }
+    let mut formulas = FORMULAS.lock().unwrap_or_else(|p| p.into_inner());
+    let k = formulas.iter().position(|f| f == label).unwrap_or_else(|| {
+        formulas.push(label.to_string());
+        formulas.len() - 1
+    });
+    names.len() - 1 - k % names.len()
 }
 
 /// Records grouped by experiment, in config order.

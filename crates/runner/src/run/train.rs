@@ -56,23 +56,37 @@ pub fn train(
         let timer = Instant::now();
         let order =
             rng::permutation(&mut rng::seeded(cell.seed, 1000 + epoch as u64), dataset.train.len());
-        let (mut loss_sum, mut count) = (0.0, 0usize);
+        // Batch losses stay on the device and are read back once per epoch (a read-back waits
+        // for the device; on a GPU, every step). A non-finite loss is found here, after the
+        // epoch: the steps after it ran on a broken model, but the record says the same as a
+        // check at every step would (the first non-finite step, the last finite loss), and the
+        // diverged epoch is never measured.
+        let mut losses = Vec::new();
+        let mut sizes = Vec::new();
+        let first_step = step + 1;
         for chunk in order.chunks(cell.train.batch_size) {
             if stop() {
                 return None;
             }
             step += 1;
             let (x, y) = batches.get(&dataset.train, chunk, &train_device);
-            let value;
-            (model, value) =
+            let loss;
+            (model, loss) =
                 train_step(model, &mut optimizer, &head, cell.train.learning_rate, x, y);
+            losses.push(loss);
+            sizes.push(chunk.len());
+        }
+        let values: Vec<f64> = Tensor::cat(losses, 0).into_data().iter::<f64>().collect();
+        let (mut loss_sum, mut count) = (0.0, 0usize);
+        for (k, (value, size)) in values.into_iter().zip(sizes).enumerate() {
             if !value.is_finite() {
+                let step = first_step + k;
                 divergence = Some(Divergence { epoch, step, last_finite_loss: last_finite });
                 break;
             }
             last_finite = Some(value);
-            loss_sum += value * chunk.len() as f64;
-            count += chunk.len();
+            loss_sum += value * size as f64;
+            count += size;
         }
         if divergence.is_some() {
             break;
@@ -129,8 +143,8 @@ pub fn optimizer(cell: &Cell) -> ModuleOptimizer {
 }
 
 /// One training step on the batch `(x, y)`: forward, loss, backward, optimizer update. Returns
-/// the updated model and the batch loss; when the loss is not finite the model is returned
-/// unchanged (no update from a non-finite gradient).
+/// the updated model and the batch loss, shape `[1]`, detached and still on the device (reading
+/// it back waits for the device: callers read a whole epoch's losses at once).
 pub fn train_step(
     model: Model,
     optimizer: &mut ModuleOptimizer,
@@ -138,12 +152,9 @@ pub fn train_step(
     learning_rate: f64,
     x: Tensor<2>,
     y: Tensor<2>,
-) -> (Model, f64) {
+) -> (Model, Tensor<1>) {
     let loss = head.loss(model.forward(x), y);
-    let value = loss.clone().into_scalar::<f64>();
-    if !value.is_finite() {
-        return (model, value);
-    }
+    let value = loss.clone().detach().reshape([1]);
     let grads = GradientsParams::from_grads(loss.backward(), &model);
     (optimizer.step(learning_rate, model, grads), value)
 }

@@ -26,7 +26,14 @@ fn kernels() -> [(&'static str, Kernel); 3] {
     [
         ("swish", Kernel::Swish { beta: 1.0 }),
         ("mish", Kernel::Mish),
-        ("selu", Kernel::Selu { lambda: 1.050_700_987_355_480_5, alpha: 1.673_263_242_354_377_2 }),
+        (
+            "selu",
+            Kernel::ExpLinear {
+                scale: 1.050_700_987_355_480_5,
+                alpha: 1.673_263_242_354_377_2,
+                width: 1.0,
+            },
+        ),
     ]
 }
 

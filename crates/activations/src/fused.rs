@@ -227,7 +227,11 @@ mod tests {
                 Kernel::Swish { beta: 1.0 },
                 Kernel::Swish { beta: 2.5 },
                 Kernel::Mish,
-                Kernel::Selu { lambda: 1.050_700_987_355_480_5, alpha: 1.673_263_242_354_377_2 },
+                Kernel::ExpLinear {
+                    scale: 1.050_700_987_355_480_5,
+                    alpha: 1.673_263_242_354_377_2,
+                    width: 1.0,
+                },
             ] {
                 let y = apply(x.clone(), kernel);
                 let grads = y.clone().backward();
@@ -262,8 +266,11 @@ mod tests {
         devices.push(Device::ndarray().autodiff());
         for device in devices {
             let values: Vec<f32> = (0..n).map(|i| (i % 1000) as f32 * 0.01 - 5.0).collect();
-            let kernel =
-                Kernel::Selu { lambda: 1.050_700_987_355_480_5, alpha: 1.673_263_242_354_377_2 };
+            let kernel = Kernel::ExpLinear {
+                scale: 1.050_700_987_355_480_5,
+                alpha: 1.673_263_242_354_377_2,
+                width: 1.0,
+            };
             let x =
                 Tensor::<1>::from_data(burn::tensor::TensorData::new(values.clone(), [n]), &device)
                     .require_grad();
@@ -320,7 +327,11 @@ mod tests {
                 Kernel::Swish { beta: 1.0 },
                 Kernel::Swish { beta: 2.5 },
                 Kernel::Mish,
-                Kernel::Selu { lambda: 1.0507009873554805, alpha: 1.6732632423543772 },
+                Kernel::ExpLinear {
+                    scale: 1.0507009873554805,
+                    alpha: 1.6732632423543772,
+                    width: 1.0,
+                },
             ] {
                 let x = Tensor::<1>::from_floats(xs, &device).require_grad();
                 let y = apply(x.clone(), kernel);

@@ -27,6 +27,9 @@ impl ActivationModule for Celu {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        if crate::fused::supported(&x) {
+            return crate::fused::apply(x, crate::fused::Kernel::ExpLinear { scale: 1.0, alpha: self.alpha, width: self.alpha });
+        }
         apply(x, |input, want_slope| exponential_linear(input, 1.0, self.alpha, self.alpha, want_slope))
     }
 }

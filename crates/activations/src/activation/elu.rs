@@ -27,6 +27,9 @@ impl ActivationModule for Elu {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        if crate::fused::supported(&x) {
+            return crate::fused::apply(x, crate::fused::Kernel::ExpLinear { scale: 1.0, alpha: self.alpha, width: 1.0 });
+        }
         apply(x, |input, want_slope| exponential_linear(input, 1.0, self.alpha, 1.0, want_slope))
     }
 }

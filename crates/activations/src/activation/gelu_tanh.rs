@@ -36,6 +36,9 @@ impl ActivationModule for GeluTanh {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        if crate::fused::supported(&x) {
+            return crate::fused::apply(x, crate::fused::Kernel::GeluTanh);
+        }
         apply(x, |x_full, want_slope| {
             let saturated = x_full.clone().abs().greater_elem(SATURATED_ABOVE);
             let positive = x_full.clone().greater_elem(0.0);

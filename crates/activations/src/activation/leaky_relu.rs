@@ -26,6 +26,9 @@ impl ActivationModule for LeakyRelu {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        if crate::fused::supported(&x) {
+            return crate::fused::apply(x, crate::fused::Kernel::LeakyRelu { slope: self.slope });
+        }
         apply(x, |input, want_slope| {
             let positive = input.clone().greater_elem(0.0);
             let slope = want_slope.then(|| input.ones_like().mul_scalar(self.slope).mask_fill(positive.clone(), 1.0));

@@ -33,7 +33,7 @@ impl ActivationModule for Selu {
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
                 if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::Selu { lambda: LAMBDA, alpha: ALPHA });
+            return crate::fused::apply(x, crate::fused::Kernel::ExpLinear { scale: LAMBDA, alpha: ALPHA, width: 1.0 });
         }
         apply(x, |input, want_slope| exponential_linear(input, LAMBDA, ALPHA, 1.0, want_slope))
     }

@@ -26,6 +26,9 @@ impl ActivationModule for Sigmoid {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        if crate::fused::supported(&x) {
+            return crate::fused::apply(x, crate::fused::Kernel::Sigmoid);
+        }
         apply(x, |input, want_slope| {
             let (s, one_minus_s) = sigmoid_pair(input);
             let slope = want_slope.then(|| s.clone() * one_minus_s);

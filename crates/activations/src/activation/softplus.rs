@@ -30,6 +30,9 @@ impl ActivationModule for Softplus {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        if crate::fused::supported(&x) {
+            return crate::fused::apply(x, crate::fused::Kernel::Softplus { beta: self.beta, threshold: self.threshold });
+        }
         burn::tensor::activation::softplus_with_threshold(x, self.beta, self.threshold)
     }
 }

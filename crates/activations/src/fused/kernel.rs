@@ -15,9 +15,29 @@ pub enum Kernel {
     Swish { beta: f64 },
     /// `x * tanh(softplus(x))`.
     Mish,
-    /// `lambda * x` for x > 0, `lambda * alpha * (exp(x) - 1)` otherwise; f'(0) is the left branch.
-    Selu { lambda: f64, alpha: f64 },
+    /// `scale * x` for x > 0, `scale * alpha * (exp(x / width) - 1)` otherwise; f'(0) is the left
+    /// branch. SELU (scale lambda, width 1), ELU (scale 1, width 1), CELU (scale 1, width alpha).
+    ExpLinear { scale: f64, alpha: f64, width: f64 },
+    /// `1 / (1 + exp(-x))`.
+    Sigmoid,
+    /// `tanh(x)`.
+    Tanh,
+    /// `x` for x > 0, `slope * x` otherwise; f'(0) = slope.
+    LeakyRelu { slope: f64 },
+    /// `0.5 x (1 + tanh(k (x + 0.044715 x^3)))` = `x * sigmoid(2k (x + 0.044715 x^3))`,
+    /// k = sqrt(2 / pi).
+    GeluTanh,
+    /// `ln(1 + exp(beta x)) / beta`, and `x` where `beta x > threshold` (PyTorch's convention).
+    Softplus { beta: f64, threshold: f64 },
 }
+
+/// sqrt(2 / pi).
+const SQRT_2_OVER_PI: f64 = 0.797_884_560_802_865_4;
+/// The cubic coefficient of GELU's tanh approximation.
+const GELU_CUBIC: f64 = 0.044_715;
+/// Beyond |x| = 30 the GELU-tanh gate is exactly 0 or 1 in float64 and float32: its argument is
+/// clamped there so that x^3 never overflows.
+const GELU_GATE_LIMIT: f64 = 30.0;
 
 /// Above this, mish(x) = x and mish'(x) = 1 in float64 (tanh(softplus(20)) = 1 - 8e-18).
 const MISH_LINEAR_ABOVE: f64 = 20.0;
@@ -47,12 +67,43 @@ impl Kernel {
                 let sigmoid = u / (u + 1.0);
                 (x * gate, gate + x * sigmoid * sech2)
             }
-            Kernel::Selu { lambda, alpha } => {
+            Kernel::ExpLinear { scale, alpha, width } => {
                 if x > 0.0 {
-                    (lambda * x, lambda)
+                    (scale * x, scale)
                 } else {
-                    (lambda * alpha * x.exp_m1(), lambda * alpha * x.exp())
+                    let z = x / width;
+                    (scale * alpha * z.exp_m1(), scale * alpha / width * z.exp())
                 }
+            }
+            Kernel::Sigmoid => {
+                let (s, one_minus_s) = sigmoid_pair_exact(x);
+                (s, s * one_minus_s)
+            }
+            Kernel::Tanh => {
+                let e = (-2.0 * x.abs()).exp();
+                (x.tanh(), 4.0 * e / ((1.0 + e) * (1.0 + e)))
+            }
+            Kernel::LeakyRelu { slope } => {
+                if x > 0.0 {
+                    (x, 1.0)
+                } else {
+                    (slope * x, slope)
+                }
+            }
+            Kernel::GeluTanh => {
+                let c = x.clamp(-GELU_GATE_LIMIT, GELU_GATE_LIMIT);
+                let u = 2.0 * SQRT_2_OVER_PI * (c + GELU_CUBIC * c * c * c);
+                let du = 2.0 * SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_CUBIC * c * c);
+                let (s, one_minus_s) = sigmoid_pair_exact(u);
+                (x * s, s + x * s * one_minus_s * du)
+            }
+            Kernel::Softplus { beta, threshold } => {
+                let z = beta * x;
+                if z > threshold {
+                    return (x, 1.0);
+                }
+                let (s, _) = sigmoid_pair_exact(z);
+                ((z.max(0.0) + (-z.abs()).exp().ln_1p()) / beta, s)
             }
         }
     }
@@ -63,9 +114,90 @@ impl Kernel {
         match self {
             Kernel::Swish { beta } => swish(beta, x),
             Kernel::Mish => mish(x),
-            Kernel::Selu { lambda, alpha } => selu(lambda, alpha, x),
+            Kernel::ExpLinear { scale, alpha, width } => exp_linear(scale, alpha, width, x),
+            Kernel::Sigmoid => sigmoid(x),
+            Kernel::Tanh => tanh(x),
+            Kernel::LeakyRelu { slope } => leaky_relu(slope, x),
+            Kernel::GeluTanh => gelu_tanh(x),
+            Kernel::Softplus { beta, threshold } => softplus(beta, threshold, x),
         }
     }
+}
+
+/// `(sigmoid(z), 1 - sigmoid(z))`, both to full relative precision, from one `exp(-|z|)`.
+#[inline]
+fn sigmoid_pair_exact(z: f64) -> (f64, f64) {
+    let e = (-z.abs()).exp();
+    let big = 1.0 / (1.0 + e);
+    let small = e * big;
+    if z >= 0.0 { (big, small) } else { (small, big) }
+}
+
+/// [`sigmoid_pair_exact`], branch-free.
+#[inline(always)]
+fn sigmoid_pair(z: f64) -> (f64, f64) {
+    let e = exp(-z.abs());
+    let big = 1.0 / (1.0 + e);
+    let small = e * big;
+    let positive = z >= 0.0;
+    (if positive { big } else { small }, if positive { small } else { big })
+}
+
+/// `(exp(n), exp(n) - 1)` for n <= 0, branch-free; `exp(n) - 1` has an absolute error of about
+/// 1e-16, too much relative to a tiny result, so for |n| < 2e-3 the Taylor polynomial of `expm1`
+/// to degree 5 is used instead (relative error below `|n|^5 / 720 = 5e-17` there; `exp(n) - 1`
+/// is within 6e-14 beyond it).
+#[inline(always)]
+fn exp_and_expm1(n: f64) -> (f64, f64) {
+    let u = exp(n);
+    let taylor =
+        n * (1.0 + n * (1.0 / 2.0 + n * (1.0 / 6.0 + n * (1.0 / 24.0 + n * (1.0 / 120.0)))));
+    (u, if n > -2e-3 { taylor } else { u - 1.0 })
+}
+
+/// Sigmoid, branch-free.
+#[inline(always)]
+pub fn sigmoid(x: f64) -> (f64, f64) {
+    let (s, one_minus_s) = sigmoid_pair(x);
+    (s, s * one_minus_s)
+}
+
+/// Tanh, branch-free: `sign(x) (1 - e) / (1 + e)` and `4e / (1 + e)^2` with `e = exp(-2|x|)`,
+/// `1 - e` from `expm1` so small |x| keeps its relative precision.
+#[inline(always)]
+pub fn tanh(x: f64) -> (f64, f64) {
+    let (e, e_minus_one) = exp_and_expm1(-2.0 * x.abs());
+    let magnitude = -e_minus_one / (2.0 + e_minus_one);
+    let one_plus_e = 1.0 + e;
+    (if x < 0.0 { -magnitude } else { magnitude }, 4.0 * e / (one_plus_e * one_plus_e))
+}
+
+/// Leaky ReLU, branch-free.
+#[inline(always)]
+pub fn leaky_relu(slope: f64, x: f64) -> (f64, f64) {
+    let positive = x > 0.0;
+    (if positive { x } else { slope * x }, if positive { 1.0 } else { slope })
+}
+
+/// GELU (tanh approximation), branch-free: `x * sigmoid(u)`, `u = 2k (x + 0.044715 x^3)`.
+#[inline(always)]
+pub fn gelu_tanh(x: f64) -> (f64, f64) {
+    let c = x.clamp(-GELU_GATE_LIMIT, GELU_GATE_LIMIT);
+    let u = 2.0 * SQRT_2_OVER_PI * (c + GELU_CUBIC * c * c * c);
+    let du = 2.0 * SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_CUBIC * c * c);
+    let (s, one_minus_s) = sigmoid_pair(u);
+    (x * s, s + x * s * one_minus_s * du)
+}
+
+/// Softplus with PyTorch's threshold; `ln_1p` is the C library's (not vectorised).
+#[inline(always)]
+pub fn softplus(beta: f64, threshold: f64, x: f64) -> (f64, f64) {
+    let z = beta * x;
+    let linear = z > threshold;
+    let (s, _) = sigmoid_pair(z);
+    let e = exp(-z.abs());
+    let f = (z.max(0.0) + e.ln_1p()) / beta;
+    (if linear { x } else { f }, if linear { 1.0 } else { s })
 }
 
 /// Swish, branch-free: the formulas of [`Kernel::eval`] with selects.
@@ -95,31 +227,37 @@ pub fn mish(x: f64) -> (f64, f64) {
     (if linear { x } else { f }, if linear { 1.0 } else { d })
 }
 
-/// SELU, branch-free. `exp(x) - 1` has an absolute error of about 1e-16, too much relative to a
-/// tiny result, so for |x| < 2e-3 the Taylor polynomial of `expm1` to degree 5 is used instead
-/// (relative error below `|x|^5 / 720 = 5e-17` there; `exp(x) - 1` is within 6e-14 beyond it).
+/// SELU, ELU and CELU, branch-free (see [`exp_and_expm1`] for `expm1` near zero).
 #[inline(always)]
-pub fn selu(lambda: f64, alpha: f64, x: f64) -> (f64, f64) {
+pub fn exp_linear(scale: f64, alpha: f64, width: f64, x: f64) -> (f64, f64) {
     let positive = x > 0.0;
-    let n = if positive { 0.0 } else { x };
-    let u = exp(n);
-    let taylor =
-        n * (1.0 + n * (1.0 / 2.0 + n * (1.0 / 6.0 + n * (1.0 / 24.0 + n * (1.0 / 120.0)))));
-    let expm1 = if n > -2e-3 { taylor } else { u - 1.0 };
-    let scale = lambda * alpha;
-    (if positive { lambda * x } else { scale * expm1 }, if positive { lambda } else { scale * u })
+    let n = if positive { 0.0 } else { x / width };
+    let (u, expm1) = exp_and_expm1(n);
+    let a = scale * alpha;
+    (if positive { scale * x } else { a * expm1 }, if positive { scale } else { a / width * u })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const KERNELS: [Kernel; 5] = [
+    const KERNELS: [Kernel; 12] = [
         Kernel::Swish { beta: 1.0 },
         Kernel::Swish { beta: 2.5 },
         Kernel::Swish { beta: -0.7 },
         Kernel::Mish,
-        Kernel::Selu { lambda: 1.050_700_987_355_480_5, alpha: 1.673_263_242_354_377_2 },
+        Kernel::ExpLinear {
+            scale: 1.050_700_987_355_480_5,
+            alpha: 1.673_263_242_354_377_2,
+            width: 1.0,
+        },
+        Kernel::ExpLinear { scale: 1.0, alpha: 0.5, width: 0.5 },
+        Kernel::Sigmoid,
+        Kernel::Tanh,
+        Kernel::LeakyRelu { slope: 0.01 },
+        Kernel::GeluTanh,
+        Kernel::Softplus { beta: 1.0, threshold: 20.0 },
+        Kernel::Softplus { beta: 2.0, threshold: 5.0 },
     ];
 
     /// Relative error, or absolute where the reference is below 1.
@@ -146,16 +284,19 @@ mod tests {
 
     #[test]
     fn selu_near_zero_keeps_relative_precision() {
-        let k = Kernel::Selu { lambda: 1.0, alpha: 1.0 };
+        let k = Kernel::ExpLinear { scale: 1.0, alpha: 1.0, width: 1.0 };
         for x in [-1e-30, -1e-12, -3e-6, -1e-5, -1e-3, -1.999e-3, -2e-3, -2.001e-3, -0.01, -0.1] {
             let (f, _) = k.eval_fast(x);
             assert!((f - x.exp_m1()).abs() <= 1e-13 * x.abs(), "{x}: {f} vs {}", x.exp_m1());
+            let (t, _) = Kernel::Tanh.eval_fast(x);
+            assert!((t - x.tanh()).abs() <= 1e-13 * x.abs(), "tanh {x}: {t} vs {}", x.tanh());
         }
     }
 
     #[test]
     fn nan_stays_nan() {
-        for kernel in KERNELS {
+        // A piecewise-linear slope is a constant on each side: only its value carries the NaN.
+        for kernel in KERNELS.into_iter().filter(|k| !matches!(k, Kernel::LeakyRelu { .. })) {
             let (f, d) = kernel.eval_fast(f64::NAN);
             assert!(f.is_nan() && d.is_nan(), "{kernel:?}");
         }

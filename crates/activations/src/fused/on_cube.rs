@@ -21,17 +21,61 @@ enum Formula {
     /// Parameter `a`: beta.
     Swish,
     Mish,
-    /// Parameters `a`: lambda, `b`: alpha.
-    Selu,
+    /// Parameters `a`: scale, `b`: scale * alpha, `c`: 1 / width.
+    ExpLinear,
+    Sigmoid,
+    Tanh,
+    /// Parameter `a`: slope.
+    LeakyRelu,
+    GeluTanh,
+    /// Parameters `a`: beta, `b`: threshold.
+    Softplus,
 }
 
-/// The formula and its two parameters (unused ones are 0).
-fn formula(kernel: Kernel) -> (Formula, f64, f64) {
+/// The formula and its three parameters (unused ones are 0).
+fn formula(kernel: Kernel) -> (Formula, f64, f64, f64) {
     match kernel {
-        Kernel::Swish { beta } => (Formula::Swish, beta, 0.0),
-        Kernel::Mish => (Formula::Mish, 0.0, 0.0),
-        Kernel::Selu { lambda, alpha } => (Formula::Selu, lambda, alpha),
+        Kernel::Swish { beta } => (Formula::Swish, beta, 0.0, 0.0),
+        Kernel::Mish => (Formula::Mish, 0.0, 0.0, 0.0),
+        Kernel::ExpLinear { scale, alpha, width } => {
+            (Formula::ExpLinear, scale, scale * alpha, 1.0 / width)
+        }
+        Kernel::Sigmoid => (Formula::Sigmoid, 0.0, 0.0, 0.0),
+        Kernel::Tanh => (Formula::Tanh, 0.0, 0.0, 0.0),
+        Kernel::LeakyRelu { slope } => (Formula::LeakyRelu, slope, 0.0, 0.0),
+        Kernel::GeluTanh => (Formula::GeluTanh, 0.0, 0.0, 0.0),
+        Kernel::Softplus { beta, threshold } => (Formula::Softplus, beta, threshold, 0.0),
     }
+}
+
+/// `(sigmoid(z), 1 - sigmoid(z))`, both to full relative precision, from one `exp(-|z|)`.
+#[cube]
+fn sigmoid_pair<F: Float, N: Size>(z: Vector<F, N>) -> (Vector<F, N>, Vector<F, N>) {
+    let zero = Vector::new(F::new(0.0));
+    let e = Vector::exp(zero - Vector::abs(z));
+    let big = Vector::new(F::new(1.0)) / (Vector::new(F::new(1.0)) + e);
+    let small = e * big;
+    let positive = z.greater_equal(&zero);
+    (select_many(positive, big, small), select_many(positive, small, big))
+}
+
+/// `(e, e - 1)` with `e = exp(-2|x|)`: tanh's building block.
+#[cube]
+fn tanh_parts<F: Float, N: Size>(x: Vector<F, N>) -> (Vector<F, N>, Vector<F, N>) {
+    let n = Vector::new(F::new(-2.0)) * Vector::abs(x);
+    (Vector::exp(n), Vector::exp_m1(n))
+}
+
+/// GELU-tanh's gate argument `u` and its derivative, from x clamped to +-30.
+#[cube]
+fn gelu_parts<F: Float, N: Size>(x: Vector<F, N>) -> (Vector<F, N>, Vector<F, N>) {
+    let (high, low) = (Vector::new(F::new(30.0)), Vector::new(F::new(-30.0)));
+    let c = select_many(x.greater_than(&high), high, select_many(x.less_than(&low), low, x));
+    let k2 = Vector::new(F::new(1.595_769_2));
+    let cubic = Vector::new(F::new(0.044_715));
+    let u = k2 * (c + cubic * c * c * c);
+    let du = k2 * (Vector::new(F::new(1.0)) + Vector::new(F::new(3.0)) * cubic * c * c);
+    (u, du)
 }
 
 #[cube]
@@ -39,6 +83,7 @@ fn value<F: Float, N: Size>(
     x: Vector<F, N>,
     a: F,
     b: F,
+    c: F,
     #[comptime] formula: Formula,
 ) -> Vector<F, N> {
     let one = Vector::new(F::new(1.0));
@@ -54,11 +99,36 @@ fn value<F: Float, N: Size>(
             let w = u * (u + Vector::new(F::new(2.0)));
             select_many(linear, x, x * w / (w + Vector::new(F::new(2.0))))
         }
-        Formula::Selu => {
+        Formula::ExpLinear => {
             let zero = Vector::new(F::new(0.0));
             let positive = x.greater_than(&zero);
-            let negative_part = Vector::exp_m1(select_many(positive, zero, x)) * Vector::new(a * b);
-            select_many(positive, x * Vector::new(a), negative_part)
+            let z = select_many(positive, zero, x) * Vector::new(c);
+            select_many(positive, x * Vector::new(a), Vector::exp_m1(z) * Vector::new(b))
+        }
+        Formula::Sigmoid => one / (one + Vector::exp(Vector::new(F::new(0.0)) - x)),
+        Formula::Tanh => {
+            let (_, e_minus_one) = tanh_parts::<F, N>(x);
+            let magnitude =
+                (Vector::new(F::new(0.0)) - e_minus_one) / (Vector::new(F::new(2.0)) + e_minus_one);
+            let negative = x.less_than(&Vector::new(F::new(0.0)));
+            select_many(negative, Vector::new(F::new(0.0)) - magnitude, magnitude)
+        }
+        Formula::LeakyRelu => {
+            let positive = x.greater_than(&Vector::new(F::new(0.0)));
+            select_many(positive, x, x * Vector::new(a))
+        }
+        Formula::GeluTanh => {
+            let (u, _) = gelu_parts::<F, N>(x);
+            x / (one + Vector::exp(Vector::new(F::new(0.0)) - u))
+        }
+        Formula::Softplus => {
+            let z = Vector::new(a) * x;
+            let linear = z.greater_than(&Vector::new(b));
+            let zero = Vector::new(F::new(0.0));
+            let e = Vector::exp(zero - Vector::abs(z));
+            let positive_part = select_many(z.greater_than(&zero), z, zero);
+            let f = (positive_part + Vector::ln(one + e)) / Vector::new(a);
+            select_many(linear, x, f)
         }
     }
 }
@@ -68,6 +138,7 @@ fn slope<F: Float, N: Size>(
     x: Vector<F, N>,
     a: F,
     b: F,
+    c: F,
     #[comptime] formula: Formula,
 ) -> Vector<F, N> {
     let one = Vector::new(F::new(1.0));
@@ -89,11 +160,35 @@ fn slope<F: Float, N: Size>(
             let sigmoid = u / (u + one);
             select_many(linear, one, gate + x * sigmoid * sech2)
         }
-        Formula::Selu => {
+        Formula::ExpLinear => {
             let zero = Vector::new(F::new(0.0));
             let positive = x.greater_than(&zero);
-            let negative_part = Vector::exp(select_many(positive, zero, x)) * Vector::new(a * b);
-            select_many(positive, Vector::new(a), negative_part)
+            let z = select_many(positive, zero, x) * Vector::new(c);
+            select_many(positive, Vector::new(a), Vector::exp(z) * Vector::new(b * c))
+        }
+        Formula::Sigmoid => {
+            let (s, one_minus_s) = sigmoid_pair::<F, N>(x);
+            s * one_minus_s
+        }
+        Formula::Tanh => {
+            let (e, _) = tanh_parts::<F, N>(x);
+            let one_plus_e = one + e;
+            Vector::new(F::new(4.0)) * e / (one_plus_e * one_plus_e)
+        }
+        Formula::LeakyRelu => {
+            let positive = x.greater_than(&Vector::new(F::new(0.0)));
+            select_many(positive, one, Vector::new(a))
+        }
+        Formula::GeluTanh => {
+            let (u, du) = gelu_parts::<F, N>(x);
+            let (s, one_minus_s) = sigmoid_pair::<F, N>(u);
+            s + x * s * one_minus_s * du
+        }
+        Formula::Softplus => {
+            let z = Vector::new(a) * x;
+            let linear = z.greater_than(&Vector::new(b));
+            let s = one / (one + Vector::exp(Vector::new(F::new(0.0)) - z));
+            select_many(linear, one, s)
         }
     }
 }
@@ -104,6 +199,7 @@ fn forward_kernel<F: Float, N: Size>(
     mut output: LinearViewMut<'_, Vector<F, N>>,
     a: InputScalar,
     b: InputScalar,
+    c: InputScalar,
     #[comptime] formula: Formula,
     #[define(F)] _dtype: ElemType,
 ) {
@@ -111,7 +207,7 @@ fn forward_kernel<F: Float, N: Size>(
         terminate!();
     }
     let x = input.read(ABSOLUTE_POS);
-    output.write(ABSOLUTE_POS, value::<F, N>(x, a.get::<F>(), b.get::<F>(), formula));
+    output.write(ABSOLUTE_POS, value::<F, N>(x, a.get::<F>(), b.get::<F>(), c.get::<F>(), formula));
 }
 
 #[cube(launch, address_type = "dynamic")]
@@ -121,6 +217,7 @@ fn backward_kernel<F: Float, N: Size>(
     mut output: LinearViewMut<'_, Vector<F, N>>,
     a: InputScalar,
     b: InputScalar,
+    c: InputScalar,
     #[comptime] formula: Formula,
     #[define(F)] _dtype: ElemType,
 ) {
@@ -130,7 +227,8 @@ fn backward_kernel<F: Float, N: Size>(
     let x = input.read(ABSOLUTE_POS);
     output.write(
         ABSOLUTE_POS,
-        grad.read(ABSOLUTE_POS) * slope::<F, N>(x, a.get::<F>(), b.get::<F>(), formula),
+        grad.read(ABSOLUTE_POS)
+            * slope::<F, N>(x, a.get::<F>(), b.get::<F>(), c.get::<F>(), formula),
     );
 }
 
@@ -146,6 +244,7 @@ struct Launch {
     formula: Formula,
     a: InputScalar,
     b: InputScalar,
+    c: InputScalar,
     storage: ElemType,
 }
 
@@ -172,7 +271,7 @@ impl Launch {
         let dim = CubeDim::new(&x.client, units);
         let count = calculate_cube_count_elemwise(&x.client, units, dim);
         let address = all().map(|t| t.required_address_type()).max().unwrap_or_default();
-        let (formula, a, b) = formula(kernel);
+        let (formula, a, b, c) = formula(kernel);
         let storage = dtype_to_storage_type(x.dtype);
         Launch {
             output,
@@ -183,6 +282,7 @@ impl Launch {
             formula,
             a: InputScalar::new(a, storage),
             b: InputScalar::new(b, storage),
+            c: InputScalar::new(c, storage),
             storage,
         }
     }
@@ -203,6 +303,7 @@ impl FusedActivation for burn_cubecl::CubeBackend {
             l.output.clone().into_linear_view(),
             l.a,
             l.b,
+            l.c,
             l.formula,
             l.storage,
         );
@@ -224,6 +325,7 @@ impl FusedActivation for burn_cubecl::CubeBackend {
             l.output.clone().into_linear_view(),
             l.a,
             l.b,
+            l.c,
             l.formula,
             l.storage,
         );

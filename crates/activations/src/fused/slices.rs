@@ -6,7 +6,9 @@
 //! supports is picked at run time (8, 4 or 2 float64 lanes). Float64 slices use
 //! [`Kernel::eval`], so float64 results keep the C library's accuracy.
 
-use super::kernel::{Kernel, mish, selu, swish};
+use super::kernel::{
+    Kernel, exp_linear, gelu_tanh, leaky_relu, mish, sigmoid, softplus, swish, tanh,
+};
 
 /// One pass over memory, and where it writes.
 pub enum Pass<'a, E> {
@@ -73,7 +75,14 @@ fn run_f32_portable(kernel: Kernel, pass: Pass<'_, f32>) {
     match kernel {
         Kernel::Swish { beta } => each(pass, |x| swish(beta, x)),
         Kernel::Mish => each(pass, mish),
-        Kernel::Selu { lambda, alpha } => each(pass, |x| selu(lambda, alpha, x)),
+        Kernel::ExpLinear { scale, alpha, width } => {
+            each(pass, |x| exp_linear(scale, alpha, width, x))
+        }
+        Kernel::Sigmoid => each(pass, sigmoid),
+        Kernel::Tanh => each(pass, tanh),
+        Kernel::LeakyRelu { slope } => each(pass, |x| leaky_relu(slope, x)),
+        Kernel::GeluTanh => each(pass, gelu_tanh),
+        Kernel::Softplus { beta, threshold } => each(pass, |x| softplus(beta, threshold, x)),
     }
 }
 
@@ -130,9 +139,11 @@ mod tests {
         let xs: Vec<f32> = (-4000..4000).map(|i| i as f32 * 0.01 + 0.003).collect();
         let grads: Vec<f32> = xs.iter().map(|x| 1.5 - x * 0.1).collect();
         let n = xs.len();
-        for kernel in
-            [Kernel::Swish { beta: 1.0 }, Kernel::Mish, Kernel::Selu { lambda: 1.05, alpha: 1.67 }]
-        {
+        for kernel in [
+            Kernel::Swish { beta: 1.0 },
+            Kernel::Mish,
+            Kernel::ExpLinear { scale: 1.05, alpha: 1.67, width: 1.0 },
+        ] {
             let expected_f: Vec<f32> =
                 xs.iter().map(|&x| kernel.eval_fast(x as f64).0 as f32).collect();
             let expected_d: Vec<f32> = xs

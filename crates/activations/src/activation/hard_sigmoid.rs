@@ -23,6 +23,9 @@ impl ActivationModule for HardSigmoid {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        if crate::fused::supported(&x) {
+            return crate::fused::apply(x, crate::fused::Kernel::HardSigmoid);
+        }
         apply(x, |input, want_slope| {
             let slope = want_slope.then(|| input.zeros_like().mask_fill(open_interval(&input, -3.0, 3.0), 1.0 / 6.0));
             (input.add_scalar(3.0).clamp(0.0, 6.0).div_scalar(6.0), slope)

@@ -24,6 +24,9 @@ impl ActivationModule for HardSwish {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        if crate::fused::supported(&x) {
+            return crate::fused::apply(x, crate::fused::Kernel::HardSwish);
+        }
         apply(x, |input, want_slope| {
             let slope = want_slope.then(|| {
                 let inside = open_interval(&input, -3.0, 3.0);

@@ -21,6 +21,9 @@ impl ActivationModule for LogSigmoid {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        if crate::fused::supported(&x) {
+            return crate::fused::apply(x, crate::fused::Kernel::LogSigmoid);
+        }
         burn::tensor::activation::log_sigmoid(x)
     }
 }

@@ -23,6 +23,9 @@ impl ActivationModule for Relu6 {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        if crate::fused::supported(&x) {
+            return crate::fused::apply(x, crate::fused::Kernel::Relu6);
+        }
         apply(x, |input, want_slope| {
             let slope = want_slope.then(|| input.zeros_like().mask_fill(open_interval(&input, 0.0, 6.0), 1.0));
             (input.clamp(0.0, 6.0), slope)

@@ -21,6 +21,9 @@ impl ActivationModule for Softsign {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        if crate::fused::supported(&x) {
+            return crate::fused::apply(x, crate::fused::Kernel::Softsign);
+        }
         burn::tensor::activation::softsign(x)
     }
 }

@@ -29,6 +29,16 @@ pub enum Kernel {
     GeluTanh,
     /// `ln(1 + exp(beta x)) / beta`, and `x` where `beta x > threshold` (PyTorch's convention).
     Softplus { beta: f64, threshold: f64 },
+    /// `-ln(1 + exp(-x))`.
+    LogSigmoid,
+    /// `x / (1 + |x|)`.
+    Softsign,
+    /// `min(max(x, 0), 6)`; f' = 1 on (0, 6), 0 elsewhere (kinks included, as PyTorch).
+    Relu6,
+    /// `min(max(x + 3, 0), 6) / 6`; f' = 1/6 on (-3, 3), 0 elsewhere.
+    HardSigmoid,
+    /// `x * min(max(x + 3, 0), 6) / 6`; f' = 0 for x <= -3, x/3 + 1/2 on (-3, 3), 1 for x >= 3.
+    HardSwish,
 }
 
 /// sqrt(2 / pi).
@@ -105,6 +115,28 @@ impl Kernel {
                 let (s, _) = sigmoid_pair_exact(z);
                 ((z.max(0.0) + (-z.abs()).exp().ln_1p()) / beta, s)
             }
+            Kernel::LogSigmoid => {
+                let (_, one_minus_s) = sigmoid_pair_exact(x);
+                (-((-x).max(0.0) + (-x.abs()).exp().ln_1p()), one_minus_s)
+            }
+            Kernel::Softsign => {
+                let d = 1.0 + x.abs();
+                (x / d, 1.0 / (d * d))
+            }
+            Kernel::Relu6 => (x.clamp(0.0, 6.0), if x > 0.0 && x < 6.0 { 1.0 } else { 0.0 }),
+            Kernel::HardSigmoid => {
+                ((x + 3.0).clamp(0.0, 6.0) / 6.0, if x > -3.0 && x < 3.0 { 1.0 / 6.0 } else { 0.0 })
+            }
+            Kernel::HardSwish => {
+                let slope = if x <= -3.0 {
+                    0.0
+                } else if x < 3.0 {
+                    x / 3.0 + 0.5
+                } else {
+                    1.0
+                };
+                (x * (x + 3.0).clamp(0.0, 6.0) / 6.0, slope)
+            }
         }
     }
 
@@ -120,6 +152,11 @@ impl Kernel {
             Kernel::LeakyRelu { slope } => leaky_relu(slope, x),
             Kernel::GeluTanh => gelu_tanh(x),
             Kernel::Softplus { beta, threshold } => softplus(beta, threshold, x),
+            Kernel::LogSigmoid => log_sigmoid(x),
+            Kernel::Softsign => softsign(x),
+            Kernel::Relu6 => relu6(x),
+            Kernel::HardSigmoid => hard_sigmoid(x),
+            Kernel::HardSwish => hard_swish(x),
         }
     }
 }
@@ -189,15 +226,77 @@ pub fn gelu_tanh(x: f64) -> (f64, f64) {
     (x * s, s + x * s * one_minus_s * du)
 }
 
-/// Softplus with PyTorch's threshold; `ln_1p` is the C library's (not vectorised).
+/// `ln(1 + e)` for `e` in [0, 1], branch-free and vectorisable: `2 atanh(f)` with
+/// `f = e / (2 + e)` in [0, 1/3], by its odd series to `f^31` (the next term is below 1e-15
+/// relative), so tiny `e` keeps its full relative precision.
+#[inline(always)]
+fn log1p_unit(e: f64) -> f64 {
+    let f = e / (2.0 + e);
+    let f2 = f * f;
+    let mut series = 1.0 / 31.0;
+    let mut k = 29.0;
+    while k >= 1.0 {
+        series = 1.0 / k + f2 * series;
+        k -= 2.0;
+    }
+    2.0 * f * series
+}
+
+/// Softplus with PyTorch's threshold, branch-free.
 #[inline(always)]
 pub fn softplus(beta: f64, threshold: f64, x: f64) -> (f64, f64) {
     let z = beta * x;
     let linear = z > threshold;
     let (s, _) = sigmoid_pair(z);
-    let e = exp(-z.abs());
-    let f = (z.max(0.0) + e.ln_1p()) / beta;
+    let f = (z.max(0.0) + log1p_unit(exp(-z.abs()))) / beta;
     (if linear { x } else { f }, if linear { 1.0 } else { s })
+}
+
+/// Log-sigmoid, branch-free: `-softplus(-x)`, slope `1 - sigmoid(x)`.
+#[inline(always)]
+pub fn log_sigmoid(x: f64) -> (f64, f64) {
+    let (_, one_minus_s) = sigmoid_pair(x);
+    (-((-x).max(0.0) + log1p_unit(exp(-x.abs()))), one_minus_s)
+}
+
+/// Softsign, branch-free.
+#[inline(always)]
+pub fn softsign(x: f64) -> (f64, f64) {
+    let d = 1.0 + x.abs();
+    (x / d, 1.0 / (d * d))
+}
+
+/// `min(max(v, lo), hi)` with selects (NaN stays NaN).
+#[inline(always)]
+fn clamp(v: f64, lo: f64, hi: f64) -> f64 {
+    let low = if v < lo { lo } else { v };
+    if low > hi { hi } else { low }
+}
+
+/// ReLU6, branch-free.
+#[inline(always)]
+pub fn relu6(x: f64) -> (f64, f64) {
+    (clamp(x, 0.0, 6.0), if x > 0.0 && x < 6.0 { 1.0 } else { 0.0 })
+}
+
+/// Hard sigmoid, branch-free.
+#[inline(always)]
+pub fn hard_sigmoid(x: f64) -> (f64, f64) {
+    (clamp(x + 3.0, 0.0, 6.0) / 6.0, if x > -3.0 && x < 3.0 { 1.0 / 6.0 } else { 0.0 })
+}
+
+/// Hard swish, branch-free.
+#[inline(always)]
+pub fn hard_swish(x: f64) -> (f64, f64) {
+    let inside = x / 3.0 + 0.5;
+    let slope = if x <= -3.0 {
+        0.0
+    } else if x < 3.0 {
+        inside
+    } else {
+        1.0
+    };
+    (x * clamp(x + 3.0, 0.0, 6.0) / 6.0, slope)
 }
 
 /// Swish, branch-free: the formulas of [`Kernel::eval`] with selects.
@@ -241,7 +340,7 @@ pub fn exp_linear(scale: f64, alpha: f64, width: f64, x: f64) -> (f64, f64) {
 mod tests {
     use super::*;
 
-    const KERNELS: [Kernel; 12] = [
+    const KERNELS: [Kernel; 17] = [
         Kernel::Swish { beta: 1.0 },
         Kernel::Swish { beta: 2.5 },
         Kernel::Swish { beta: -0.7 },
@@ -258,6 +357,11 @@ mod tests {
         Kernel::GeluTanh,
         Kernel::Softplus { beta: 1.0, threshold: 20.0 },
         Kernel::Softplus { beta: 2.0, threshold: 5.0 },
+        Kernel::LogSigmoid,
+        Kernel::Softsign,
+        Kernel::Relu6,
+        Kernel::HardSigmoid,
+        Kernel::HardSwish,
     ];
 
     /// Relative error, or absolute where the reference is below 1.
@@ -296,7 +400,13 @@ mod tests {
     #[test]
     fn nan_stays_nan() {
         // A piecewise-linear slope is a constant on each side: only its value carries the NaN.
-        for kernel in KERNELS.into_iter().filter(|k| !matches!(k, Kernel::LeakyRelu { .. })) {
+        let piecewise = |k: &Kernel| {
+            matches!(
+                k,
+                Kernel::LeakyRelu { .. } | Kernel::Relu6 | Kernel::HardSigmoid | Kernel::HardSwish
+            )
+        };
+        for kernel in KERNELS.into_iter().filter(|k| !piecewise(k)) {
             let (f, d) = kernel.eval_fast(f64::NAN);
             assert!(f.is_nan() && d.is_nan(), "{kernel:?}");
         }

@@ -30,6 +30,11 @@ enum Formula {
     GeluTanh,
     /// Parameters `a`: beta, `b`: threshold.
     Softplus,
+    LogSigmoid,
+    Softsign,
+    Relu6,
+    HardSigmoid,
+    HardSwish,
 }
 
 /// The formula and its three parameters (unused ones are 0).
@@ -45,6 +50,11 @@ fn formula(kernel: Kernel) -> (Formula, f64, f64, f64) {
         Kernel::LeakyRelu { slope } => (Formula::LeakyRelu, slope, 0.0, 0.0),
         Kernel::GeluTanh => (Formula::GeluTanh, 0.0, 0.0, 0.0),
         Kernel::Softplus { beta, threshold } => (Formula::Softplus, beta, threshold, 0.0),
+        Kernel::LogSigmoid => (Formula::LogSigmoid, 0.0, 0.0, 0.0),
+        Kernel::Softsign => (Formula::Softsign, 0.0, 0.0, 0.0),
+        Kernel::Relu6 => (Formula::Relu6, 0.0, 0.0, 0.0),
+        Kernel::HardSigmoid => (Formula::HardSigmoid, 0.0, 0.0, 0.0),
+        Kernel::HardSwish => (Formula::HardSwish, 0.0, 0.0, 0.0),
     }
 }
 
@@ -57,6 +67,22 @@ fn sigmoid_pair<F: Float, N: Size>(z: Vector<F, N>) -> (Vector<F, N>, Vector<F, 
     let small = e * big;
     let positive = z.greater_equal(&zero);
     (select_many(positive, big, small), select_many(positive, small, big))
+}
+
+/// `min(max(v, lo), hi)` with selects.
+#[cube]
+fn clamp<F: Float, N: Size>(v: Vector<F, N>, lo: F, hi: F) -> Vector<F, N> {
+    let (lo, hi) = (Vector::new(lo), Vector::new(hi));
+    select_many(v.greater_than(&hi), hi, select_many(v.less_than(&lo), lo, v))
+}
+
+/// 1 where `lo < x < hi`, else 0.
+#[cube]
+fn inside<F: Float, N: Size>(x: Vector<F, N>, lo: F, hi: F) -> Vector<F, N> {
+    let zero = Vector::new(F::new(0.0));
+    let one = Vector::new(F::new(1.0));
+    let above = select_many(x.greater_than(&Vector::new(lo)), one, zero);
+    select_many(x.less_than(&Vector::new(hi)), above, zero)
 }
 
 /// `(e, e - 1)` with `e = exp(-2|x|)`: tanh's building block.
@@ -130,6 +156,22 @@ fn value<F: Float, N: Size>(
             let f = (positive_part + Vector::ln(one + e)) / Vector::new(a);
             select_many(linear, x, f)
         }
+        Formula::LogSigmoid => {
+            let zero = Vector::new(F::new(0.0));
+            let e = Vector::exp(zero - Vector::abs(x));
+            let negative_part = select_many(x.less_than(&zero), zero - x, zero);
+            zero - (negative_part + Vector::ln(one + e))
+        }
+        Formula::Softsign => x / (one + Vector::abs(x)),
+        Formula::Relu6 => clamp::<F, N>(x, F::new(0.0), F::new(6.0)),
+        Formula::HardSigmoid => {
+            clamp::<F, N>(x + Vector::new(F::new(3.0)), F::new(0.0), F::new(6.0))
+                / Vector::new(F::new(6.0))
+        }
+        Formula::HardSwish => {
+            x * clamp::<F, N>(x + Vector::new(F::new(3.0)), F::new(0.0), F::new(6.0))
+                / Vector::new(F::new(6.0))
+        }
     }
 }
 
@@ -189,6 +231,24 @@ fn slope<F: Float, N: Size>(
             let linear = z.greater_than(&Vector::new(b));
             let s = one / (one + Vector::exp(Vector::new(F::new(0.0)) - z));
             select_many(linear, one, s)
+        }
+        Formula::LogSigmoid => {
+            let (_, one_minus_s) = sigmoid_pair::<F, N>(x);
+            one_minus_s
+        }
+        Formula::Softsign => {
+            let d = one + Vector::abs(x);
+            one / (d * d)
+        }
+        Formula::Relu6 => inside::<F, N>(x, F::new(0.0), F::new(6.0)),
+        Formula::HardSigmoid => {
+            inside::<F, N>(x, F::new(-3.0), F::new(3.0)) / Vector::new(F::new(6.0))
+        }
+        Formula::HardSwish => {
+            let middle = x / Vector::new(F::new(3.0)) + Vector::new(F::new(0.5));
+            let slope = inside::<F, N>(x, F::new(-3.0), F::new(3.0)) * middle;
+            let upper = x.greater_equal(&Vector::new(F::new(3.0)));
+            select_many(upper, one, slope)
         }
     }
 }

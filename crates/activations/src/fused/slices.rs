@@ -7,7 +7,8 @@
 //! [`Kernel::eval`], so float64 results keep the C library's accuracy.
 
 use super::kernel::{
-    Kernel, exp_linear, gelu_tanh, leaky_relu, mish, sigmoid, softplus, swish, tanh,
+    Kernel, exp_linear, gelu_tanh, hard_sigmoid, hard_swish, leaky_relu, log_sigmoid, mish, relu6,
+    sigmoid, softplus, softsign, swish, tanh,
 };
 
 /// One pass over memory, and where it writes.
@@ -83,6 +84,11 @@ fn run_f32_portable(kernel: Kernel, pass: Pass<'_, f32>) {
         Kernel::LeakyRelu { slope } => each(pass, |x| leaky_relu(slope, x)),
         Kernel::GeluTanh => each(pass, gelu_tanh),
         Kernel::Softplus { beta, threshold } => each(pass, |x| softplus(beta, threshold, x)),
+        Kernel::LogSigmoid => each(pass, log_sigmoid),
+        Kernel::Softsign => each(pass, softsign),
+        Kernel::Relu6 => each(pass, relu6),
+        Kernel::HardSigmoid => each(pass, hard_sigmoid),
+        Kernel::HardSwish => each(pass, hard_swish),
     }
 }
 

@@ -329,11 +329,14 @@ pub fn mish(x: f64) -> (f64, f64) {
 /// SELU, ELU and CELU, branch-free (see [`exp_and_expm1`] for `expm1` near zero).
 #[inline(always)]
 pub fn exp_linear(scale: f64, alpha: f64, width: f64, x: f64) -> (f64, f64) {
+    // A product with the reciprocal (hoisted out of the loop) instead of a division per element.
+    let inverse_width = 1.0 / width;
     let positive = x > 0.0;
-    let n = if positive { 0.0 } else { x / width };
+    let n = if positive { 0.0 } else { x * inverse_width };
     let (u, expm1) = exp_and_expm1(n);
     let a = scale * alpha;
-    (if positive { scale * x } else { a * expm1 }, if positive { scale } else { a / width * u })
+    let slope = a * inverse_width * u;
+    (if positive { scale * x } else { a * expm1 }, if positive { scale } else { slope })
 }
 
 #[cfg(test)]

@@ -38,18 +38,32 @@ impl<E> Pass<'_, E> {
 /// Runs `pass` over float32 slices with the widest vector instructions the CPU has.
 pub fn run_f32(kernel: Kernel, pass: Pass<'_, f32>) {
     pass.check_lengths();
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F (checked just above).
-            return unsafe { run_f32_avx512(kernel, pass) };
+    run_f32_on(kernel, pass, true)
+}
+
+/// [`run_f32`] with the widest instructions (`wide`) or the baseline only (for tests).
+fn run_f32_on(kernel: Kernel, pass: Pass<'_, f32>, wide: bool) {
+    // One small function per kernel and instruction set (see `widest`): a single function
+    // holding every kernel's loops grows past what LLVM vectorises.
+    match kernel {
+        Kernel::Swish { beta } => widest(pass, |x| swish(beta, x), wide),
+        Kernel::Mish => widest(pass, mish, wide),
+        Kernel::ExpLinear { scale, alpha, width } => {
+            widest(pass, |x| exp_linear(scale, alpha, width, x), wide)
         }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 (checked just above).
-            return unsafe { run_f32_avx2(kernel, pass) };
+        Kernel::Sigmoid => widest(pass, sigmoid, wide),
+        Kernel::Tanh => widest(pass, tanh, wide),
+        Kernel::LeakyRelu { slope } => widest(pass, |x| leaky_relu(slope, x), wide),
+        Kernel::GeluTanh => widest(pass, gelu_tanh, wide),
+        Kernel::Softplus { beta, threshold } => {
+            widest(pass, |x| softplus(beta, threshold, x), wide)
         }
+        Kernel::LogSigmoid => widest(pass, log_sigmoid, wide),
+        Kernel::Softsign => widest(pass, softsign, wide),
+        Kernel::Relu6 => widest(pass, relu6, wide),
+        Kernel::HardSigmoid => widest(pass, hard_sigmoid, wide),
+        Kernel::HardSwish => widest(pass, hard_swish, wide),
     }
-    run_f32_portable(kernel, pass)
 }
 
 /// Runs `pass` over float64 slices at reference accuracy ([`Kernel::eval`]).
@@ -58,38 +72,33 @@ pub fn run_f64(kernel: Kernel, pass: Pass<'_, f64>) {
     each(pass, |x| kernel.eval(x));
 }
 
+/// `each(pass, f)`, compiled (per `f`) for AVX-512, AVX2 and the baseline; runs the widest.
+#[inline(always)]
+fn widest<F: Fn(f64) -> (f64, f64)>(pass: Pass<'_, f32>, f: F, wide: bool) {
+    #[cfg(target_arch = "x86_64")]
+    if wide {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports AVX-512F (checked just above).
+            return unsafe { each_avx512(pass, f) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            return unsafe { each_avx2(pass, f) };
+        }
+    }
+    each(pass, f)
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn run_f32_avx512(kernel: Kernel, pass: Pass<'_, f32>) {
-    run_f32_portable(kernel, pass)
+fn each_avx512<F: Fn(f64) -> (f64, f64)>(pass: Pass<'_, f32>, f: F) {
+    each(pass, f)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn run_f32_avx2(kernel: Kernel, pass: Pass<'_, f32>) {
-    run_f32_portable(kernel, pass)
-}
-
-/// One loop per kernel and pass, each a straight-line body the compiler can vectorise.
-#[inline(always)]
-fn run_f32_portable(kernel: Kernel, pass: Pass<'_, f32>) {
-    match kernel {
-        Kernel::Swish { beta } => each(pass, |x| swish(beta, x)),
-        Kernel::Mish => each(pass, mish),
-        Kernel::ExpLinear { scale, alpha, width } => {
-            each(pass, |x| exp_linear(scale, alpha, width, x))
-        }
-        Kernel::Sigmoid => each(pass, sigmoid),
-        Kernel::Tanh => each(pass, tanh),
-        Kernel::LeakyRelu { slope } => each(pass, |x| leaky_relu(slope, x)),
-        Kernel::GeluTanh => each(pass, gelu_tanh),
-        Kernel::Softplus { beta, threshold } => each(pass, |x| softplus(beta, threshold, x)),
-        Kernel::LogSigmoid => each(pass, log_sigmoid),
-        Kernel::Softsign => each(pass, softsign),
-        Kernel::Relu6 => each(pass, relu6),
-        Kernel::HardSigmoid => each(pass, hard_sigmoid),
-        Kernel::HardSwish => each(pass, hard_swish),
-    }
+fn each_avx2<F: Fn(f64) -> (f64, f64)>(pass: Pass<'_, f32>, f: F) {
+    each(pass, f)
 }
 
 /// Element type of a pass: computed in float64.
@@ -149,6 +158,17 @@ mod tests {
             Kernel::Swish { beta: 1.0 },
             Kernel::Mish,
             Kernel::ExpLinear { scale: 1.05, alpha: 1.67, width: 1.0 },
+            Kernel::ExpLinear { scale: 1.0, alpha: 0.7, width: 0.7 },
+            Kernel::Sigmoid,
+            Kernel::Tanh,
+            Kernel::LeakyRelu { slope: 0.1 },
+            Kernel::GeluTanh,
+            Kernel::Softplus { beta: 1.5, threshold: 20.0 },
+            Kernel::LogSigmoid,
+            Kernel::Softsign,
+            Kernel::Relu6,
+            Kernel::HardSigmoid,
+            Kernel::HardSwish,
         ] {
             let expected_f: Vec<f32> =
                 xs.iter().map(|&x| kernel.eval_fast(x as f64).0 as f32).collect();
@@ -159,7 +179,7 @@ mod tests {
                 .collect();
             type Runner = fn(Kernel, Pass<'_, f32>);
             let runners: [(&str, Runner); 2] =
-                [("dispatched", run_f32), ("portable", run_f32_portable)];
+                [("dispatched", run_f32), ("portable", |k, p| run_f32_on(k, p, false))];
             for (name, run) in runners {
                 let mut out = vec![0.0; n];
                 run(kernel, Pass::Forward { x: &xs, out: &mut out });

@@ -5,6 +5,7 @@ use actbench_activations::backend::Backend;
 use actbench_activations::{ActivationConfig, burn};
 use burn::prelude::*;
 use burn::tensor::DType;
+use serde_json::Value;
 
 /// Precision a test runs in.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,4 +68,15 @@ pub fn mixed_error(got: f64, reference: f64, eps: f64) -> f64 {
         return f64::INFINITY;
     }
     (got - reference).abs() / (eps * reference.abs().max(1.0))
+}
+
+/// The golden file: PyTorch and mpmath reference values (`tests/data/golden_activations.json`).
+pub fn golden() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/golden_activations.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("golden file")).expect("golden JSON")
+}
+
+/// A JSON array of numbers.
+pub fn floats(v: &Value) -> Vec<f64> {
+    v.as_array().expect("array").iter().map(|x| x.as_f64().expect("number")).collect()
 }

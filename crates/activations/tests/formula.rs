@@ -14,19 +14,9 @@ use actbench_activations::{ActivationConfig, burn};
 use burn::prelude::*;
 use common::*;
 use proptest::prelude::*;
-use serde_json::Value;
 
 /// Float32 tolerance in `eps * max(1, |exact|)`, as for the registry activations.
 const TOL_F32: f64 = 8.0;
-
-fn golden() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/golden_activations.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("golden file")).expect("golden JSON")
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array().expect("array").iter().map(|x| x.as_f64().expect("number")).collect()
-}
 
 fn formula(text: &str) -> ActivationConfig {
     format!("formula:{text}").parse().unwrap_or_else(|e| panic!("{text}: {e}"))

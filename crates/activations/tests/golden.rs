@@ -17,21 +17,11 @@ use actbench_activations::{ActivationConfig, OutputActivation, burn};
 use burn::prelude::*;
 use burn::tensor::{TensorCreationOptions, TensorData};
 use common::*;
-use serde_json::Value;
 
 /// Float32 tolerance: 8 eps (PyTorch's own worst is 4 eps, gelu-tanh's derivative).
 const TOL_F32: f64 = 8.0;
 /// Float64 tolerance: 16 eps.
 const TOL_F64: f64 = 16.0;
-
-fn golden() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/golden_activations.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("golden file")).expect("golden JSON")
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array().expect("array").iter().map(|x| x.as_f64().expect("number")).collect()
-}
 
 /// Golden-file key -> actbench config.
 fn cases() -> BTreeMap<&'static str, ActivationConfig> {

@@ -322,3 +322,21 @@ fn jobs_1_and_2_give_the_same_records_and_the_tables_say_which() {
     std::fs::remove_dir_all(&one).unwrap();
     std::fs::remove_dir_all(&two).unwrap();
 }
+
+/// Every config the project ships validates into a plan (its formulas checked too).
+#[test]
+fn every_shipped_config_validates() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs");
+    let mut configs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    configs.sort();
+    assert!(configs.len() >= 5, "{configs:?}");
+    for config in configs {
+        let o = actbench(&["run", config.to_str().unwrap(), "--dry-run"]);
+        assert!(o.status.success(), "{}: {}", config.display(), text(&o.stderr));
+        assert!(text(&o.stdout).contains("cells planned"), "{}", config.display());
+    }
+}

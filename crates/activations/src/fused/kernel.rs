@@ -29,6 +29,8 @@ pub enum Kernel {
     GeluTanh,
     /// `ln(1 + exp(beta x)) / beta`, and `x` where `beta x > threshold` (PyTorch's convention).
     Softplus { beta: f64, threshold: f64 },
+    /// `x * Phi(x)`, Phi the standard normal CDF (`0.5 * erfc(-x / sqrt(2))`).
+    Gelu,
     /// `-ln(1 + exp(-x))`.
     LogSigmoid,
     /// `x / (1 + |x|)`.
@@ -115,6 +117,7 @@ impl Kernel {
                 let (s, _) = sigmoid_pair_exact(z);
                 ((z.max(0.0) + (-z.abs()).exp().ln_1p()) / beta, s)
             }
+            Kernel::Gelu => gelu(x),
             Kernel::LogSigmoid => {
                 let (_, one_minus_s) = sigmoid_pair_exact(x);
                 (-((-x).max(0.0) + (-x.abs()).exp().ln_1p()), one_minus_s)
@@ -152,6 +155,7 @@ impl Kernel {
             Kernel::LeakyRelu { slope } => leaky_relu(slope, x),
             Kernel::GeluTanh => gelu_tanh(x),
             Kernel::Softplus { beta, threshold } => softplus(beta, threshold, x),
+            Kernel::Gelu => gelu(x),
             Kernel::LogSigmoid => log_sigmoid(x),
             Kernel::Softsign => softsign(x),
             Kernel::Relu6 => relu6(x),
@@ -252,6 +256,19 @@ pub fn softplus(beta: f64, threshold: f64, x: f64) -> (f64, f64) {
     (if linear { x } else { f }, if linear { 1.0 } else { s })
 }
 
+/// GELU (erf): `x * Phi(x)` with `Phi(x) = erfc(-x / sqrt(2)) / 2` (erfc, not `1 + erf`, so the
+/// left tail keeps its relative precision), slope `Phi(x) + x * phi(x)`. musl's `erfc` (the
+/// `libm` crate) has branches, so this loop is not vectorised: one pass all the same.
+#[inline(always)]
+pub fn gelu(x: f64) -> (f64, f64) {
+    let cdf = 0.5 * libm::erfc(-x * std::f64::consts::FRAC_1_SQRT_2);
+    let pdf = (-0.5 * x * x).exp() * INV_SQRT_2PI;
+    (x * cdf, cdf + x * pdf)
+}
+
+/// 1 / sqrt(2 pi).
+const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
+
 /// Log-sigmoid, branch-free: `-softplus(-x)`, slope `1 - sigmoid(x)`.
 #[inline(always)]
 pub fn log_sigmoid(x: f64) -> (f64, f64) {
@@ -343,7 +360,7 @@ pub fn exp_linear(scale: f64, alpha: f64, width: f64, x: f64) -> (f64, f64) {
 mod tests {
     use super::*;
 
-    const KERNELS: [Kernel; 17] = [
+    const KERNELS: [Kernel; 18] = [
         Kernel::Swish { beta: 1.0 },
         Kernel::Swish { beta: 2.5 },
         Kernel::Swish { beta: -0.7 },
@@ -360,6 +377,7 @@ mod tests {
         Kernel::GeluTanh,
         Kernel::Softplus { beta: 1.0, threshold: 20.0 },
         Kernel::Softplus { beta: 2.0, threshold: 5.0 },
+        Kernel::Gelu,
         Kernel::LogSigmoid,
         Kernel::Softsign,
         Kernel::Relu6,

@@ -30,6 +30,7 @@ enum Formula {
     GeluTanh,
     /// Parameters `a`: beta, `b`: threshold.
     Softplus,
+    Gelu,
     LogSigmoid,
     Softsign,
     Relu6,
@@ -50,6 +51,7 @@ fn formula(kernel: Kernel) -> (Formula, f64, f64, f64) {
         Kernel::LeakyRelu { slope } => (Formula::LeakyRelu, slope, 0.0, 0.0),
         Kernel::GeluTanh => (Formula::GeluTanh, 0.0, 0.0, 0.0),
         Kernel::Softplus { beta, threshold } => (Formula::Softplus, beta, threshold, 0.0),
+        Kernel::Gelu => (Formula::Gelu, 0.0, 0.0, 0.0),
         Kernel::LogSigmoid => (Formula::LogSigmoid, 0.0, 0.0, 0.0),
         Kernel::Softsign => (Formula::Softsign, 0.0, 0.0, 0.0),
         Kernel::Relu6 => (Formula::Relu6, 0.0, 0.0, 0.0),
@@ -83,6 +85,14 @@ fn inside<F: Float, N: Size>(x: Vector<F, N>, lo: F, hi: F) -> Vector<F, N> {
     let one = Vector::new(F::new(1.0));
     let above = select_many(x.greater_than(&Vector::new(lo)), one, zero);
     select_many(x.less_than(&Vector::new(hi)), above, zero)
+}
+
+/// The standard normal CDF, `(1 + erf(x / sqrt(2))) / 2`.
+#[cube]
+fn gelu_cdf<F: Float, N: Size>(x: Vector<F, N>) -> Vector<F, N> {
+    let half = Vector::new(F::new(0.5));
+    let erf = Vector::erf(x * Vector::new(F::new(std::f32::consts::FRAC_1_SQRT_2)));
+    half * (Vector::new(F::new(1.0)) + erf)
 }
 
 /// `(e, e - 1)` with `e = exp(-2|x|)`: tanh's building block.
@@ -156,6 +166,7 @@ fn value<F: Float, N: Size>(
             let f = (positive_part + Vector::ln(one + e)) / Vector::new(a);
             select_many(linear, x, f)
         }
+        Formula::Gelu => x * gelu_cdf::<F, N>(x),
         Formula::LogSigmoid => {
             let zero = Vector::new(F::new(0.0));
             let e = Vector::exp(zero - Vector::abs(x));
@@ -231,6 +242,11 @@ fn slope<F: Float, N: Size>(
             let linear = z.greater_than(&Vector::new(b));
             let s = one / (one + Vector::exp(Vector::new(F::new(0.0)) - z));
             select_many(linear, one, s)
+        }
+        Formula::Gelu => {
+            let pdf =
+                Vector::exp(Vector::new(F::new(-0.5)) * x * x) * Vector::new(F::new(0.398_942_3));
+            gelu_cdf::<F, N>(x) + x * pdf
         }
         Formula::LogSigmoid => {
             let (_, one_minus_s) = sigmoid_pair::<F, N>(x);

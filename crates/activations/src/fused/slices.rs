@@ -7,8 +7,8 @@
 //! [`Kernel::eval`], so float64 results keep the C library's accuracy.
 
 use super::kernel::{
-    Kernel, exp_linear, gelu_tanh, hard_sigmoid, hard_swish, leaky_relu, log_sigmoid, mish, relu6,
-    sigmoid, softplus, softsign, swish, tanh,
+    Kernel, exp_linear, gelu, gelu_tanh, hard_sigmoid, hard_swish, leaky_relu, log_sigmoid, mish,
+    relu6, sigmoid, softplus, softsign, swish, tanh,
 };
 
 /// One pass over memory, and where it writes.
@@ -58,6 +58,7 @@ fn run_f32_on(kernel: Kernel, pass: Pass<'_, f32>, wide: bool) {
         Kernel::Softplus { beta, threshold } => {
             widest(pass, |x| softplus(beta, threshold, x), wide)
         }
+        Kernel::Gelu => widest(pass, gelu, wide),
         Kernel::LogSigmoid => widest(pass, log_sigmoid, wide),
         Kernel::Softsign => widest(pass, softsign, wide),
         Kernel::Relu6 => widest(pass, relu6, wide),
@@ -164,6 +165,7 @@ mod tests {
             Kernel::LeakyRelu { slope: 0.1 },
             Kernel::GeluTanh,
             Kernel::Softplus { beta: 1.5, threshold: 20.0 },
+            Kernel::Gelu,
             Kernel::LogSigmoid,
             Kernel::Softsign,
             Kernel::Relu6,

@@ -39,8 +39,36 @@ pub struct Setting {
     /// The paired comparison A - B (positive: A better).
     #[serde(flatten)]
     pub part: Part,
-    /// The decision in words: `A better`, `B better`, `equivalent`, `inconclusive`.
+    /// What the decision says.
+    #[serde(skip)]
+    pub outcome: Outcome,
+    /// The outcome in words: `A better`, `B better`, `equivalent`, `inconclusive`.
     pub reading: String,
+}
+
+/// What a setting's decision says about A and B.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Holds: A better by more than delta.
+    ABetter,
+    /// Fails with the interval below zero.
+    BBetter,
+    /// Fails with the interval inside ±delta.
+    Equivalent,
+    /// Undecided.
+    Inconclusive,
+}
+
+impl Outcome {
+    /// The outcome of a decided part.
+    pub fn of(part: &Part) -> Outcome {
+        match part.decision {
+            Decision::Holds => Outcome::ABetter,
+            Decision::Fails if part.ci_high.is_some_and(|h| h < 0.0) => Outcome::BBetter,
+            Decision::Fails => Outcome::Equivalent,
+            Decision::Undecided => Outcome::Inconclusive,
+        }
+    }
 }
 
 /// The whole comparison: the contract of `compare --format json`.
@@ -138,21 +166,21 @@ pub fn compare(records: &[CellRecord], a: &str, b: &str, metric: Metric) -> Comp
         .into_iter()
         .zip(parts)
         .map(|((experiment, depth, output, backend, mean_a, mean_b), part)| {
-            let reading = reading(&part, a, b);
-            Setting { experiment, depth, output, backend, mean_a, mean_b, part, reading }
+            let outcome = Outcome::of(&part);
+            let reading = reading(outcome, &part, a, b);
+            Setting { experiment, depth, output, backend, mean_a, mean_b, part, outcome, reading }
         })
         .collect();
     Comparison { a: a.to_string(), b: b.to_string(), metric, settings, skipped }
 }
 
-/// The decision in words: holds is "A better"; a failure is "B better" when the interval lies
-/// below zero, "equivalent" when it lies inside ±delta.
-fn reading(part: &Part, a: &str, b: &str) -> String {
-    match part.decision {
-        Decision::Holds => format!("{a} better"),
-        Decision::Fails if part.ci_high.is_some_and(|h| h < 0.0) => format!("{b} better"),
-        Decision::Fails => format!("equivalent (within ±{})", part.delta.unwrap_or(0.0)),
-        Decision::Undecided => match part.seeds_needed {
+/// The outcome in words, with the margin or the seeds that would decide.
+fn reading(outcome: Outcome, part: &Part, a: &str, b: &str) -> String {
+    match outcome {
+        Outcome::ABetter => format!("{a} better"),
+        Outcome::BBetter => format!("{b} better"),
+        Outcome::Equivalent => format!("equivalent (within ±{})", part.delta.unwrap_or(0.0)),
+        Outcome::Inconclusive => match part.seeds_needed {
             Some(n) => format!("inconclusive (~{n} seeds would decide)"),
             None => "inconclusive".to_string(),
         },

@@ -54,11 +54,6 @@ impl Function {
         Self::ALL.iter().find(|(_, n)| *n == name).map(|(f, _)| *f)
     }
 
-    /// Its name.
-    pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(f, _)| *f == self).map(|(_, n)| *n).unwrap_or("?")
-    }
-
     /// Number of arguments.
     pub fn arity(self) -> usize {
         match self {

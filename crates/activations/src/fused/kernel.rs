@@ -61,11 +61,7 @@ impl Kernel {
         match self {
             Kernel::Swish { beta } => {
                 let z = beta * x;
-                // sigmoid(z) and 1 - sigmoid(z) from exp(-|z|), both to full relative precision.
-                let e = (-z.abs()).exp();
-                let big = 1.0 / (1.0 + e);
-                let small = e * big;
-                let (s, one_minus_s) = if z >= 0.0 { (big, small) } else { (small, big) };
+                let (s, one_minus_s) = sigmoid_pair_exact(z);
                 (x * s, s + z * s * one_minus_s)
             }
             Kernel::Mish => {
@@ -320,12 +316,7 @@ pub fn hard_swish(x: f64) -> (f64, f64) {
 #[inline(always)]
 pub fn swish(beta: f64, x: f64) -> (f64, f64) {
     let z = beta * x;
-    let e = exp(-z.abs());
-    let big = 1.0 / (1.0 + e);
-    let small = e * big;
-    let positive = z >= 0.0;
-    let s = if positive { big } else { small };
-    let one_minus_s = if positive { small } else { big };
+    let (s, one_minus_s) = sigmoid_pair(z);
     (x * s, s + z * s * one_minus_s)
 }
 
@@ -356,34 +347,36 @@ pub fn exp_linear(scale: f64, alpha: f64, width: f64, x: f64) -> (f64, f64) {
     (if positive { scale * x } else { a * expm1 }, if positive { scale } else { slope })
 }
 
+/// One kernel of each kind, some with unusual parameters, for the tests of every pass.
+#[cfg(test)]
+pub(crate) const EXAMPLES: [Kernel; 18] = [
+    Kernel::Swish { beta: 1.0 },
+    Kernel::Swish { beta: 2.5 },
+    Kernel::Swish { beta: -0.7 },
+    Kernel::Mish,
+    Kernel::ExpLinear {
+        scale: 1.050_700_987_355_480_5,
+        alpha: 1.673_263_242_354_377_2,
+        width: 1.0,
+    },
+    Kernel::ExpLinear { scale: 1.0, alpha: 0.5, width: 0.5 },
+    Kernel::Sigmoid,
+    Kernel::Tanh,
+    Kernel::LeakyRelu { slope: 0.01 },
+    Kernel::GeluTanh,
+    Kernel::Softplus { beta: 1.0, threshold: 20.0 },
+    Kernel::Softplus { beta: 2.0, threshold: 5.0 },
+    Kernel::Gelu,
+    Kernel::LogSigmoid,
+    Kernel::Softsign,
+    Kernel::Relu6,
+    Kernel::HardSigmoid,
+    Kernel::HardSwish,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const KERNELS: [Kernel; 18] = [
-        Kernel::Swish { beta: 1.0 },
-        Kernel::Swish { beta: 2.5 },
-        Kernel::Swish { beta: -0.7 },
-        Kernel::Mish,
-        Kernel::ExpLinear {
-            scale: 1.050_700_987_355_480_5,
-            alpha: 1.673_263_242_354_377_2,
-            width: 1.0,
-        },
-        Kernel::ExpLinear { scale: 1.0, alpha: 0.5, width: 0.5 },
-        Kernel::Sigmoid,
-        Kernel::Tanh,
-        Kernel::LeakyRelu { slope: 0.01 },
-        Kernel::GeluTanh,
-        Kernel::Softplus { beta: 1.0, threshold: 20.0 },
-        Kernel::Softplus { beta: 2.0, threshold: 5.0 },
-        Kernel::Gelu,
-        Kernel::LogSigmoid,
-        Kernel::Softsign,
-        Kernel::Relu6,
-        Kernel::HardSigmoid,
-        Kernel::HardSwish,
-    ];
 
     /// Relative error, or absolute where the reference is below 1.
     fn mixed(a: f64, b: f64) -> f64 {
@@ -397,7 +390,7 @@ mod tests {
             -1e-6, 1e-6, -1e-5, -9.9e-6, 1e-30, -1e-30, 0.0, -0.0, 19.999, 20.0, 20.001, 700.0,
             -700.0, -1e4, 1e4,
         ]);
-        for kernel in KERNELS {
+        for kernel in EXAMPLES {
             for &x in &points {
                 let (f, d) = kernel.eval(x);
                 let (ff, fd) = kernel.eval_fast(x);
@@ -427,7 +420,7 @@ mod tests {
                 Kernel::LeakyRelu { .. } | Kernel::Relu6 | Kernel::HardSigmoid | Kernel::HardSwish
             )
         };
-        for kernel in KERNELS.into_iter().filter(|k| !piecewise(k)) {
+        for kernel in EXAMPLES.into_iter().filter(|k| !piecewise(k)) {
             let (f, d) = kernel.eval_fast(f64::NAN);
             assert!(f.is_nan() && d.is_nan(), "{kernel:?}");
         }

@@ -105,8 +105,7 @@ fn tanh_parts<F: Float, N: Size>(x: Vector<F, N>) -> (Vector<F, N>, Vector<F, N>
 /// GELU-tanh's gate argument `u` and its derivative, from x clamped to +-30.
 #[cube]
 fn gelu_parts<F: Float, N: Size>(x: Vector<F, N>) -> (Vector<F, N>, Vector<F, N>) {
-    let (high, low) = (Vector::new(F::new(30.0)), Vector::new(F::new(-30.0)));
-    let c = select_many(x.greater_than(&high), high, select_many(x.less_than(&low), low, x));
+    let c = clamp::<F, N>(x, F::new(-30.0), F::new(30.0));
     let k2 = Vector::new(F::new(1.595_769_2));
     let cubic = Vector::new(F::new(0.044_715));
     let u = k2 * (c + cubic * c * c * c);

@@ -155,23 +155,7 @@ mod tests {
         let xs: Vec<f32> = (-4000..4000).map(|i| i as f32 * 0.01 + 0.003).collect();
         let grads: Vec<f32> = xs.iter().map(|x| 1.5 - x * 0.1).collect();
         let n = xs.len();
-        for kernel in [
-            Kernel::Swish { beta: 1.0 },
-            Kernel::Mish,
-            Kernel::ExpLinear { scale: 1.05, alpha: 1.67, width: 1.0 },
-            Kernel::ExpLinear { scale: 1.0, alpha: 0.7, width: 0.7 },
-            Kernel::Sigmoid,
-            Kernel::Tanh,
-            Kernel::LeakyRelu { slope: 0.1 },
-            Kernel::GeluTanh,
-            Kernel::Softplus { beta: 1.5, threshold: 20.0 },
-            Kernel::Gelu,
-            Kernel::LogSigmoid,
-            Kernel::Softsign,
-            Kernel::Relu6,
-            Kernel::HardSigmoid,
-            Kernel::HardSwish,
-        ] {
+        for kernel in crate::fused::kernel::EXAMPLES {
             let expected_f: Vec<f32> =
                 xs.iter().map(|&x| kernel.eval_fast(x as f64).0 as f32).collect();
             let expected_d: Vec<f32> = xs

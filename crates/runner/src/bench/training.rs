@@ -14,12 +14,11 @@ use std::time::Instant;
 use actbench_activations::backend::Backend;
 use actbench_activations::burn;
 use actbench_data::{Dataset, rng};
-use actbench_models::{Head, Model};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::run::plan::Cell;
-use crate::run::train::{Batches, optimizer, train_step};
+use crate::run::train::{Start, train_step};
 
 /// One cell's training throughput: the contract of `actbench bench train --format json`.
 /// Times in seconds.
@@ -78,13 +77,8 @@ pub fn run(
     warmup: usize,
     steps: usize,
 ) -> TrainBenchRecord {
-    let head = Head { output: cell.output, task: dataset.task };
-    let train_device = device.clone().autodiff();
-    let mut model =
-        Model::new(&cell.model, dataset.input, &head, &cell.activation, cell.seed, &train_device)
-            .expect("the plan validated the model");
-    let mut optimizer = optimizer(cell);
-    let batches = Batches::new(dataset);
+    let Start { head, train_device, mut model, mut optimizer, batches } =
+        Start::new(cell, dataset, device);
     let batch_size = cell.train.batch_size.min(dataset.train.len());
     let order = rng::permutation(&mut rng::seeded(cell.seed, 1000), dataset.train.len());
     let mut diverged = false;

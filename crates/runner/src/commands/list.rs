@@ -40,9 +40,7 @@ type Listing = (Vec<&'static str>, Vec<Vec<String>>, serde_json::Value);
 fn formulas(path: &Path) -> Result<Vec<&'static ActivationInfo>, CliError> {
     let (config, _) = crate::run::config::load(path)?;
     let mut infos: Vec<&'static ActivationInfo> = Vec::new();
-    let listed = config.experiments.iter().flat_map(|e| &e.activations);
-    let benched = config.bench.iter().flat_map(|b| &b.activations);
-    for activation in listed.chain(benched).filter(|a| a.formula().is_some()) {
+    for activation in config.formula_activations() {
         if !infos.iter().any(|i| i.name == activation.info().name) {
             infos.push(activation.info());
         }

@@ -1,7 +1,7 @@
 //! `compare`'s tables: one row per setting, the paired difference with its interval, effect
 //! size, corrected p and the decision; a summary line above.
 
-use crate::compare::Comparison;
+use crate::compare::{Comparison, Outcome};
 use crate::guidelines::engine::{Decision, Method};
 use crate::report::format::{Format, grid};
 use crate::report::tables::num;
@@ -72,12 +72,7 @@ pub fn render(c: &Comparison, format: Format) -> String {
     if format == Format::Csv {
         return grid(format, &header, &rows);
     }
-    let count = |d: Decision| c.settings.iter().filter(|s| s.part.decision == d).count();
-    let better_b = c
-        .settings
-        .iter()
-        .filter(|s| s.part.decision == Decision::Fails && s.part.ci_high.is_some_and(|h| h < 0.0))
-        .count();
+    let count = |o: Outcome| c.settings.iter().filter(|s| s.outcome == o).count();
     let mut out = format!(
         "{a} vs {b}, {metric}: \"{a} is better than {b} by more than the difference that matters\", \
          paired by seed, 95% intervals, Holm-corrected over {n} setting{s}.\n\
@@ -91,9 +86,10 @@ pub fn render(c: &Comparison, format: Format) -> String {
         },
         n = c.settings.len(),
         s = if c.settings.len() == 1 { "" } else { "s" },
-        holds = count(Decision::Holds),
-        tied = count(Decision::Fails) - better_b,
-        open = count(Decision::Undecided),
+        holds = count(Outcome::ABetter),
+        better_b = count(Outcome::BBetter),
+        tied = count(Outcome::Equivalent),
+        open = count(Outcome::Inconclusive),
     );
     out += &grid(format, &header, &rows);
     for s in &c.skipped {

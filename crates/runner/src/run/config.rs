@@ -170,6 +170,16 @@ pub struct TrainConfig {
     pub eval_samples: usize,
 }
 
+impl BenchConfig {
+    /// The formula activations of the experiments and of the `[bench]` section, in config order
+    /// (repeats included).
+    pub fn formula_activations(&self) -> impl Iterator<Item = &ActivationConfig> {
+        let listed = self.experiments.iter().flat_map(|e| &e.activations);
+        let benched = self.bench.iter().flat_map(|b| &b.activations);
+        listed.chain(benched).filter(|a| a.formula().is_some())
+    }
+}
+
 impl TrainOverrides {
     /// `self` where set, else `base`.
     pub fn over(&self, base: &TrainOverrides) -> TrainOverrides {

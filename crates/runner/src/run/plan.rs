@@ -131,9 +131,7 @@ impl<'de> Deserialize<'de> for Target {
 /// parameters) everywhere in a config, since tables, comparisons and records go by the name.
 fn check_formula_names(config: &BenchConfig) -> Result<(), String> {
     let mut seen: BTreeMap<String, &ActivationConfig> = BTreeMap::new();
-    let listed = config.experiments.iter().flat_map(|e| &e.activations);
-    let benched = config.bench.iter().flat_map(|b| &b.activations);
-    for activation in listed.chain(benched).filter(|a| a.formula().is_some()) {
+    for activation in config.formula_activations() {
         match seen.get(&activation.label()) {
             Some(first) if *first != activation => {
                 return Err(format!(

@@ -32,13 +32,8 @@ pub fn train(
     let started = Instant::now();
     let started_unix_s =
         SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let head = Head { output: cell.output, task: dataset.task };
-    let train_device = device.clone().autodiff();
-    let mut model =
-        Model::new(&cell.model, dataset.input, &head, &cell.activation, cell.seed, &train_device)
-            .expect("the plan validated the model");
-    let mut optimizer = optimizer(cell);
-    let batches = Batches::new(dataset);
+    let Start { head, train_device, mut model, mut optimizer, batches } =
+        Start::new(cell, dataset, device);
     let eval_samples: Vec<usize> = (0..cell.train.eval_samples.min(dataset.test.len())).collect();
 
     let mut epochs = Vec::new();
@@ -127,6 +122,44 @@ pub fn train(
         jobs: 1,
         epochs,
     })
+}
+
+/// What training a cell starts from (for a run and for `bench train` alike).
+pub struct Start<'a> {
+    /// The output layer and loss.
+    pub head: Head,
+    /// `device` with autodiff.
+    pub train_device: Device,
+    /// The model, freshly initialised from the cell's seed.
+    pub model: Model,
+    /// The cell's optimizer.
+    pub optimizer: ModuleOptimizer,
+    /// Batches of the dataset.
+    pub batches: Batches<'a>,
+}
+
+impl<'a> Start<'a> {
+    /// The start of `cell` on `dataset` (`device` without autodiff).
+    pub fn new(cell: &Cell, dataset: &'a Dataset, device: &Device) -> Start<'a> {
+        let head = Head { output: cell.output, task: dataset.task };
+        let train_device = device.clone().autodiff();
+        let model = Model::new(
+            &cell.model,
+            dataset.input,
+            &head,
+            &cell.activation,
+            cell.seed,
+            &train_device,
+        )
+        .expect("the plan validated the model");
+        Start {
+            head,
+            train_device,
+            model,
+            optimizer: optimizer(cell),
+            batches: Batches::new(dataset),
+        }
+    }
 }
 
 /// The optimizer `cell`'s training settings ask for.

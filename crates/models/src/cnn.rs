@@ -1,5 +1,5 @@
-//! Convolutional network: stages of 3x3 conv blocks, each stage ending in 2x2 max-pooling, then a
-//! dense hidden layer and the output layer.
+//! Convolutional network: stages of conv blocks (3x3 unless `kernel` says otherwise), each stage
+//! ending in 2x2 max-pooling, then [dropout], dense hidden layers and the output layer.
 
 use actbench_activations::{Activation, ActivationConfig};
 use actbench_data::InputShape;
@@ -12,14 +12,13 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::config::ModelConfig;
 use crate::dense::Dense;
+use crate::dropout::{Dropout, DropoutRng};
 use crate::init::param;
 use crate::model::LayerTrace;
 use crate::stats::{GradStat, grad_stat};
 
-/// Kernel size of every convolution.
-const KERNEL: usize = 3;
-
-/// Conv block: `a = f(BN(conv(h))) (+ h when residual)`.
+/// Conv block: `a = f(BN(conv(h))) (+ h when residual)`; after the front end
+/// `h = dropout(h)`; dense layer: `a = dropout(f(BN(W h + b)))`.
 #[derive(Module, Debug)]
 pub struct Cnn {
     convs: Vec<Conv2d>,
@@ -30,8 +29,10 @@ pub struct Cnn {
     /// Per block: 2x2 max-pool after it (the last block of each stage).
     pool_after: Vec<bool>,
     pool: MaxPool2d,
-    dense: Dense,
-    dense_activation: Activation,
+    dropout: Dropout,
+    dense: Vec<Dense>,
+    dense_norms: Vec<BatchNorm>,
+    dense_activations: Vec<Activation>,
     output: Dense,
     /// Input layout `[channels, height, width]`.
     image: [usize; 3],
@@ -39,8 +40,8 @@ pub struct Cnn {
 
 impl Cnn {
     /// The batch-norm layers (empty without batch norm).
-    pub(crate) fn norms_mut(&mut self) -> &mut Vec<BatchNorm> {
-        &mut self.norms
+    pub(crate) fn norms_mut(&mut self) -> impl Iterator<Item = &mut BatchNorm> {
+        self.norms.iter_mut().chain(self.dense_norms.iter_mut())
     }
 
     /// Builds the network; `config` must be a CNN config and `input` an image.
@@ -52,7 +53,20 @@ impl Cnn {
         rng: &mut ChaCha8Rng,
         device: &Device,
     ) -> Self {
-        let ModelConfig::Cnn { channels, blocks, dense, init, batch_norm, residual } = config
+        let ModelConfig::Cnn {
+            channels,
+            blocks,
+            kernel,
+            dense,
+            dense_layers,
+            dense_batch_norm,
+            init,
+            batch_norm,
+            residual,
+            dropout,
+            alpha_dropout,
+            ..
+        } = config
         else {
             unreachable!("a CNN config")
         };
@@ -64,13 +78,14 @@ impl Cnn {
         let mut c_in = in_channels;
         for &c_out in channels {
             for b in 0..*blocks {
-                let mut conv = Conv2dConfig::new([c_in, c_out], [KERNEL, KERNEL])
+                let k = *kernel;
+                let mut conv = Conv2dConfig::new([c_in, c_out], [k, k])
                     .with_padding(PaddingConfig2d::Same)
                     .init(device);
-                let fan_in = c_in * KERNEL * KERNEL;
+                let fan_in = c_in * k * k;
                 conv.weight = param(
-                    init.weights(rng, c_out * fan_in, fan_in, c_out * KERNEL * KERNEL),
-                    [c_out, c_in, KERNEL, KERNEL],
+                    init.weights(rng, c_out * fan_in, fan_in, c_out * k * k),
+                    [c_out, c_in, k, k],
                     device,
                 );
                 conv.bias = Some(param(init.biases(rng, c_out, fan_in, None), [c_out], device));
@@ -85,7 +100,17 @@ impl Cnn {
             }
         }
         let shrink = 1 << channels.len();
-        let flat = c_in * (height / shrink) * (width / shrink);
+        let mut inputs = c_in * (height / shrink) * (width / shrink);
+        let (mut dense_stack, mut dense_norms, mut dense_activations) =
+            (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..*dense_layers {
+            dense_stack.push(Dense::new(inputs, *dense, init, None, rng, device));
+            if *dense_batch_norm {
+                dense_norms.push(BatchNormConfig::new(*dense).init(device));
+            }
+            dense_activations.push(activation.init(device));
+            inputs = *dense;
+        }
         Self {
             convs,
             norms,
@@ -93,15 +118,23 @@ impl Cnn {
             residual: residuals,
             pool_after,
             pool: MaxPool2dConfig::new([2, 2]).init(),
-            dense: Dense::new(flat, *dense, init, None, rng, device),
-            dense_activation: activation.init(device),
+            dropout: Dropout::new(*dropout, *alpha_dropout),
+            dense: dense_stack,
+            dense_norms,
+            dense_activations,
             output: Dense::new(*dense, outputs, init, None, rng, device),
             image: [in_channels, height, width],
         }
     }
 
-    /// Logits for flat images `[batch, channels * height * width]`.
-    pub fn forward(&self, x: Tensor<2>, mut traces: Option<&mut Vec<LayerTrace>>) -> Tensor<2> {
+    /// Logits for flat images `[batch, channels * height * width]`; dropout when `masks` is given
+    /// (training).
+    pub fn forward(
+        &self,
+        x: Tensor<2>,
+        mut traces: Option<&mut Vec<LayerTrace>>,
+        mut masks: Option<&mut DropoutRng>,
+    ) -> Tensor<2> {
         let [batch, _] = x.dims();
         let [c, h, w] = self.image;
         let mut x = x.reshape([batch, c, h, w]);
@@ -125,12 +158,19 @@ impl Cnn {
             x = if self.pool_after[i] { self.pool.forward(a) } else { a };
         }
         let [batch, c, h, w] = x.dims();
-        let z = self.dense.forward(x.reshape([batch, c * h * w]));
-        let a = self.dense_activation.forward(z.clone());
-        if let Some(traces) = traces {
-            traces.push(LayerTrace::new("dense".into(), &self.dense_activation, z, a.clone()));
+        let mut h = self.dropout.forward(x.reshape([batch, c * h * w]), masks.as_deref_mut());
+        for (i, (layer, activation)) in self.dense.iter().zip(&self.dense_activations).enumerate() {
+            let mut z = layer.forward(h);
+            if let Some(norm) = self.dense_norms.get(i) {
+                z = norm.forward(z);
+            }
+            let a = activation.forward(z.clone());
+            if let Some(traces) = traces.as_deref_mut() {
+                traces.push(LayerTrace::new(dense_name(i), activation, z, a.clone()));
+            }
+            h = self.dropout.forward(a, masks.as_deref_mut());
         }
-        self.output.forward(a)
+        self.output.forward(h)
     }
 
     /// Gradient statistics per layer.
@@ -141,7 +181,9 @@ impl Cnn {
             .enumerate()
             .map(|(i, c)| grad_stat(format!("conv{i}"), &c.weight, grads))
             .collect();
-        stats.push(grad_stat("dense".into(), &self.dense.weight, grads));
+        stats.extend(
+            self.dense.iter().enumerate().map(|(i, l)| grad_stat(dense_name(i), &l.weight, grads)),
+        );
         stats.push(grad_stat("output".into(), &self.output.weight, grads));
         stats
     }
@@ -150,9 +192,14 @@ impl Cnn {
     pub fn activations(&self) -> Vec<(String, &Activation)> {
         let mut all: Vec<(String, &Activation)> =
             self.activations.iter().enumerate().map(|(i, a)| (format!("conv{i}"), a)).collect();
-        all.push(("dense".into(), &self.dense_activation));
+        all.extend(self.dense_activations.iter().enumerate().map(|(i, a)| (dense_name(i), a)));
         all
     }
+}
+
+/// `dense` for the first dense hidden layer (the only one of most CNNs), `dense1`... after it.
+fn dense_name(i: usize) -> String {
+    if i == 0 { "dense".into() } else { format!("dense{i}") }
 }
 
 /// `[n, c, h, w]` -> `[n * h * w, c]`: one column per channel.

@@ -34,9 +34,16 @@ pub enum ModelConfig {
         /// Constant initial bias for hidden layers (e.g. negative, to provoke dying units).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         bias_init: Option<f64>,
+        /// Dropout rate after each hidden activation during training (0: none).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        dropout: f64,
+        /// The dropout is alpha-dropout (SELU's: keeps mean 0 and variance 1).
+        #[serde(default, skip_serializing_if = "is_false")]
+        alpha_dropout: bool,
     },
-    /// Convolutional network: stages of (conv 3x3, [batch-norm], activation) blocks, each stage
-    /// ending in 2x2 max-pooling, then a dense hidden layer.
+    /// Convolutional network: stages of (conv, [batch-norm], activation) blocks, each stage
+    /// ending in 2x2 max-pooling, then [dropout], then dense hidden layers of (dense,
+    /// [batch-norm], activation, [dropout]).
     Cnn {
         /// Channels of each stage.
         #[serde(default = "default_channels")]
@@ -45,9 +52,28 @@ pub enum ModelConfig {
         /// `residual` is set.
         #[serde(default = "one")]
         blocks: usize,
-        /// Units of the dense hidden layer.
+        /// Side of the square convolution kernels (odd).
+        #[serde(default = "three", skip_serializing_if = "is_three")]
+        kernel: usize,
+        /// Units of each dense hidden layer.
         #[serde(default = "default_dense")]
         dense: usize,
+        /// Dense hidden layers after the convolutional front end.
+        #[serde(default = "one", skip_serializing_if = "is_one")]
+        dense_layers: usize,
+        /// Batch normalisation before each dense hidden layer's activation.
+        #[serde(default, skip_serializing_if = "is_false")]
+        dense_batch_norm: bool,
+        /// Dropout rate after the front end and after each dense hidden activation during
+        /// training (0: none).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        dropout: f64,
+        /// The dropout is alpha-dropout.
+        #[serde(default, skip_serializing_if = "is_false")]
+        alpha_dropout: bool,
+        /// What a depth sweep (`depths`) varies: conv `blocks` per stage or `dense-layers`.
+        #[serde(default, skip_serializing_if = "CnnDepth::is_blocks")]
+        depth_is: CnnDepth,
         /// Weight initialisation.
         #[serde(default)]
         init: InitScheme,
@@ -76,7 +102,27 @@ pub enum ModelConfig {
         /// Weight initialisation.
         #[serde(default = "default_rnn_init")]
         init: InitScheme,
+        /// Initial bias of the LSTM forget gate (Keras: 1; PyTorch: 0).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        forget_bias: f64,
     },
+}
+
+/// What a CNN's depth is, for depth sweeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum CnnDepth {
+    /// Conv blocks per stage.
+    #[default]
+    Blocks,
+    /// Dense hidden layers after the front end.
+    DenseLayers,
+}
+
+impl CnnDepth {
+    fn is_blocks(&self) -> bool {
+        *self == CnnDepth::Blocks
+    }
 }
 
 /// Recurrent cell.
@@ -110,6 +156,21 @@ fn default_hidden() -> usize {
 fn one() -> usize {
     1
 }
+fn three() -> usize {
+    3
+}
+fn is_one(n: &usize) -> bool {
+    *n == 1
+}
+fn is_three(n: &usize) -> bool {
+    *n == 3
+}
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+fn is_false(b: &bool) -> bool {
+    !*b
+}
 fn default_gate() -> ActivationConfig {
     ActivationConfig::new("sigmoid").expect("registered")
 }
@@ -131,7 +192,8 @@ impl ModelConfig {
     pub fn depth(&self) -> usize {
         match self {
             ModelConfig::Mlp { depth, .. } => *depth,
-            ModelConfig::Cnn { blocks, .. } => *blocks,
+            ModelConfig::Cnn { blocks, depth_is: CnnDepth::Blocks, .. } => *blocks,
+            ModelConfig::Cnn { dense_layers, .. } => *dense_layers,
             ModelConfig::Rnn { layers, .. } => *layers,
         }
     }
@@ -140,7 +202,8 @@ impl ModelConfig {
     pub fn with_depth(mut self, d: usize) -> Self {
         match &mut self {
             ModelConfig::Mlp { depth, .. } => *depth = d,
-            ModelConfig::Cnn { blocks, .. } => *blocks = d,
+            ModelConfig::Cnn { blocks, depth_is: CnnDepth::Blocks, .. } => *blocks = d,
+            ModelConfig::Cnn { dense_layers, .. } => *dense_layers = d,
             ModelConfig::Rnn { layers, .. } => *layers = d,
         }
         self
@@ -149,15 +212,43 @@ impl ModelConfig {
     /// Short description for tables: `mlp d5 w16 he-uniform`.
     pub fn label(&self) -> String {
         match self {
-            ModelConfig::Mlp { depth, width, init, batch_norm, residual, .. } => {
+            ModelConfig::Mlp {
+                depth,
+                width,
+                init,
+                batch_norm,
+                residual,
+                dropout,
+                alpha_dropout,
+                ..
+            } => {
                 format!(
-                    "mlp d{depth} w{width} {}{}{}",
+                    "mlp d{depth} w{width} {}{}{}{}",
                     init.label(),
                     if *batch_norm { " bn" } else { "" },
-                    if *residual { " res" } else { "" }
+                    if *residual { " res" } else { "" },
+                    dropout_label(*dropout, *alpha_dropout)
                 )
             }
-            ModelConfig::Cnn { channels, blocks, .. } => format!("cnn {channels:?}x{blocks}"),
+            ModelConfig::Cnn {
+                channels,
+                blocks,
+                kernel,
+                dense,
+                dense_layers,
+                dropout,
+                alpha_dropout,
+                ..
+            } => {
+                let mut label = format!("cnn {channels:?}x{blocks}");
+                if *kernel != 3 {
+                    label += &format!(" k{kernel}");
+                }
+                if *dense_layers != 1 {
+                    label += &format!(" dense {dense_layers}x{dense}");
+                }
+                label + &dropout_label(*dropout, *alpha_dropout)
+            }
             ModelConfig::Rnn { cell, hidden, layers, .. } => {
                 format!("{cell:?} h{hidden} l{layers}").to_lowercase()
             }
@@ -173,17 +264,21 @@ impl ModelConfig {
                 let (d, w) = (*depth as u128, *width as u128);
                 (n + 1) * w + d.saturating_sub(1) * (w + 1) * w
             }
-            ModelConfig::Cnn { channels, blocks, dense, .. } => {
+            ModelConfig::Cnn { channels, blocks, kernel, dense, dense_layers, .. } => {
                 let InputShape::Image { channels: c0, height, width } = input else { return 0 };
                 let (mut c_in, mut total) = (c0 as u128, 0u128);
+                let taps = (*kernel as u128).pow(2);
                 for &c in channels {
                     for _ in 0..*blocks {
-                        total += (c_in * 9 + 1) * c as u128;
+                        total += (c_in * taps + 1) * c as u128;
                         c_in = c as u128;
                     }
                 }
                 let shrink = 1u128 << channels.len().min(64);
-                total + c_in * (height as u128 / shrink) * (width as u128 / shrink) * *dense as u128
+                let (d, layers) = (*dense as u128, *dense_layers as u128);
+                total
+                    + (c_in * (height as u128 / shrink) * (width as u128 / shrink) + 1) * d
+                    + layers.saturating_sub(1) * (d + 1) * d
             }
             ModelConfig::Rnn { cell, hidden, layers, .. } => {
                 let gates: u128 = match cell {
@@ -219,12 +314,23 @@ impl ModelConfig {
             }
         };
         match self {
-            ModelConfig::Mlp { depth, width, init, .. } => {
+            ModelConfig::Mlp { depth, width, init, dropout, alpha_dropout, .. } => {
                 range("depth", *depth, 1, 200)?;
                 range("width", *width, 1, 4096)?;
                 check_init(kind, init)?;
+                check_dropout(kind, *dropout, *alpha_dropout)?;
             }
-            ModelConfig::Cnn { channels, blocks, dense, init, .. } => {
+            ModelConfig::Cnn {
+                channels,
+                blocks,
+                kernel,
+                dense,
+                dense_layers,
+                init,
+                dropout,
+                alpha_dropout,
+                ..
+            } => {
                 if channels.is_empty() || channels.iter().any(|&c| c == 0 || c > 512) {
                     return Err(ModelError::BadOption {
                         model: kind,
@@ -234,8 +340,18 @@ impl ModelConfig {
                     });
                 }
                 range("blocks", *blocks, 1, 50)?;
+                if kernel % 2 == 0 || !(1..=11).contains(kernel) {
+                    return Err(ModelError::BadOption {
+                        model: kind,
+                        option: "kernel",
+                        value: kernel.to_string(),
+                        allowed: "odd, between 1 and 11 (convolutions keep the image size)".into(),
+                    });
+                }
                 range("dense", *dense, 1, 4096)?;
+                range("dense_layers", *dense_layers, 1, 200)?;
                 check_init(kind, init)?;
+                check_dropout(kind, *dropout, *alpha_dropout)?;
                 let InputShape::Image { height, width, .. } = input else {
                     return Err(ModelError::WrongInput {
                         model: kind,
@@ -252,10 +368,18 @@ impl ModelConfig {
                     });
                 }
             }
-            ModelConfig::Rnn { hidden, layers, init, .. } => {
+            ModelConfig::Rnn { cell, hidden, layers, init, forget_bias, .. } => {
                 range("hidden", *hidden, 1, 4096)?;
                 range("layers", *layers, 1, 20)?;
                 check_init(kind, init)?;
+                if *forget_bias != 0.0 && (*cell != RnnCell::Lstm || !forget_bias.is_finite()) {
+                    return Err(ModelError::BadOption {
+                        model: kind,
+                        option: "forget_bias",
+                        value: forget_bias.to_string(),
+                        allowed: "a finite number, and only for `cell = \"lstm\"` (the only cell with a forget gate)".into(),
+                    });
+                }
                 if let InputShape::Vector { .. } = input {
                     return Err(ModelError::WrongInput {
                         model: kind,
@@ -282,6 +406,35 @@ fn check_init(model: &'static str, init: &InitScheme) -> Result<(), ModelError> 
             option: "init",
             value: format!("uniform({min}, {max})"),
             allowed: "uniform with finite min < max".into(),
+        });
+    }
+    Ok(())
+}
+
+/// ` dropout 0.25`, ` alpha-dropout 0.1`, or nothing.
+fn dropout_label(rate: f64, alpha: bool) -> String {
+    match (rate, alpha) {
+        (0.0, _) => String::new(),
+        (r, false) => format!(" dropout {r}"),
+        (r, true) => format!(" alpha-dropout {r}"),
+    }
+}
+
+fn check_dropout(model: &'static str, rate: f64, alpha: bool) -> Result<(), ModelError> {
+    if !(0.0..1.0).contains(&rate) {
+        return Err(ModelError::BadOption {
+            model,
+            option: "dropout",
+            value: rate.to_string(),
+            allowed: "a rate in [0, 1)".into(),
+        });
+    }
+    if alpha && rate == 0.0 {
+        return Err(ModelError::BadOption {
+            model,
+            option: "alpha_dropout",
+            value: "true".into(),
+            allowed: "used with a `dropout` rate above 0".into(),
         });
     }
     Ok(())

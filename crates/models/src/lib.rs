@@ -11,6 +11,7 @@
 pub mod cnn;
 pub mod config;
 pub mod dense;
+pub mod dropout;
 pub mod error;
 pub mod head;
 pub mod init;
@@ -20,6 +21,7 @@ pub mod rnn;
 pub mod stats;
 
 pub use config::{InitScheme, ModelConfig};
+pub use dropout::DropoutRng;
 pub use error::ModelError;
 pub use head::{Head, Metric};
 pub use model::{LayerTrace, Model};

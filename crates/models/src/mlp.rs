@@ -9,16 +9,18 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::config::ModelConfig;
 use crate::dense::Dense;
+use crate::dropout::{Dropout, DropoutRng};
 use crate::model::LayerTrace;
 use crate::stats::{GradStat, grad_stat};
 
-/// Hidden layer i: `a_i = f(BN(W_i a_{i-1} + b_i)) (+ a_{i-1} when residual and i > 0)`.
+/// Hidden layer i: `a_i = dropout(f(BN(W_i a_{i-1} + b_i))) (+ a_{i-1} when residual and i > 0)`.
 #[derive(Module, Debug)]
 pub struct Mlp {
     hidden: Vec<Dense>,
     norms: Vec<BatchNorm>,
     activations: Vec<Activation>,
     residual: bool,
+    dropout: Dropout,
     output: Dense,
 }
 
@@ -37,7 +39,16 @@ impl Mlp {
         rng: &mut ChaCha8Rng,
         device: &Device,
     ) -> Self {
-        let ModelConfig::Mlp { depth, width, init, batch_norm, residual, bias_init } = config
+        let ModelConfig::Mlp {
+            depth,
+            width,
+            init,
+            batch_norm,
+            residual,
+            bias_init,
+            dropout,
+            alpha_dropout,
+        } = config
         else {
             unreachable!("an MLP config")
         };
@@ -54,11 +65,17 @@ impl Mlp {
         };
         let activations = (0..*depth).map(|_| activation.init(device)).collect();
         let output = Dense::new(*width, outputs, init, None, rng, device);
-        Self { hidden, norms, activations, residual: *residual, output }
+        let dropout = Dropout::new(*dropout, *alpha_dropout);
+        Self { hidden, norms, activations, residual: *residual, dropout, output }
     }
 
-    /// Logits for `[batch, features]`.
-    pub fn forward(&self, x: Tensor<2>, mut traces: Option<&mut Vec<LayerTrace>>) -> Tensor<2> {
+    /// Logits for `[batch, features]`; dropout when `masks` is given (training).
+    pub fn forward(
+        &self,
+        x: Tensor<2>,
+        mut traces: Option<&mut Vec<LayerTrace>>,
+        mut masks: Option<&mut DropoutRng>,
+    ) -> Tensor<2> {
         let mut h = x;
         for (i, (layer, activation)) in self.hidden.iter().zip(&self.activations).enumerate() {
             let mut z = layer.forward(h.clone());
@@ -69,6 +86,7 @@ impl Mlp {
             if let Some(traces) = traces.as_deref_mut() {
                 traces.push(LayerTrace::new(format!("hidden{i}"), activation, z, a.clone()));
             }
+            a = self.dropout.forward(a, masks.as_deref_mut());
             if self.residual && i > 0 {
                 a = a + h;
             }

@@ -8,6 +8,7 @@ use burn::tensor::Gradients;
 
 use crate::cnn::Cnn;
 use crate::config::ModelConfig;
+use crate::dropout::DropoutRng;
 use crate::error::ModelError;
 use crate::head::Head;
 use crate::mlp::Mlp;
@@ -80,22 +81,33 @@ impl Model {
         })
     }
 
-    /// Logits `[batch, outputs]` for flat inputs `[batch, input size]`.
+    /// Logits `[batch, outputs]` for flat inputs `[batch, input size]`, as evaluated (no
+    /// dropout).
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        self.run(x, None)
+        self.run(x, None, None)
     }
 
-    /// Logits and a trace of every hidden layer (needs an autodiff device).
+    /// Logits as in training: dropout layers drop units with masks drawn from `masks`.
+    pub fn forward_training(&self, x: Tensor<2>, masks: &mut DropoutRng) -> Tensor<2> {
+        self.run(x, None, Some(masks))
+    }
+
+    /// Logits and a trace of every hidden layer (needs an autodiff device; no dropout).
     pub fn forward_traced(&self, x: Tensor<2>) -> (Tensor<2>, Vec<LayerTrace>) {
         let mut traces = Vec::new();
-        let logits = self.run(x, Some(&mut traces));
+        let logits = self.run(x, Some(&mut traces), None);
         (logits, traces)
     }
 
-    fn run(&self, x: Tensor<2>, traces: Option<&mut Vec<LayerTrace>>) -> Tensor<2> {
+    fn run(
+        &self,
+        x: Tensor<2>,
+        traces: Option<&mut Vec<LayerTrace>>,
+        masks: Option<&mut DropoutRng>,
+    ) -> Tensor<2> {
         match self {
-            Model::Mlp(m) => m.forward(x, traces),
-            Model::Cnn(m) => m.forward(x, traces),
+            Model::Mlp(m) => m.forward(x, traces, masks),
+            Model::Cnn(m) => m.forward(x, traces, masks),
             Model::Rnn(m) => m.forward(x, traces),
         }
     }
@@ -106,9 +118,9 @@ impl Model {
     /// flow, so per-layer gradient statistics can be taken on it.
     pub fn for_measurement(&self) -> Model {
         let mut copy = self.clone();
-        let norms = match &mut copy {
-            Model::Mlp(m) => m.norms_mut(),
-            Model::Cnn(m) => m.norms_mut(),
+        let norms: Vec<&mut burn::nn::BatchNorm> = match &mut copy {
+            Model::Mlp(m) => m.norms_mut().iter_mut().collect(),
+            Model::Cnn(m) => m.norms_mut().collect(),
             Model::Rnn(_) => return copy,
         };
         for norm in norms {

@@ -42,6 +42,18 @@ pub struct Rnn {
     features: usize,
 }
 
+/// An LSTM input bias `[i, f, g, o]` with `forget_bias` added to the forget gate's units.
+fn forget_gate_biased(
+    bias: &Param<Tensor<1>>,
+    hidden: usize,
+    forget_bias: f64,
+    device: &Device,
+) -> Param<Tensor<1>> {
+    let mut values: Vec<f32> = bias.val().into_data().to_vec().expect("f32 biases");
+    values[hidden..2 * hidden].iter_mut().for_each(|b| *b += forget_bias as f32);
+    param(values, [4 * hidden], device)
+}
+
 fn gates(cell: RnnCell) -> usize {
     match cell {
         RnnCell::Vanilla => 1,
@@ -60,7 +72,8 @@ impl Rnn {
         rng: &mut ChaCha8Rng,
         device: &Device,
     ) -> Self {
-        let ModelConfig::Rnn { cell, hidden, layers, gate_activation, init } = config else {
+        let ModelConfig::Rnn { cell, hidden, layers, gate_activation, init, forget_bias } = config
+        else {
             unreachable!("an RNN config")
         };
         let (steps, features) = match input {
@@ -72,8 +85,12 @@ impl Rnn {
         let mut stack = Vec::new();
         let mut inputs = features;
         for _ in 0..*layers {
+            let mut input = Dense::new(inputs, g * hidden, init, None, rng, device);
+            if *cell == RnnCell::Lstm && *forget_bias != 0.0 {
+                input.bias = forget_gate_biased(&input.bias, *hidden, *forget_bias, device);
+            }
             stack.push(RecurrentLayer {
-                input: Dense::new(inputs, g * hidden, init, None, rng, device),
+                input,
                 recurrent: param(
                     init.weights(rng, hidden * g * hidden, *hidden, g * hidden),
                     [*hidden, g * hidden],
@@ -197,5 +214,47 @@ impl RecurrentLayer {
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bias(forget_bias: f64) -> Vec<f32> {
+        let config = ModelConfig::Rnn {
+            cell: RnnCell::Lstm,
+            hidden: 3,
+            layers: 2,
+            gate_activation: ActivationConfig::new("sigmoid").unwrap(),
+            init: crate::InitScheme::XavierUniform,
+            forget_bias,
+        };
+        let input = InputShape::Sequence { steps: 4, features: 2 };
+        let tanh = ActivationConfig::new("tanh").unwrap();
+        let rnn = Rnn::new(
+            &config,
+            input,
+            1,
+            &tanh,
+            &mut actbench_data::rng::seeded(1, 10),
+            &Device::flex(),
+        );
+        rnn.layers
+            .iter()
+            .flat_map(|l| l.input.bias.val().into_data().to_vec::<f32>().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn forget_bias_starts_the_forget_gate_open() {
+        // Keras initialises the forget gate's bias to 1, PyTorch to 0; the gate order is
+        // [i, f, g, o], so units 3..6 of each layer's 12 biases move by 1, the rest stay.
+        let (plain, keras) = (bias(0.0), bias(1.0));
+        assert_eq!(plain.len(), 24);
+        for (k, (p, b)) in plain.iter().zip(&keras).enumerate() {
+            let expected = if (k % 12) / 3 == 1 { p + 1.0 } else { *p };
+            assert_eq!(*b, expected, "bias {k}");
+        }
     }
 }

@@ -57,6 +57,25 @@ fn cases() -> Vec<(&'static str, InputShape, Task, &'static str)> {
             "swish:1:true",
         ),
         (
+            "kind = \"mlp\"\ndepth = 3\nwidth = 8\ninit = \"lecun-normal\"\ndropout = 0.1\nalpha_dropout = true",
+            InputShape::Vector { features: 3 },
+            Task::Classification { classes: 2 },
+            "selu",
+        ),
+        (
+            // The Mish depth test's shape: 5x5 conv front end, dropout, dense stack with BN.
+            "kind = \"cnn\"\nchannels = [4, 6]\nkernel = 5\ndense = 8\ndense_layers = 3\ndense_batch_norm = true\ndropout = 0.25\ndepth_is = \"dense-layers\"",
+            IMAGE,
+            Task::Classification { classes: 10 },
+            "mish",
+        ),
+        (
+            "kind = \"rnn\"\ncell = \"lstm\"\nhidden = 5\nforget_bias = 1.0",
+            SEQUENCE,
+            Task::Regression { outputs: 1 },
+            "tanh",
+        ),
+        (
             "kind = \"rnn\"\ncell = \"vanilla\"\nhidden = 5",
             SEQUENCE,
             Task::Regression { outputs: 1 },
@@ -214,6 +233,18 @@ fn bad_model_configs_are_clear_errors() {
             "too small",
         ),
         (
+            "kind = \"cnn\"\nkernel = 4",
+            InputShape::Image { channels: 1, height: 28, width: 28 },
+            "`kernel` = 4 is not allowed; it must be odd",
+        ),
+        ("kind = \"mlp\"\ndropout = 1.0", vector, "`dropout` = 1 is not allowed"),
+        ("kind = \"mlp\"\nalpha_dropout = true", vector, "with a `dropout` rate above 0"),
+        (
+            "kind = \"rnn\"\ncell = \"gru\"\nforget_bias = 1.0",
+            SEQUENCE,
+            "only for `cell = \"lstm\"`",
+        ),
+        (
             "kind = \"rnn\"\ngate_activation = \"sigmoidd\"",
             SEQUENCE,
             "unknown activation `sigmoidd`",
@@ -244,4 +275,82 @@ fn measuring_a_batch_norm_model_leaves_its_running_statistics_alone() {
     assert_eq!(eval(&m), before, "measuring changed the running statistics");
     let _ = m.forward_traced(shifted);
     assert_ne!(eval(&m), before, "a training-mode pass does update them (the test can fail)");
+}
+
+#[test]
+fn dropout_is_on_in_training_and_off_at_evaluation() {
+    for (text, input, task) in [
+        (
+            "kind = \"mlp\"\ndepth = 3\nwidth = 16\ndropout = 0.5",
+            InputShape::Vector { features: 3 },
+            Task::Classification { classes: 2 },
+        ),
+        (
+            "kind = \"mlp\"\ndepth = 3\nwidth = 16\ndropout = 0.5\nalpha_dropout = true",
+            InputShape::Vector { features: 3 },
+            Task::Classification { classes: 2 },
+        ),
+        (
+            "kind = \"cnn\"\nchannels = [4]\nkernel = 5\ndense = 16\ndense_layers = 2\ndropout = 0.5",
+            IMAGE,
+            Task::Classification { classes: 10 },
+        ),
+    ] {
+        let (m, _) = model(text, input, task, "relu");
+        let x = random_input(8, input.size());
+        let evaluated = m.forward(x.clone()).into_data();
+        assert_eq!(
+            m.forward(x.clone()).into_data(),
+            evaluated,
+            "{text}: evaluation is deterministic"
+        );
+        let mut masks = actbench_models::DropoutRng::new(1);
+        let trained = m.forward_training(x.clone(), &mut masks).into_data();
+        assert_ne!(trained, evaluated, "{text}: training drops units");
+        let again = m.forward_training(x.clone(), &mut masks).into_data();
+        assert_ne!(again, trained, "{text}: each step draws new masks");
+        let replay = m.forward_training(x, &mut actbench_models::DropoutRng::new(1)).into_data();
+        assert_eq!(replay, trained, "{text}: masks follow the seed");
+    }
+    // Without dropout, training and evaluation compute the same logits.
+    let (m, _) = model(
+        "kind = \"mlp\"\ndepth = 3\nwidth = 16",
+        InputShape::Vector { features: 3 },
+        Task::Classification { classes: 2 },
+        "relu",
+    );
+    let x = random_input(8, 3);
+    let mut masks = actbench_models::DropoutRng::new(1);
+    assert_eq!(m.forward_training(x.clone(), &mut masks).into_data(), m.forward(x).into_data());
+}
+
+#[test]
+fn parameter_count_matches_the_built_model() {
+    for (text, input, task, _) in cases().into_iter().filter(|c| !c.0.contains("batch_norm")) {
+        let config: ModelConfig = toml::from_str(text).unwrap();
+        let (m, head) = model(text, input, task, "relu");
+        let width = match &config {
+            ModelConfig::Mlp { width, .. } => *width,
+            ModelConfig::Cnn { dense, .. } => *dense,
+            ModelConfig::Rnn { hidden, .. } => *hidden,
+        };
+        let output = (width + 1) * head.outputs();
+        assert_eq!(
+            m.num_params() as u128,
+            config.parameter_count(input) + output as u128,
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_cnn_sweeps_dense_layers_when_asked() {
+    let config: ModelConfig =
+        toml::from_str("kind = \"cnn\"\ndense_layers = 2\ndepth_is = \"dense-layers\"").unwrap();
+    assert_eq!(config.depth(), 2);
+    let deeper = config.with_depth(12);
+    assert!(matches!(deeper, ModelConfig::Cnn { dense_layers: 12, blocks: 1, .. }), "{deeper:?}");
+    assert!(deeper.label().contains("dense 12x32"), "{}", deeper.label());
+    let blocks: ModelConfig = toml::from_str("kind = \"cnn\"").unwrap();
+    assert!(matches!(blocks.with_depth(3), ModelConfig::Cnn { blocks: 3, dense_layers: 1, .. }));
 }

@@ -77,7 +77,7 @@ pub fn run(
     warmup: usize,
     steps: usize,
 ) -> TrainBenchRecord {
-    let Start { head, train_device, mut model, mut optimizer, batches } =
+    let Start { head, train_device, mut model, mut optimizer, batches, mut masks } =
         Start::new(cell, dataset, device);
     let batch_size = cell.train.batch_size.min(dataset.train.len());
     let order = rng::permutation(&mut rng::seeded(cell.seed, 1000), dataset.train.len());
@@ -90,7 +90,8 @@ pub fn run(
         let (x, y) = batches.get(&dataset.train, &indices, &train_device);
         let start = Instant::now();
         let loss;
-        (model, loss) = train_step(model, &mut optimizer, &head, cell.train.learning_rate, x, y);
+        (model, loss) =
+            train_step(model, &mut optimizer, &head, cell.train.learning_rate, &mut masks, x, y);
         train_device.sync().expect("device sync");
         let elapsed = start.elapsed().as_secs_f64();
         // Read back outside the timer, as training reads a whole epoch's losses at once.

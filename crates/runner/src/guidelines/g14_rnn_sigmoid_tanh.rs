@@ -102,6 +102,7 @@ mod tests {
                 layers: 1,
                 gate_activation: ActivationConfig::new(gate).unwrap(),
                 init: Default::default(),
+                forget_bias: 0.0,
             };
         })
     }

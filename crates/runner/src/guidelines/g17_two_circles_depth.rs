@@ -125,6 +125,8 @@ mod tests {
                 batch_norm: false,
                 residual: false,
                 bias_init: None,
+                dropout: 0.0,
+                alpha_dropout: false,
             };
             r.epochs.iter_mut().for_each(|e| e.layers[0].grad_mean_abs = grad);
         })

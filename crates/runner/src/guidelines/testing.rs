@@ -71,6 +71,8 @@ pub fn run(
                 batch_norm: false,
                 residual: false,
                 bias_init: None,
+                dropout: 0.0,
+                alpha_dropout: false,
             },
             dataset: DatasetConfig::new(DatasetKind::TwoCircles),
             output: OutputActivation::Sigmoid,

@@ -5,7 +5,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use actbench_activations::burn;
 use actbench_data::{Dataset, Split, rng};
-use actbench_models::{Head, Model};
+use actbench_models::{DropoutRng, Head, Model};
 use burn::optim::momentum::MomentumConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 use burn::prelude::*;
@@ -32,7 +32,7 @@ pub fn train(
     let started = Instant::now();
     let started_unix_s =
         SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let Start { head, train_device, mut model, mut optimizer, batches } =
+    let Start { head, train_device, mut model, mut optimizer, batches, mut masks } =
         Start::new(cell, dataset, device);
     let eval_samples: Vec<usize> = (0..cell.train.eval_samples.min(dataset.test.len())).collect();
 
@@ -66,8 +66,15 @@ pub fn train(
             step += 1;
             let (x, y) = batches.get(&dataset.train, chunk, &train_device);
             let loss;
-            (model, loss) =
-                train_step(model, &mut optimizer, &head, cell.train.learning_rate, x, y);
+            (model, loss) = train_step(
+                model,
+                &mut optimizer,
+                &head,
+                cell.train.learning_rate,
+                &mut masks,
+                x,
+                y,
+            );
             losses.push(loss);
             sizes.push(chunk.len());
         }
@@ -136,6 +143,8 @@ pub struct Start<'a> {
     pub optimizer: ModuleOptimizer,
     /// Batches of the dataset.
     pub batches: Batches<'a>,
+    /// Dropout masks, from the cell's seed.
+    pub masks: DropoutRng,
 }
 
 impl<'a> Start<'a> {
@@ -158,6 +167,7 @@ impl<'a> Start<'a> {
             model,
             optimizer: optimizer(cell),
             batches: Batches::new(dataset),
+            masks: DropoutRng::new(cell.seed),
         }
     }
 }
@@ -183,10 +193,11 @@ pub fn train_step(
     optimizer: &mut ModuleOptimizer,
     head: &Head,
     learning_rate: f64,
+    masks: &mut DropoutRng,
     x: Tensor<2>,
     y: Tensor<2>,
 ) -> (Model, Tensor<1>) {
-    let loss = head.loss(model.forward(x), y);
+    let loss = head.loss(model.forward_training(x, masks), y);
     let value = loss.clone().detach().reshape([1]);
     let grads = GradientsParams::from_grads(loss.backward(), &model);
     (optimizer.step(learning_rate, model, grads), value)

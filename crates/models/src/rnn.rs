@@ -49,7 +49,7 @@ fn forget_gate_biased(
     forget_bias: f64,
     device: &Device,
 ) -> Param<Tensor<1>> {
-    let mut values: Vec<f32> = bias.val().into_data().to_vec().expect("f32 biases");
+    let mut values: Vec<f32> = bias.val().into_data().try_to_vec().expect("f32 biases");
     values[hidden..2 * hidden].iter_mut().for_each(|b| *b += forget_bias as f32);
     param(values, [4 * hidden], device)
 }
@@ -242,7 +242,7 @@ mod tests {
         );
         rnn.layers
             .iter()
-            .flat_map(|l| l.input.bias.val().into_data().to_vec::<f32>().unwrap())
+            .flat_map(|l| l.input.bias.val().into_data().try_to_vec::<f32>().unwrap())
             .collect()
     }
 

@@ -87,14 +87,18 @@ Each guideline of the catalogue is judged from the runs tagged with its id (conf
 and the run's activation micro-benchmark: holds, fails or inconclusive, with the numbers and the
 thresholds used.
 
+G10, G11 and G17 also read the published experiments of configs/reproductions.toml: name both
+results directories to judge every guideline on both runs.
+
 Examples:
-  actbench guidelines results/reference/guidelines
+  actbench guidelines results/reference/guidelines results/reference/reproductions
   actbench guidelines results/guidelines --format markdown > verdicts.md
   actbench guidelines results/guidelines --format json
   actbench guidelines results/guidelines --split-half")]
     Guidelines {
-        /// Results directory written by `actbench run`.
-        dir: PathBuf,
+        /// Results directories written by `actbench run` (judged together).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -111,6 +115,27 @@ Examples:
   actbench compare results/default mish relu --experiment images-cnn --format markdown
   actbench compare results/default relu tanh --metric epochs --format json")]
     Compare(CompareArgs),
+    /// Set published results beside ours: per reproduced experiment, the source's setup and
+    /// numbers, ours with 95% intervals, and agrees / differs / inconclusive (never trains).
+    #[command(after_help = "\
+Experiments name the published experiment they reproduce (`reproduces = { source = .. }`, see
+configs/reproductions.toml). A published single run agrees when it lies in our 95% range for one
+run (prediction interval) widened by the row's tolerance; a published fixed point agrees when our
+95% CI of the mean lies within the tolerance of it. Sources: two-circles, swish-depth, mish-depth,
+selu-fixed-point.
+
+Examples:
+  actbench reproduce results/reference/reproductions
+  actbench reproduce results/reproductions --format markdown
+  actbench reproduce results/reproductions --format json")]
+    Reproduce {
+        /// Results directories written by `actbench run` (read together).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Draw a run's figures (DIR/plots/*.svg, *.png) and write DIR/report.html and DIR/report.md
     /// (never trains).
     #[command(

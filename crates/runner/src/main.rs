@@ -10,6 +10,7 @@ mod error;
 mod guidelines;
 mod outcome;
 mod report;
+mod reproduce;
 mod run;
 mod stats;
 

@@ -1,5 +1,6 @@
-//! The guideline verdicts end to end: the quick profile of configs/guidelines.toml runs and
-//! judges all 17 guidelines; the published reference run is what the code makes of its config.
+//! The guideline verdicts end to end: the quick profiles of configs/guidelines.toml and
+//! configs/reproductions.toml (on built-in data) run and together judge all 17 guidelines; the
+//! published reference runs are what the code makes of their configs.
 
 mod common;
 
@@ -10,6 +11,8 @@ use serde_json::Value;
 
 const CONFIG: &str = "../../configs/guidelines.toml";
 const REFERENCE: &str = "../../results/reference/guidelines";
+const REPRODUCTIONS: &str = "../../configs/reproductions.toml";
+const REPRODUCTIONS_REFERENCE: &str = "../../results/reference/reproductions";
 
 #[test]
 fn quick_profile_judges_every_guideline() {
@@ -23,7 +26,47 @@ fn quick_profile_judges_every_guideline() {
     }
     assert!(out.join("bench-activations.json").exists());
 
-    let json = actbench(&["guidelines", out.to_str().unwrap(), "--format", "json"]);
+    // The reproductions' quick profile on the built-in data (an IDX directory with nothing in
+    // it): G10, G11 and G17 read it, and it sets the published numbers beside its own.
+    let repro = temp("reproductions-quick");
+    let nowhere = temp("no-idx-files");
+    std::fs::create_dir_all(&nowhere).unwrap();
+    let run = actbench(&[
+        "run",
+        REPRODUCTIONS,
+        "--profile",
+        "quick",
+        "--out",
+        repro.to_str().unwrap(),
+        "--idx-dir",
+        nowhere.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stdout).contains("== published results beside ours"),
+        "{}",
+        text(&run.stdout)
+    );
+    let reproduced = actbench(&["reproduce", repro.to_str().unwrap(), "--format", "json"]);
+    assert!(reproduced.status.success(), "{}", text(&reproduced.stderr));
+    let reproduced: Vec<Value> = serde_json::from_slice(&reproduced.stdout).unwrap();
+    assert_eq!(reproduced.len(), 4, "every source reproduced");
+    for source in &reproduced {
+        assert!(!source["rows"].as_array().unwrap().is_empty(), "{source}");
+        for row in source["rows"].as_array().unwrap() {
+            // Two seeds: never enough to say a published number agrees or differs.
+            let reading = row["agreement"].as_str().unwrap();
+            assert!(["inconclusive", "no-published-number"].contains(&reading), "{row}");
+        }
+    }
+    let figures = common::figure_stems(&repro);
+    assert!(figures.contains(&"reproduction-mish-depth".to_string()), "{figures:?}");
+    let page = std::fs::read_to_string(repro.join("report.html")).unwrap();
+    assert!(page.contains("Published results beside ours"));
+    assert!(page.contains("<figure id=\"fig-reproduction-mish-depth\">"));
+    let repro = repro.to_str().unwrap();
+
+    let json = actbench(&["guidelines", out.to_str().unwrap(), repro, "--format", "json"]);
     assert!(json.status.success(), "{}", text(&json.stderr));
     let verdicts: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(verdicts.len(), 17);
@@ -73,7 +116,7 @@ fn quick_profile_judges_every_guideline() {
     assert_eq!(g16["parts"][0]["n_pairs"], 2, "{g16}");
     assert!(g16["seeds_needed"].as_u64().is_some_and(|n| n >= 3), "{g16}");
 
-    let split = actbench(&["guidelines", out.to_str().unwrap(), "--split-half"]);
+    let split = actbench(&["guidelines", out.to_str().unwrap(), repro, "--split-half"]);
     assert!(split.status.success(), "{}", text(&split.stderr));
     let split = text(&split.stdout);
     assert!(
@@ -81,8 +124,9 @@ fn quick_profile_judges_every_guideline() {
         "{split}"
     );
 
-    let markdown =
-        text(&actbench(&["guidelines", out.to_str().unwrap(), "--format", "markdown"]).stdout);
+    let markdown = text(
+        &actbench(&["guidelines", out.to_str().unwrap(), repro, "--format", "markdown"]).stdout,
+    );
     assert_eq!(markdown.lines().filter(|l| l.starts_with("| G")).count(), 17, "{markdown}");
 
     // The run drew its figures and wrote the report: every verdict and every figure is in the
@@ -121,6 +165,7 @@ fn quick_profile_judges_every_guideline() {
         assert!(!html.contains(loader), "report.html must load nothing from outside ({loader})");
     }
     std::fs::remove_dir_all(&out).unwrap();
+    std::fs::remove_dir_all(repro).unwrap();
 }
 
 /// The published reference run was made from configs/guidelines.toml as it is now: same cells,
@@ -152,12 +197,13 @@ fn published_reference_matches_its_config_and_verdicts() {
             "note: {skipped} Fashion-MNIST cells not compared (Fashion-MNIST is not installed here)"
         );
     }
-    let verdicts = actbench(&["guidelines", REFERENCE, "--format", "markdown"]);
+    let verdicts =
+        actbench(&["guidelines", REFERENCE, REPRODUCTIONS_REFERENCE, "--format", "markdown"]);
     assert!(verdicts.status.success(), "{}", text(&verdicts.stderr));
     let published = std::fs::read_to_string(Path::new(REFERENCE).join("verdicts.md")).unwrap();
     assert!(
         published.contains(&text(&verdicts.stdout)),
-        "results/reference/guidelines/verdicts.md is stale: re-render it with `actbench guidelines {REFERENCE} --format markdown`"
+        "results/reference/guidelines/verdicts.md is stale: re-render it with `actbench guidelines {REFERENCE} {REPRODUCTIONS_REFERENCE} --format markdown`"
     );
 }
 

@@ -1,8 +1,7 @@
-//! `actbench guidelines DIR`: the verdict of every guideline on stored results (never trains).
+//! `actbench guidelines DIR...`: the verdict of every guideline on stored results (never trains).
 
-use std::path::Path;
+use std::path::PathBuf;
 
-use crate::bench;
 use crate::error::CliError;
 use crate::guidelines::{evaluate, split_half};
 use crate::report::format::Format;
@@ -10,14 +9,13 @@ use crate::report::output::print;
 use crate::report::verdicts::{render, render_split_half};
 use crate::run::record;
 
-pub fn run(dir: &Path, format: Format, split: bool) -> Result<(), CliError> {
-    let records = record::read_dir(dir)?;
-    let bench = bench::activations::read(dir)?;
+pub fn run(dirs: &[PathBuf], format: Format, split: bool) -> Result<(), CliError> {
+    let (records, bench) = record::read_dirs(dirs)?;
     if records.is_empty() && bench.is_empty() {
         return Err(CliError::Usage(format!(
             "{}: no result records (*.json) here; run `actbench run configs/guidelines.toml --out {}` first",
-            dir.display(),
-            dir.display()
+            dirs[0].display(),
+            dirs[0].display()
         )));
     }
     if split {

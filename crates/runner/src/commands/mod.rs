@@ -8,6 +8,7 @@ mod list;
 mod merge;
 mod plot;
 mod report;
+mod reproduce;
 mod run;
 
 use actbench_activations::backend::Backend;
@@ -27,9 +28,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Curves(args) => curves::run(args),
         Command::Run(args) => run::run(args),
         Command::Report { dir, format } => report::run(&dir, format),
-        Command::Guidelines { dir, format, split_half } => {
-            guidelines::run(&dir, format, split_half)
+        Command::Guidelines { dirs, format, split_half } => {
+            guidelines::run(&dirs, format, split_half)
         }
+        Command::Reproduce { dirs, format } => reproduce::run(&dirs, format),
         Command::Plot { dir } => plot::run(&dir),
         Command::Bench(BenchCommand::Activations(args)) => bench::activations(args),
         Command::Bench(BenchCommand::Train(args)) => bench::train(args),

@@ -151,6 +151,14 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             crate::report::verdicts::render(&guidelines::evaluate(&records, &bench), Format::Table)
         ))?;
     }
+    let reproduced = crate::reproduce::reproductions(&records);
+    if !reproduced.is_empty() {
+        print(&format!(
+            "\n== published results beside ours (`actbench reproduce {}`) ==\n{}",
+            out.display(),
+            crate::report::reproductions::render(&reproduced, Format::Table)
+        ))?;
+    }
     Ok(())
 }
 

@@ -90,6 +90,7 @@ pub fn run(
             reference: "relu".into(),
             guidelines: vec![guideline.into()],
             dataset_fallback: None,
+            reproduces: None,
         },
         environment: Environment {
             actbench_version: "test".into(),

@@ -8,5 +8,6 @@ pub mod output;
 pub mod page;
 pub mod plots;
 pub mod render;
+pub mod reproductions;
 pub mod tables;
 pub mod verdicts;

@@ -204,6 +204,18 @@ fn html(
         }
         out += "</tbody>\n</table>\n";
     }
+    let reproduced = crate::reproduce::reproductions(inputs.records);
+    if !reproduced.is_empty() {
+        out += "<h2 id=\"reproductions\">Published results beside ours</h2>\n";
+        for r in &reproduced {
+            out += &format!("<h3>{}: {}</h3>\n", escape(&r.source), escape(&r.citation));
+            for line in super::reproductions::heading_lines(r) {
+                out += &format!("<p>{}</p>\n", escape(&line));
+            }
+            let (header, rows) = super::reproductions::table(r);
+            out += &html_table(&header, &rows);
+        }
+    }
     let figure_html = |f: &Figure, svg: &str| {
         let svg = svg
             .trim_start_matches(|c| c != '<')
@@ -256,6 +268,13 @@ fn markdown(
         out += &format!(
             "\n## Guideline verdicts\n\n{}",
             crate::report::verdicts::render(verdicts, crate::report::format::Format::Markdown)
+        );
+    }
+    let reproduced = crate::reproduce::reproductions(inputs.records);
+    if !reproduced.is_empty() {
+        out += &format!(
+            "\n## Published results beside ours\n\n{}",
+            super::reproductions::render(&reproduced, crate::report::format::Format::Markdown)
         );
     }
     let figure_md =

@@ -129,6 +129,9 @@ pub struct ExperimentConfig {
     /// place of Fashion-MNIST); the results say which was used.
     #[serde(default)]
     pub fallback_dataset: Option<DatasetConfig>,
+    /// The published experiment this one reproduces, and what differs from it.
+    #[serde(default)]
+    pub reproduces: Option<crate::reproduce::Reproduces>,
 }
 
 /// Training settings as written (every field optional, so experiments override the file's).

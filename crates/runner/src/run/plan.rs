@@ -49,6 +49,9 @@ pub struct Cell {
     /// Why `dataset` is the experiment's fallback rather than its first choice, if it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset_fallback: Option<String>,
+    /// The published experiment this cell's experiment reproduces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reproduces: Option<crate::reproduce::Reproduces>,
 }
 
 /// A metric target for "epochs to target", on the split it names: `target = 0.9` (the test
@@ -363,6 +366,17 @@ impl Plan {
                     )));
                 }
             }
+            if let Some(r) = &experiment.reproduces
+                && crate::reproduce::sources::find(&r.source).is_none()
+            {
+                let ids: Vec<&str> =
+                    crate::reproduce::sources::catalogue().iter().map(|s| s.id).collect();
+                return Err(at(format!(
+                    "reproduces: unknown source {:?}; the catalogue has {}",
+                    r.source,
+                    ids.join(", ")
+                )));
+            }
             let seeds = match (&options.seeds, profile.and_then(|p| p.seeds.clone())) {
                 (Some(list), _) => list.0.clone(),
                 (None, Some(seeds)) => seeds,
@@ -434,6 +448,7 @@ impl Plan {
                                     reference: reference.label(),
                                     guidelines: experiment.guidelines.clone(),
                                     dataset_fallback: dataset_fallback.clone(),
+                                    reproduces: experiment.reproduces.clone(),
                                 });
                             }
                         }

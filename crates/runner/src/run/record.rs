@@ -222,6 +222,31 @@ pub fn read_dir(dir: &Path) -> Result<Vec<CellRecord>, CliError> {
     Ok(records)
 }
 
+/// The records and micro-benchmark timings of several results directories, judged together
+/// (e.g. the guideline run and the reproduction run). A cell present in two of them is an error.
+pub fn read_dirs(
+    dirs: &[PathBuf],
+) -> Result<(Vec<CellRecord>, Vec<crate::bench::activations::BenchRecord>), CliError> {
+    let (mut records, mut bench) = (Vec::new(), Vec::new());
+    let mut seen: std::collections::BTreeMap<String, &Path> = Default::default();
+    for dir in dirs {
+        for record in read_dir(dir)? {
+            if let Some(first) = seen.insert(record.cell.id.clone(), dir) {
+                return Err(CliError::Usage(format!(
+                    "cell {} is in both {} and {}; name each run's directory once",
+                    record.cell.id,
+                    first.display(),
+                    dir.display()
+                )));
+            }
+            records.push(record);
+        }
+        bench.extend(crate::bench::activations::read(dir)?);
+    }
+    records.sort_by(|a, b| a.cell.id.cmp(&b.cell.id));
+    Ok((records, bench))
+}
+
 /// Removes temporary files a killed process left behind (`.<name>.tmp-<pid>`).
 pub fn remove_stale_temporaries(dir: &Path) {
     if let Ok(entries) = std::fs::read_dir(dir) {

@@ -438,3 +438,72 @@ pub fn cost(bench: &[BenchRecord], reference: &str) -> Vec<Figure> {
         },
     }]
 }
+
+/// For each reproduced source with a published curve (Mish's accuracy against depth): the
+/// published curves (dashed) and ours (solid, with the 95% CI of the mean over seeds as band),
+/// on the source's x axis.
+pub fn reproductions(records: &[CellRecord]) -> Vec<Figure> {
+    let mut figures = Vec::new();
+    for source in crate::reproduce::sources::catalogue() {
+        let Some(curve) = &source.curve else { continue };
+        let runs: Vec<&CellRecord> = records
+            .iter()
+            .filter(|r| r.cell.reproduces.as_ref().is_some_and(|p| p.source == source.id))
+            .collect();
+        if runs.is_empty() {
+            continue;
+        }
+        let mut series = Vec::new();
+        for (activation, points) in &curve.series {
+            series.push(Series {
+                dashed: true,
+                ..Series::new(
+                    format!("{activation} (published, {})", curve.data),
+                    points.clone(),
+                    colour(activation),
+                )
+            });
+            let (mut ours, mut band) = (Vec::new(), Vec::new());
+            for d in depths(&runs) {
+                let v: Vec<f64> = runs
+                    .iter()
+                    .filter(|r| r.cell.activation.label() == *activation)
+                    .filter(|r| r.cell.model.depth() == d)
+                    .filter_map(|r| crate::outcome::final_metric(r))
+                    .collect();
+                if v.is_empty() {
+                    continue;
+                }
+                let x = (d + curve.offset) as f64;
+                let m = mean(&v);
+                ours.push((x, m));
+                if v.len() > 1 {
+                    let n = v.len() as f64;
+                    let half =
+                        crate::stats::student_t_quantile(0.975, n - 1.0) * std_dev(&v) / n.sqrt();
+                    band.push((x, m - half, m + half));
+                }
+            }
+            series.push(Series {
+                band,
+                ..Series::new(format!("{activation} (ours)"), ours, colour(activation))
+            });
+        }
+        figures.push(Figure {
+            stem: stem(&["reproduction", source.id]),
+            caption: format!(
+                "{}: test accuracy against depth, published ({}, dashed) and ours ({}, solid, mean with 95% CI over seeds).",
+                source.citation, curve.data, runs[0].dataset_source
+            ),
+            experiment: Some(runs[0].cell.experiment.clone()),
+            size: (900, 560),
+            layout: Layout::Single(Chart::lines(
+                format!("{}: published and ours", source.id),
+                curve.x_label,
+                "test accuracy",
+                series,
+            )),
+        });
+    }
+    figures
+}

@@ -18,13 +18,14 @@ pub use chart::Figure;
 pub const DIR: &str = "plots";
 
 /// Every figure of a run, in report order: activation curves, then per experiment (learning
-/// curves, gradients by layer, layer statistics, depth, dead units), then the cost comparison.
+/// curves, gradients by layer, layer statistics, depth, dead units), the published curves beside ours, then the cost comparison.
 pub fn figures(records: &[CellRecord], bench: &[BenchRecord]) -> Vec<Figure> {
     let mut all = figures::curves();
     all.extend(figures::learning_curves(records));
     all.extend(figures::gradients(records));
     all.extend(figures::depth_sweeps(records));
     all.extend(figures::dead_units(records));
+    all.extend(figures::reproductions(records));
     // Costs relative to the run's reference activation (the config's `reference`, relu by default).
     let reference = records.first().map(|r| r.cell.reference.as_str()).unwrap_or("relu");
     all.extend(figures::cost(bench, reference));

@@ -1,0 +1,378 @@
+//! Reproductions: published results beside ours. An experiment that reproduces a published
+//! one names its source (`reproduces = { source = "mish-depth", differences = ".." }`); this
+//! module turns the stored records of such experiments into one [`Reproduction`] per source,
+//! a pure function of the records and the catalogue in `sources.rs`.
+
+pub mod sources;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::outcome;
+use crate::run::config::OptimizerKind;
+use crate::run::record::CellRecord;
+use crate::stats::{mean, std_dev, student_t_quantile};
+use sources::{Measure, Moment, Source, Value};
+
+/// An experiment's claim to reproduce a published one, as written in the config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reproduces {
+    /// The source's id (see `actbench reproduce --help`).
+    pub source: String,
+    /// What differs from the source, and why (CPU budget, Fashion-MNIST for MNIST...).
+    pub differences: String,
+}
+
+/// Whether our number agrees with the published one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Agreement {
+    /// The published number lies where ours says it could.
+    Agrees,
+    /// It does not.
+    Differs,
+    /// Our interval is too wide to say (too few seeds).
+    Inconclusive,
+    /// The source gives no number to compare with.
+    NoPublishedNumber,
+}
+
+impl Agreement {
+    /// As printed: `agrees`, `differs`, `inconclusive`, `no published number`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Agreement::Agrees => "agrees",
+            Agreement::Differs => "differs",
+            Agreement::Inconclusive => "inconclusive",
+            Agreement::NoPublishedNumber => "no published number",
+        }
+    }
+}
+
+/// One published number beside ours.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// What is compared.
+    pub label: String,
+    /// The published number (fraction for accuracies), if there is one.
+    pub published: Option<f64>,
+    /// What the source says where it gives no number, or how to read its number.
+    pub published_note: String,
+    /// Seeds (or seed pairs) behind our number.
+    pub n: usize,
+    /// Our mean over seeds.
+    pub mean: f64,
+    /// Standard deviation over seeds.
+    pub std: f64,
+    /// 95% confidence interval of our mean (t).
+    pub ci: (f64, f64),
+    /// 95% prediction interval for one more run (t): where a single published run should fall.
+    pub one_run: (f64, f64),
+    /// The difference that matters on this quantity.
+    pub tolerance: f64,
+    /// The reading.
+    pub agreement: Agreement,
+}
+
+/// A source with our numbers beside its own.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reproduction {
+    /// Source id.
+    pub source: String,
+    /// Who published it, where.
+    pub citation: String,
+    /// Its setup.
+    pub setup: String,
+    /// Our setup: per experiment, its description, model, data and training.
+    pub ours: Vec<String>,
+    /// What differs, per experiment, as the config says.
+    pub differences: Vec<String>,
+    /// Published numbers with ours (rows whose runs are missing are left out).
+    pub rows: Vec<Row>,
+    /// Published rows without any of our runs.
+    pub not_run: Vec<String>,
+}
+
+/// Every source that some record reproduces, in catalogue order.
+pub fn reproductions(records: &[CellRecord]) -> Vec<Reproduction> {
+    sources::catalogue()
+        .into_iter()
+        .filter_map(|source| {
+            let runs: Vec<&CellRecord> = records
+                .iter()
+                .filter(|r| r.cell.reproduces.as_ref().is_some_and(|p| p.source == source.id))
+                .collect();
+            (!runs.is_empty()).then(|| reproduce(&source, &runs))
+        })
+        .collect()
+}
+
+/// The records that reproduce `source`, grouped into the source's rows.
+pub fn reproduce(source: &Source, runs: &[&CellRecord]) -> Reproduction {
+    let mut experiments: Vec<&CellRecord> = Vec::new();
+    for r in runs {
+        if !experiments.iter().any(|e| e.cell.experiment == r.cell.experiment) {
+            experiments.push(r);
+        }
+    }
+    experiments.sort_by_key(|r| r.cell.experiment_index);
+    let ours = experiments.iter().map(|r| setup(r, runs)).collect();
+    let differences = experiments
+        .iter()
+        .filter_map(|r| {
+            let d = &r.cell.reproduces.as_ref()?.differences;
+            Some(format!("{}: {d}", r.cell.experiment))
+        })
+        .collect();
+    let (mut rows, mut not_run) = (Vec::new(), Vec::new());
+    for published in &source.rows {
+        let sample = sample(&published.measure, runs);
+        if sample.is_empty() {
+            not_run.push(published.label.clone());
+            continue;
+        }
+        rows.push(row(published, &sample));
+    }
+    Reproduction {
+        source: source.id.into(),
+        citation: source.citation.into(),
+        setup: source.setup.into(),
+        ours,
+        differences,
+        rows,
+        not_run,
+    }
+}
+
+/// `experiment: model (deepest); depths; data; training; n seeds`.
+fn setup(first: &CellRecord, runs: &[&CellRecord]) -> String {
+    let mine: Vec<&CellRecord> =
+        runs.iter().copied().filter(|r| r.cell.experiment == first.cell.experiment).collect();
+    let deepest = mine.iter().max_by_key(|r| r.cell.model.depth()).unwrap_or(&first);
+    let c = &deepest.cell;
+    let seeds: std::collections::BTreeSet<u64> = mine.iter().map(|r| r.cell.seed).collect();
+    let depths: std::collections::BTreeSet<usize> =
+        mine.iter().map(|r| r.cell.model.depth()).collect();
+    let depths: Vec<String> = depths.iter().map(|d| d.to_string()).collect();
+    let t = &c.train;
+    let optimizer = match t.optimizer {
+        OptimizerKind::Sgd if t.momentum > 0.0 => {
+            format!("sgd {} momentum {}", t.learning_rate, t.momentum)
+        }
+        OptimizerKind::Sgd => format!("sgd {}", t.learning_rate),
+        OptimizerKind::Adam => format!("adam {}", t.learning_rate),
+    };
+    format!(
+        "{}: {} (depths {}); {}; {} epochs, batch {}, {optimizer}; {} seeds",
+        c.experiment,
+        c.model.label(),
+        depths.join(", "),
+        first.dataset_source,
+        t.epochs,
+        t.batch_size,
+        seeds.len()
+    )
+}
+
+/// Our per-seed values of `measure`.
+fn sample(measure: &Measure, runs: &[&CellRecord]) -> Vec<f64> {
+    let by_seed = |activation: &str, depth: usize, value: &dyn Fn(&CellRecord) -> Option<f64>| {
+        runs.iter()
+            .filter(|r| r.cell.activation.label() == activation && r.cell.model.depth() == depth)
+            .filter_map(|r| Some((r.cell.seed, value(r)?)))
+            .collect::<BTreeMap<u64, f64>>()
+    };
+    let paired = |a: BTreeMap<u64, f64>, b: BTreeMap<u64, f64>| -> Vec<f64> {
+        a.iter().filter_map(|(s, x)| b.get(s).map(|y| x - y)).collect()
+    };
+    match measure {
+        Measure::Final { activation, depth, init } => {
+            let init = init.as_ref().map(|i| i.label());
+            let value = |r: &CellRecord| {
+                let matches = match (&init, &r.cell.model) {
+                    (Some(i), actbench_models::ModelConfig::Mlp { init: ours, .. }) => {
+                        *i == ours.label()
+                    }
+                    _ => true,
+                };
+                if matches { outcome::final_metric(r) } else { None }
+            };
+            by_seed(activation, *depth, &value).into_values().collect()
+        }
+        Measure::Gap { a, b, depth } => paired(
+            by_seed(a, *depth, &outcome::final_metric),
+            by_seed(b, *depth, &outcome::final_metric),
+        ),
+        Measure::Drop { activation, from, to } => paired(
+            by_seed(activation, *to, &outcome::final_metric),
+            by_seed(activation, *from, &outcome::final_metric),
+        ),
+        Measure::LastLayer { activation, depth, moment, trained } => {
+            let value = |r: &CellRecord| {
+                let epoch = if *trained { outcome::judged_epoch(r)? } else { r.epochs.first()? };
+                let (m, v) = outcome::last_hidden_moments(epoch)?;
+                Some(if *moment == Moment::Mean { m } else { v })
+            };
+            by_seed(activation, *depth, &value).into_values().collect()
+        }
+    }
+}
+
+/// Our number from `sample`, beside the published one.
+fn row(published: &sources::Published, sample: &[f64]) -> Row {
+    let n = sample.len();
+    let (m, s) = (mean(sample), std_dev(sample));
+    let (ci, one_run) = if n >= 2 {
+        let t = student_t_quantile(0.975, (n - 1) as f64);
+        let (half, spread) = (t * s / (n as f64).sqrt(), t * s * (1.0 + 1.0 / n as f64).sqrt());
+        ((m - half, m + half), (m - spread, m + spread))
+    } else {
+        ((f64::NEG_INFINITY, f64::INFINITY), (f64::NEG_INFINITY, f64::INFINITY))
+    };
+    let tol = published.tolerance;
+    let (number, note, agreement) = match published.value {
+        Value::Statement(text) => (None, text.to_string(), Agreement::NoPublishedNumber),
+        _ if n < 3 => {
+            (number_of(&published.value), reading(&published.value), Agreement::Inconclusive)
+        }
+        Value::Run(v) => {
+            let inside = one_run.0 - tol <= v && v <= one_run.1 + tol;
+            (
+                Some(v),
+                reading(&published.value),
+                if inside { Agreement::Agrees } else { Agreement::Differs },
+            )
+        }
+        Value::Exact(v) => {
+            let agreement = if v - tol <= ci.0 && ci.1 <= v + tol {
+                Agreement::Agrees
+            } else if ci.1 < v - tol || ci.0 > v + tol {
+                Agreement::Differs
+            } else {
+                Agreement::Inconclusive
+            };
+            (Some(v), reading(&published.value), agreement)
+        }
+    };
+    Row {
+        label: published.label.clone(),
+        published: number,
+        published_note: note,
+        n,
+        mean: m,
+        std: s,
+        ci,
+        one_run,
+        tolerance: tol,
+        agreement,
+    }
+}
+
+fn number_of(value: &Value) -> Option<f64> {
+    match value {
+        Value::Run(v) | Value::Exact(v) => Some(*v),
+        Value::Statement(_) => None,
+    }
+}
+
+/// How a published number is judged.
+fn reading(value: &Value) -> String {
+    match value {
+        Value::Run(_) => "one run: inside our 95% range for one run?".into(),
+        Value::Exact(_) => "fixed point: our 95% CI within the tolerance?".into(),
+        Value::Statement(text) => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::guidelines::testing::{edit, seeds};
+    use actbench_models::{InitScheme, ModelConfig};
+
+    /// Runs of `activation` at `depth` reproducing `source`, with these final metrics.
+    fn runs(source: &str, activation: &str, depth: usize, metrics: &[f64]) -> Vec<CellRecord> {
+        let source = source.to_string();
+        edit(seeds("G17", "repro", activation, depth, metrics), move |r| {
+            r.cell.reproduces =
+                Some(Reproduces { source: source.clone(), differences: "test".into() });
+            if let ModelConfig::Mlp { init, .. } = &mut r.cell.model {
+                *init = InitScheme::Uniform { min: 0.0, max: 1.0 };
+            }
+        })
+    }
+
+    fn row<'a>(r: &'a Reproduction, label: &str) -> &'a Row {
+        r.rows.iter().find(|row| row.label.starts_with(label)).unwrap()
+    }
+
+    #[test]
+    fn one_published_run_is_read_against_our_range_for_one_run() {
+        // Brownlee's depth-5 tanh run: 0.468. Ours spread around 0.5 agrees; tightly around
+        // 0.9 differs; two seeds are too few.
+        let near = reproductions(&runs("two-circles", "tanh", 5, &[0.45, 0.5, 0.55, 0.52]));
+        let near = row(&near[0], "tanh U(0, 1), 5 hidden");
+        assert_eq!(near.agreement, Agreement::Agrees);
+        assert_eq!(near.published, Some(0.468));
+        assert!(near.one_run.0 < near.ci.0 && near.ci.1 < near.one_run.1, "{near:?}");
+        let far = reproductions(&runs("two-circles", "tanh", 5, &[0.9, 0.91, 0.9, 0.92]));
+        assert_eq!(row(&far[0], "tanh U(0, 1), 5 hidden").agreement, Agreement::Differs);
+        let few = reproductions(&runs("two-circles", "tanh", 5, &[0.45, 0.5]));
+        assert_eq!(row(&few[0], "tanh U(0, 1), 5 hidden").agreement, Agreement::Inconclusive);
+        // The depth-1 and ReLU rows have no runs: listed as not run, not as rows.
+        assert!(near_rows_not_run(&reproductions(&runs("two-circles", "tanh", 5, &[0.5; 3]))));
+    }
+
+    fn near_rows_not_run(r: &[Reproduction]) -> bool {
+        r[0].not_run.iter().any(|l| l.starts_with("tanh U(0, 1), 1 hidden"))
+            && r[0].rows.iter().all(|row| !row.label.starts_with("relu"))
+    }
+
+    #[test]
+    fn gaps_are_paired_by_seed_and_statements_have_no_number() {
+        let records = [
+            runs("mish-depth", "mish", 22, &[0.80, 0.82, 0.84]),
+            runs("mish-depth", "swish", 22, &[0.50, 0.51, 0.55]),
+            runs("swish-depth", "swish", 40, &[0.9, 0.9, 0.9]),
+            runs("swish-depth", "relu", 40, &[0.8, 0.81, 0.79]),
+        ]
+        .concat();
+        let all = reproductions(&records);
+        let ids: Vec<&str> = all.iter().map(|r| r.source.as_str()).collect();
+        assert_eq!(ids, ["swish-depth", "mish-depth"]);
+        let gap = row(&all[1], "mish - swish, 25 layers");
+        assert_eq!(gap.n, 3);
+        assert!((gap.mean - (0.82 - 0.52)).abs() < 1e-9, "{gap:?}");
+        // Published: 85.16 - 39.68 = 45.5 points; ours 30 +- 1.5: differs.
+        assert_eq!(gap.agreement, Agreement::Differs);
+        let swish = row(&all[0], "swish - relu, 40 layers");
+        assert_eq!((swish.published, swish.agreement), (None, Agreement::NoPublishedNumber));
+        assert!((swish.mean - 0.1).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_fixed_point_agrees_when_the_whole_interval_is_near_it() {
+        // testing::run gives every hidden layer mean 0, variance 1.
+        let at_fixed_point = reproductions(&runs("selu-fixed-point", "selu", 32, &[0.8; 4]));
+        let mean = row(&at_fixed_point[0], "selu, last of 32 layers, at init: output mean");
+        assert_eq!((mean.published, mean.agreement), (Some(0.0), Agreement::Agrees));
+        let drifted = reproductions(&edit(runs("selu-fixed-point", "selu", 32, &[0.8; 4]), |r| {
+            for e in &mut r.epochs {
+                for l in &mut e.layers {
+                    l.activation_variance =
+                        l.activation_variance.map(|_| 3.0 + r.cell.seed as f64 * 0.01);
+                }
+            }
+        }));
+        let variance = row(&drifted[0], "selu, last of 32 layers, after training: output variance");
+        assert_eq!(variance.agreement, Agreement::Differs);
+    }
+
+    #[test]
+    fn records_of_other_experiments_are_left_out() {
+        let plain = seeds("G17", "other", "tanh", 5, &[0.5, 0.5, 0.5]);
+        assert!(reproductions(&plain).is_empty());
+    }
+}

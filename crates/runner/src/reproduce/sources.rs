@@ -1,0 +1,282 @@
+//! The published results actbench reproduces (shared/guidelines.md, "Published numbers to
+//! reproduce beside our own"): each source's setup and numbers, and which measurement of our
+//! runs each number stands beside. Experiments name their source with `reproduces`.
+
+use actbench_models::InitScheme;
+
+/// A published experiment.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Id used in configs (`reproduces = { source = "mish-depth", .. }`).
+    pub id: &'static str,
+    /// Who published it, where.
+    pub citation: &'static str,
+    /// Its setup, as published.
+    pub setup: &'static str,
+    /// Its numbers, each with the measurement of ours that stands beside it.
+    pub rows: Vec<Published>,
+    /// A published curve of accuracy against depth, for the overlay figure.
+    pub curve: Option<Curve>,
+}
+
+/// One published number (or statement) and the measurement of ours that matches it.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// What is compared: `tanh U(0, 1), 5 hidden layers: test accuracy`.
+    pub label: String,
+    /// Our measurement.
+    pub measure: Measure,
+    /// The published number.
+    pub value: Value,
+    /// The difference that matters on this quantity: a published number within it of our
+    /// interval agrees.
+    pub tolerance: f64,
+}
+
+/// A published number, by what it is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// The result of one run: agrees when it lies in our 95% prediction interval for one run.
+    Run(f64),
+    /// A value the mean should equal (a fixed point): agrees when our 95% CI of the mean lies
+    /// within the tolerance of it, differs when the CI lies wholly outside.
+    Exact(f64),
+    /// A claim without a number (`still learns`, plot only).
+    Statement(&'static str),
+}
+
+/// Which per-seed quantity of our runs stands beside a published number.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Measure {
+    /// Final test metric of `activation` at `depth` (and with `init`, for MLPs, when given).
+    Final { activation: &'static str, depth: usize, init: Option<InitScheme> },
+    /// Final test metric of `a` minus `b` at `depth`, paired by seed.
+    Gap { a: &'static str, b: &'static str, depth: usize },
+    /// Final test metric of `activation` at depth `to` minus at depth `from`, paired by seed.
+    Drop { activation: &'static str, from: usize, to: usize },
+    /// The last hidden layer's output mean or variance, at init or after training.
+    LastLayer { activation: &'static str, depth: usize, moment: Moment, trained: bool },
+}
+
+/// A moment of a layer's outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// Mean over units and samples.
+    Mean,
+    /// Variance over units and samples.
+    Variance,
+}
+
+/// A published curve: accuracy per depth for each activation.
+#[derive(Debug, Clone)]
+pub struct Curve {
+    /// The x axis, as published (`layers in total`).
+    pub x_label: &'static str,
+    /// Published x minus our depth (Mish counts every layer; our depth is the dense layers).
+    pub offset: usize,
+    /// (activation, [(x, accuracy)]).
+    pub series: Vec<(&'static str, Vec<(f64, f64)>)>,
+    /// The data the published curve was measured on.
+    pub data: &'static str,
+}
+
+/// Total layers of the Mish depth test's published points.
+const MISH_LAYERS: [usize; 11] = [15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25];
+/// Mish's test accuracy (%) at 15 ... 25 layers (Mish repository, depth test).
+const MISH_ACCURACY: [f64; 11] =
+    [98.43, 98.28, 98.38, 98.24, 98.05, 97.52, 97.86, 96.46, 94.52, 94.66, 85.16];
+/// Swish's test accuracy (%) at 15 ... 25 layers.
+const SWISH_ACCURACY: [f64; 11] =
+    [98.2, 97.91, 97.95, 97.52, 97.2, 96.22, 95.57, 91.74, 73.58, 63.41, 39.68];
+/// Layers of the Mish depth test besides the N dense ones: two convolutions and the output.
+const MISH_OTHER_LAYERS: usize = 3;
+
+/// Every source, in report order.
+pub fn catalogue() -> Vec<Source> {
+    vec![two_circles(), swish_depth(), mish_depth(), selu_fixed_point()]
+}
+
+/// The source with this id.
+pub fn find(id: &str) -> Option<Source> {
+    catalogue().into_iter().find(|s| s.id == id)
+}
+
+fn two_circles() -> Source {
+    let uniform = Some(InitScheme::Uniform { min: 0.0, max: 1.0 });
+    let he = Some(InitScheme::HeUniform);
+    let accuracy = |label: &str, activation, depth, init: Option<InitScheme>, value| Published {
+        label: format!("{label}: test accuracy"),
+        measure: Measure::Final { activation, depth, init },
+        value,
+        tolerance: 0.01,
+    };
+    Source {
+        id: "two-circles",
+        citation: "Brownlee, \"How to Fix the Vanishing Gradients Problem Using the ReLU\" (Machine Learning Mastery)",
+        setup: "make_circles n = 1000, noise 0.1, scaled to [-1, 1], 500/500 split; hidden layers of 5; SGD 0.01 momentum 0.9, 500 epochs, batch 32; tanh U(0, 1) init, ReLU He-uniform; one run each",
+        rows: vec![
+            accuracy("tanh U(0, 1), 1 hidden layer", "tanh", 1, uniform, Value::Run(0.816)),
+            accuracy("tanh U(0, 1), 5 hidden layers", "tanh", 5, uniform, Value::Run(0.468)),
+            accuracy("relu He-uniform, 5 hidden layers", "relu", 5, he, Value::Run(0.840)),
+            accuracy(
+                "relu He-uniform, 15 hidden layers",
+                "relu",
+                15,
+                he,
+                Value::Statement("\"still learns\" (plot only)"),
+            ),
+            accuracy(
+                "tanh He-uniform, 5 hidden layers",
+                "tanh",
+                5,
+                he,
+                Value::Statement("not in the article (our init control)"),
+            ),
+        ],
+        curve: None,
+    }
+}
+
+fn swish_depth() -> Source {
+    let rows = [10, 20, 30, 40, 50]
+        .into_iter()
+        .map(|depth| Published {
+            label: format!("swish - relu, {depth} layers: test accuracy"),
+            measure: Measure::Gap { a: "swish", b: "relu", depth },
+            value: Value::Statement(if depth < 40 {
+                "similar (no number)"
+            } else {
+                "Swish ahead \"by a large margin\" (no number)"
+            }),
+            tolerance: 0.01,
+        })
+        .collect();
+    Source {
+        id: "swish-depth",
+        citation: "Ramachandran, Zoph, Le, \"Swish: a Self-Gated Activation Function\" (arXiv 1710.05941 v1)",
+        setup: "fully connected nets of growing depth on MNIST (width and optimizer not given)",
+        rows,
+        curve: None,
+    }
+}
+
+fn mish_depth() -> Source {
+    let points = |accuracy: [f64; 11]| -> Vec<(f64, f64)> {
+        MISH_LAYERS.iter().zip(accuracy).map(|(l, a)| (*l as f64, a / 100.0)).collect()
+    };
+    let mut rows: Vec<Published> = MISH_LAYERS
+        .iter()
+        .enumerate()
+        .map(|(i, layers)| Published {
+            label: format!(
+                "mish - swish, {layers} layers ({} dense): test accuracy",
+                layers - MISH_OTHER_LAYERS
+            ),
+            measure: Measure::Gap { a: "mish", b: "swish", depth: layers - MISH_OTHER_LAYERS },
+            value: Value::Run((MISH_ACCURACY[i] - SWISH_ACCURACY[i]) / 100.0),
+            tolerance: 0.01,
+        })
+        .collect();
+    for (activation, accuracy) in [("mish", MISH_ACCURACY), ("swish", SWISH_ACCURACY)] {
+        rows.push(Published {
+            label: format!("{activation}: change from 15 to 25 layers: test accuracy"),
+            measure: Measure::Drop {
+                activation,
+                from: MISH_LAYERS[0] - MISH_OTHER_LAYERS,
+                to: MISH_LAYERS[10] - MISH_OTHER_LAYERS,
+            },
+            value: Value::Run((accuracy[10] - accuracy[0]) / 100.0),
+            tolerance: 0.01,
+        });
+    }
+    Source {
+        id: "mish-depth",
+        citation: "Misra, \"Mish: A Self Regularized Non-Monotonic Activation Function\" (BMVC 2020), the repository's depth test",
+        setup: "MNIST; conv 20 and 50 filters (5x5), max-pool, dropout 0.25, then N dense layers of 500 with batch norm + activation + dropout 0.25; SGD, batch 128, 10 epochs; 15 to 25 layers in total (N + 3); one run per depth",
+        rows,
+        curve: Some(Curve {
+            x_label: "layers in total (dense layers + 3)",
+            offset: MISH_OTHER_LAYERS,
+            series: vec![("mish", points(MISH_ACCURACY)), ("swish", points(SWISH_ACCURACY))],
+            data: "MNIST",
+        }),
+    }
+}
+
+fn selu_fixed_point() -> Source {
+    let mut rows = Vec::new();
+    for depth in [8, 32] {
+        for trained in [false, true] {
+            let when = if trained { "after training" } else { "at init" };
+            rows.push(Published {
+                label: format!("selu, last of {depth} layers, {when}: output mean"),
+                measure: Measure::LastLayer {
+                    activation: "selu",
+                    depth,
+                    moment: Moment::Mean,
+                    trained,
+                },
+                value: Value::Exact(0.0),
+                tolerance: 0.1,
+            });
+            rows.push(Published {
+                label: format!("selu, last of {depth} layers, {when}: output variance"),
+                measure: Measure::LastLayer {
+                    activation: "selu",
+                    depth,
+                    moment: Moment::Variance,
+                    trained,
+                },
+                value: Value::Exact(1.0),
+                tolerance: 0.2,
+            });
+        }
+    }
+    for activation in ["relu", "tanh"] {
+        rows.push(Published {
+            label: format!("{activation}, last of 32 layers, at init: output variance"),
+            measure: Measure::LastLayer {
+                activation,
+                depth: 32,
+                moment: Moment::Variance,
+                trained: false,
+            },
+            value: Value::Statement("no fixed point (the paper's contrast)"),
+            tolerance: 0.2,
+        });
+    }
+    Source {
+        id: "selu-fixed-point",
+        citation: "Klambauer, Unterthiner, Mayr, Hochreiter, \"Self-Normalizing Neural Networks\" (NeurIPS 2017)",
+        setup: "SELU (lambda 1.0507009873554805, alpha 1.6732632423543772), LeCun-normal init N(0, 1/n), standardised inputs: activations converge to mean 0, variance 1 through depth (a fixed point), so deep plain nets train without normalisation layers",
+        rows,
+        curve: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_found() {
+        let ids: Vec<&str> = catalogue().iter().map(|s| s.id).collect();
+        let mut unique = ids.clone();
+        unique.dedup();
+        assert_eq!(ids, unique);
+        for id in ids {
+            assert_eq!(find(id).unwrap().id, id);
+        }
+        assert!(find("nope").is_none());
+    }
+
+    #[test]
+    fn mish_rows_are_the_published_table() {
+        let mish = find("mish-depth").unwrap();
+        // 25 layers: Mish 85.16, Swish 39.68, 22 dense layers.
+        let last = &mish.rows[10];
+        assert_eq!(last.measure, Measure::Gap { a: "mish", b: "swish", depth: 22 });
+        assert_eq!(last.value, Value::Run((85.16 - 39.68) / 100.0));
+        assert_eq!(mish.curve.unwrap().series[1].1[0], (15.0, 0.982));
+    }
+}

@@ -1,0 +1,82 @@
+//! The published reference of the reproductions: made from configs/reproductions.toml as it is
+//! now, its README table is what `actbench reproduce` prints for its records, and that table is
+//! a pure function of the records. (The quick profile runs in tests/guidelines.rs, beside the
+//! guideline run it completes.)
+
+mod common;
+
+use std::path::Path;
+
+use common::{actbench, temp, text};
+use serde_json::Value;
+
+const CONFIG: &str = "../../configs/reproductions.toml";
+const REFERENCE: &str = "../../results/reference/reproductions";
+
+#[test]
+fn published_reference_matches_its_config_and_readme() {
+    let plan = actbench(&["run", CONFIG, "--dry-run", "--format", "json"]);
+    assert!(plan.status.success(), "{}", text(&plan.stderr));
+    let cells: Vec<Value> = serde_json::from_slice(&plan.stdout).unwrap();
+    let records = common::records(Path::new(REFERENCE));
+    assert_eq!(records.len(), cells.len(), "the reference run has every planned cell");
+    for cell in &cells {
+        let record = records
+            .iter()
+            .find(|r| r["cell"]["id"] == cell["id"])
+            .unwrap_or_else(|| panic!("{} not in the reference run", cell["id"]));
+        if cell.get("dataset_fallback").is_some()
+            && record["cell"].get("dataset_fallback").is_none()
+        {
+            continue; // Fashion-MNIST is not installed here, but was for the reference run.
+        }
+        assert_eq!(&record["cell"], cell, "cell {} differs from the config", cell["id"]);
+    }
+    let table = actbench(&["reproduce", REFERENCE, "--format", "markdown"]);
+    assert!(table.status.success(), "{}", text(&table.stderr));
+    let readme = std::fs::read_to_string(Path::new(REFERENCE).join("README.md")).unwrap();
+    assert!(
+        readme.contains(&text(&table.stdout)),
+        "results/reference/reproductions/README.md is stale: re-render its table with `actbench reproduce {REFERENCE} --format markdown`"
+    );
+}
+
+#[test]
+fn the_table_is_a_pure_function_of_the_records() {
+    // Only the record files, without the run file, figures or reports: the same table.
+    let copy = temp("reproduce-records-only");
+    std::fs::create_dir_all(&copy).unwrap();
+    for file in common::record_files(Path::new(REFERENCE)) {
+        std::fs::copy(&file, copy.join(file.file_name().unwrap())).unwrap();
+    }
+    for format in ["table", "json", "csv"] {
+        let published = actbench(&["reproduce", REFERENCE, "--format", format]);
+        let copied = actbench(&["reproduce", copy.to_str().unwrap(), "--format", format]);
+        assert!(published.status.success(), "{}", text(&published.stderr));
+        assert_eq!(text(&published.stdout), text(&copied.stdout), "{format}");
+    }
+    let json: Vec<Value> =
+        serde_json::from_slice(&actbench(&["reproduce", REFERENCE, "--format", "json"]).stdout)
+            .unwrap();
+    let sources: Vec<&str> = json.iter().map(|r| r["source"].as_str().unwrap()).collect();
+    assert_eq!(sources, ["two-circles", "swish-depth", "mish-depth", "selu-fixed-point"]);
+    std::fs::remove_dir_all(&copy).unwrap();
+}
+
+#[test]
+fn reproduce_refuses_runs_without_reproductions() {
+    let out = actbench(&["reproduce", "../../results/reference/default"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no records of an experiment that reproduces"),
+        "{}",
+        text(&out.stderr)
+    );
+    let both = actbench(&["guidelines", REFERENCE, REFERENCE]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(
+        text(&both.stderr).contains("name each run's directory once"),
+        "{}",
+        text(&both.stderr)
+    );
+}

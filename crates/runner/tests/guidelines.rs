@@ -172,31 +172,7 @@ fn quick_profile_judges_every_guideline() {
 /// and its committed verdict table is what `actbench guidelines` prints for its records.
 #[test]
 fn published_reference_matches_its_config_and_verdicts() {
-    let plan = actbench(&["run", CONFIG, "--dry-run", "--format", "json"]);
-    assert!(plan.status.success(), "{}", text(&plan.stderr));
-    let cells: Vec<Value> = serde_json::from_slice(&plan.stdout).unwrap();
-    let records = common::records(Path::new(REFERENCE));
-    assert_eq!(records.len(), cells.len(), "the reference run has every planned cell");
-    let mut skipped = 0;
-    for cell in &cells {
-        let record = records
-            .iter()
-            .find(|r| r["cell"]["id"] == cell["id"])
-            .unwrap_or_else(|| panic!("{} not in the reference run", cell["id"]));
-        if cell.get("dataset_fallback").is_some()
-            && record["cell"].get("dataset_fallback").is_none()
-        {
-            // Fashion-MNIST is not installed here, but was for the reference run.
-            skipped += 1;
-            continue;
-        }
-        assert_eq!(&record["cell"], cell, "cell {} differs from the config", cell["id"]);
-    }
-    if skipped > 0 {
-        eprintln!(
-            "note: {skipped} Fashion-MNIST cells not compared (Fashion-MNIST is not installed here)"
-        );
-    }
+    common::assert_reference_has_planned_cells(CONFIG, REFERENCE);
     let verdicts =
         actbench(&["guidelines", REFERENCE, REPRODUCTIONS_REFERENCE, "--format", "markdown"]);
     assert!(verdicts.status.success(), "{}", text(&verdicts.stderr));

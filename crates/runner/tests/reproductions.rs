@@ -15,23 +15,7 @@ const REFERENCE: &str = "../../results/reference/reproductions";
 
 #[test]
 fn published_reference_matches_its_config_and_readme() {
-    let plan = actbench(&["run", CONFIG, "--dry-run", "--format", "json"]);
-    assert!(plan.status.success(), "{}", text(&plan.stderr));
-    let cells: Vec<Value> = serde_json::from_slice(&plan.stdout).unwrap();
-    let records = common::records(Path::new(REFERENCE));
-    assert_eq!(records.len(), cells.len(), "the reference run has every planned cell");
-    for cell in &cells {
-        let record = records
-            .iter()
-            .find(|r| r["cell"]["id"] == cell["id"])
-            .unwrap_or_else(|| panic!("{} not in the reference run", cell["id"]));
-        if cell.get("dataset_fallback").is_some()
-            && record["cell"].get("dataset_fallback").is_none()
-        {
-            continue; // Fashion-MNIST is not installed here, but was for the reference run.
-        }
-        assert_eq!(&record["cell"], cell, "cell {} differs from the config", cell["id"]);
-    }
+    common::assert_reference_has_planned_cells(CONFIG, REFERENCE);
     let table = actbench(&["reproduce", REFERENCE, "--format", "markdown"]);
     assert!(table.status.success(), "{}", text(&table.stderr));
     let readme = std::fs::read_to_string(Path::new(REFERENCE).join("README.md")).unwrap();

@@ -161,3 +161,33 @@ pub fn tables_without_times(dir: &Path) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Asserts that the reference run in `reference` holds exactly the cells `config` plans now,
+/// each recorded with the same settings (cells whose Fashion-MNIST is not installed here plan
+/// their fallback data, so those are counted, not compared).
+pub fn assert_reference_has_planned_cells(config: &str, reference: &str) {
+    let plan = actbench(&["run", config, "--dry-run", "--format", "json"]);
+    assert!(plan.status.success(), "{}", text(&plan.stderr));
+    let cells: Vec<Value> = serde_json::from_slice(&plan.stdout).unwrap();
+    let records = records(Path::new(reference));
+    assert_eq!(records.len(), cells.len(), "{reference} has every cell {config} plans");
+    let mut skipped = 0;
+    for cell in &cells {
+        let record = records
+            .iter()
+            .find(|r| r["cell"]["id"] == cell["id"])
+            .unwrap_or_else(|| panic!("{} not in {reference}", cell["id"]));
+        if cell.get("dataset_fallback").is_some()
+            && record["cell"].get("dataset_fallback").is_none()
+        {
+            skipped += 1;
+            continue;
+        }
+        assert_eq!(&record["cell"], cell, "cell {} differs from {config}", cell["id"]);
+    }
+    if skipped > 0 {
+        eprintln!(
+            "note: {skipped} Fashion-MNIST cells of {reference} not compared (Fashion-MNIST is not installed here)"
+        );
+    }
+}

@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""Training steps of actbench and of PyTorch eager, side by side in one run.
+
+Usage:
+    python3 scripts/bench_train_pytorch.py configs/speed.toml [--steps 20] [--warmup 3]
+        [--actbench target/release/actbench] [--format table|markdown|json]
+
+It runs `actbench bench train --config CONFIG` (one cell per experiment and activation, the
+first seed, flex), then builds the same models in PyTorch from the config's planned cells
+(`actbench run CONFIG --dry-run --format json`): the same layer sizes, activation, output layer
+and loss, batch size and Adam (eps 1e-8) at the cell's learning rate. Both sides time `warmup`
+untimed and `steps` timed training steps (forward, loss, backward, optimizer step) on one batch
+shape and report the median; PyTorch uses its default thread count (the number of cores), as
+flex does. PyTorch's batches are random tensors of the cell's input shape (step time does not
+depend on the values); LSTM and GRU cells with the standard activations use torch.nn.LSTM /
+torch.nn.GRU, as a PyTorch user would. Needs `pip install torch`.
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+ACTIVATIONS = {
+    "identity": lambda: nn.Identity(),
+    "relu": lambda: nn.ReLU(),
+    "leaky-relu": lambda: nn.LeakyReLU(0.01),
+    "prelu": lambda: nn.PReLU(init=0.25),
+    "sigmoid": lambda: nn.Sigmoid(),
+    "tanh": lambda: nn.Tanh(),
+    "elu": lambda: nn.ELU(),
+    "celu": lambda: nn.CELU(),
+    "selu": lambda: nn.SELU(),
+    "gelu": lambda: nn.GELU(),
+    "gelu-tanh": lambda: nn.GELU(approximate="tanh"),
+    "swish": lambda: nn.SiLU(),
+    "mish": lambda: nn.Mish(),
+    "softplus": lambda: nn.Softplus(),
+    "softsign": lambda: nn.Softsign(),
+    "log-sigmoid": lambda: nn.LogSigmoid(),
+    "relu6": lambda: nn.ReLU6(),
+    "hard-sigmoid": lambda: nn.Hardsigmoid(),
+    "hard-swish": lambda: nn.Hardswish(),
+}
+
+# Input shape (channels, height, width) or (steps, features) or (features,), and outputs, of
+# each dataset kind the script knows.
+IMAGE = (1, 28, 28)
+
+
+def input_shape(dataset):
+    kind = dataset["kind"]
+    if kind in ("images", "idx"):
+        return IMAGE
+    if kind == "adding":
+        return (dataset.get("steps", 20), 2)
+    if kind in ("two-circles", "xor", "spirals"):
+        return (2,)
+    if kind == "regression":
+        return (dataset.get("features", 8),)
+    sys.exit(f"bench_train_pytorch.py: dataset kind `{kind}` is not supported here")
+
+
+def outputs(dataset, output):
+    kind = dataset["kind"]
+    if kind in ("images", "idx"):
+        return 10
+    if kind in ("adding", "regression"):
+        return 1
+    return 1 if output == "sigmoid" else 2
+
+
+# Parameters at the values PyTorch's modules use (anything else has no twin here).
+DEFAULTS = {"alpha": [1.0, 1.6732632423543772], "beta": [1.0], "learnable": [False],
+            "slope": [0.01], "init": [0.25], "lambda": [1.0507009873554805]}
+
+
+def activation(config):
+    name = config["name"]
+    params = {k: v for k, v in config.items() if k != "name"}
+    if name not in ACTIVATIONS or any(v not in DEFAULTS.get(k, []) for k, v in params.items()):
+        sys.exit(f"bench_train_pytorch.py: activation {config} has no PyTorch twin here")
+    return ACTIVATIONS[name]()
+
+
+class Mlp(nn.Module):
+    def __init__(self, m, features, outs, act):
+        super().__init__()
+        layers, n = [], features
+        for _ in range(m["depth"]):
+            layers.append(nn.Linear(n, m["width"]))
+            if m.get("batch_norm"):
+                layers.append(nn.BatchNorm1d(m["width"]))
+            layers.append(activation(act))
+            if m.get("dropout"):
+                layers.append(nn.Dropout(m["dropout"]))
+            n = m["width"]
+        self.hidden = nn.Sequential(*layers)
+        self.output = nn.Linear(n, outs)
+
+    def forward(self, x):
+        return self.output(self.hidden(x.flatten(1)))
+
+
+class Cnn(nn.Module):
+    def __init__(self, m, shape, outs, act):
+        super().__init__()
+        layers, c = [], shape[0]
+        k = m.get("kernel", 3)
+        for channels in m["channels"]:
+            for _ in range(m.get("blocks", 1)):
+                layers.append(nn.Conv2d(c, channels, k, padding=k // 2))
+                if m.get("batch_norm"):
+                    layers.append(nn.BatchNorm2d(channels))
+                layers.append(activation(act))
+                c = channels
+            layers.append(nn.MaxPool2d(2))
+        if m.get("dropout"):
+            layers.append(nn.Dropout(m["dropout"]))
+        layers.append(nn.Flatten())
+        shrink = 2 ** len(m["channels"])
+        n = c * (shape[1] // shrink) * (shape[2] // shrink)
+        for _ in range(m.get("dense_layers", 1)):
+            layers.append(nn.Linear(n, m["dense"]))
+            if m.get("dense_batch_norm"):
+                layers.append(nn.BatchNorm1d(m["dense"]))
+            layers.append(activation(act))
+            if m.get("dropout"):
+                layers.append(nn.Dropout(m["dropout"]))
+            n = m["dense"]
+        layers.append(nn.Linear(n, outs))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class Rnn(nn.Module):
+    def __init__(self, m, shape, outs, act):
+        super().__init__()
+        steps, features = (shape[1], shape[0] * shape[2]) if len(shape) == 3 else shape
+        self.steps, self.features = steps, features
+        standard = act["name"] == "tanh" and m.get("gate_activation", "sigmoid") in (
+            "sigmoid",
+            {"name": "sigmoid"},
+        )
+        cell = m.get("cell", "lstm")
+        kind = {"lstm": nn.LSTM, "gru": nn.GRU}.get(cell)
+        if kind is None or not standard:
+            sys.exit(f"bench_train_pytorch.py: only standard LSTM and GRU cells here, not {m}")
+        self.rnn = kind(features, m["hidden"], num_layers=m.get("layers", 1), batch_first=True)
+        self.output = nn.Linear(m["hidden"], outs)
+
+    def forward(self, x):
+        out, _ = self.rnn(x.reshape(x.shape[0], self.steps, self.features))
+        return self.output(out[:, -1])
+
+
+def build(cell):
+    m, shape = cell["model"], input_shape(cell["dataset"])
+    outs = outputs(cell["dataset"], cell["output"])
+    if m["kind"] == "mlp":
+        return Mlp(m, shape[0] if len(shape) == 1 else torch.Size(shape).numel(), outs, cell["activation"]), shape, outs
+    if m["kind"] == "cnn":
+        return Cnn(m, shape, outs, cell["activation"]), shape, outs
+    return Rnn(m, shape, outs, cell["activation"]), shape, outs
+
+
+def loss_fn(output):
+    if output == "softmax":
+        return lambda logits, y: F.cross_entropy(logits, y)
+    if output == "sigmoid":
+        return lambda logits, y: F.binary_cross_entropy_with_logits(logits, y)
+    return lambda logits, y: F.mse_loss(logits, y)
+
+
+def time_cell(cell, steps, warmup):
+    torch.manual_seed(cell["seed"])
+    model, shape, outs = build(cell)
+    batch = cell["train"]["batch_size"]
+    optimizer = torch.optim.Adam(model.parameters(), lr=cell["train"]["learning_rate"], eps=1e-8)
+    x = torch.randn(batch, *shape)
+    if cell["output"] == "softmax":
+        y = torch.randint(0, outs, (batch,))
+    else:
+        y = torch.rand(batch, outs)
+    loss = loss_fn(cell["output"])
+    times = []
+    for i in range(warmup + steps):
+        start = time.perf_counter()
+        optimizer.zero_grad(set_to_none=True)
+        value = loss(model(x), y)
+        value.backward()
+        optimizer.step()
+        elapsed = time.perf_counter() - start
+        if i >= warmup:
+            times.append(elapsed)
+    median = statistics.median(times)
+    return {"median_step_s": median, "samples_per_s": batch / median, "step_times_s": times}
+
+
+def actbench_json(binary, args):
+    out = subprocess.run([binary, *args], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{binary} {' '.join(args)}: {out.stderr.strip()}")
+    return json.loads(out.stdout)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("config")
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--actbench", default="target/release/actbench")
+    parser.add_argument("--format", choices=["table", "markdown", "json"], default="table")
+    args = parser.parse_args()
+
+    ours = actbench_json(
+        args.actbench,
+        ["bench", "train", "--config", args.config, "--backend", "flex", "--steps", str(args.steps),
+         "--warmup", str(args.warmup), "--format", "json"],
+    )
+    cells = actbench_json(args.actbench, ["run", args.config, "--dry-run", "--format", "json"])
+    rows = []
+    for record in ours:
+        cell = next(
+            (c for c in cells
+             if c["experiment"] == record["experiment"]
+             and activation_label(c["activation"]) == record["activation"]),
+            None,
+        )
+        if cell is None:
+            sys.exit(f"bench_train_pytorch.py: no planned cell for {record['experiment']} "
+                     f"{record['activation']}")
+        torch_side = time_cell(cell, args.steps, args.warmup)
+        rows.append({
+            "experiment": record["experiment"],
+            "model": record["model"],
+            "activation": record["activation"],
+            "batch_size": record["batch_size"],
+            "actbench_samples_per_s": record["samples_per_s"],
+            "pytorch_samples_per_s": torch_side["samples_per_s"],
+            "ratio": record["samples_per_s"] / torch_side["samples_per_s"],
+            "actbench_step_times_s": record["step_times_s"],
+            "pytorch_step_times_s": torch_side["step_times_s"],
+        })
+    if args.format == "json":
+        json.dump(
+            {"torch_version": torch.__version__, "torch_threads": torch.get_num_threads(),
+             "steps": args.steps, "warmup": args.warmup, "cells": rows},
+            sys.stdout, indent=2)
+        print()
+        return
+    header = ["experiment", "model", "activation", "batch", "actbench samples/s",
+              "PyTorch samples/s", "actbench / PyTorch"]
+    lines = [[r["experiment"], r["model"], r["activation"], str(r["batch_size"]),
+              f"{r['actbench_samples_per_s']:.0f}", f"{r['pytorch_samples_per_s']:.0f}",
+              f"{r['ratio']:.2f}x"] for r in rows]
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads; median of {args.steps} "
+          f"steps after {args.warmup} warm-up, each side")
+    if args.format == "markdown":
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for line in lines:
+            print("| " + " | ".join(line) + " |")
+    else:
+        widths = [max(len(h), *(len(l[i]) for l in lines)) for i, h in enumerate(header)]
+        for line in [header, *lines]:
+            print("  ".join(c.ljust(w) for c, w in zip(line, widths)))
+
+
+def activation_label(config):
+    # actbench labels an activation at its default parameters by its name.
+    return config["name"]
+
+
+if __name__ == "__main__":
+    main()

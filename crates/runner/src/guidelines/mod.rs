@@ -256,7 +256,7 @@ pub fn evaluate(records: &[CellRecord], bench: &[BenchRecord]) -> Vec<GuidelineR
             let runs = tagged.filter(|r| r.cell.backend == backend);
             let finding = if g.needs_runs && runs.is_empty() {
                 Finding::missing(format!(
-                    "not run: no experiment in these results is tagged {} (see configs/guidelines.toml)",
+                    "not run: no experiment in these results is tagged {} (see configs/guidelines.toml and configs/reproductions.toml; `actbench guidelines` reads several run directories)",
                     g.id
                 ))
             } else {

@@ -347,6 +347,17 @@ pub fn exp_linear(scale: f64, alpha: f64, width: f64, x: f64) -> (f64, f64) {
     (if positive { scale * x } else { a * expm1 }, if positive { scale } else { slope })
 }
 
+/// [`exp_linear`] with `width = 1` (ELU, SELU): two multiplications fewer per element, which
+/// the memory-bound SELU pass measurably feels.
+#[inline(always)]
+pub fn exp_linear_unit_width(scale: f64, alpha: f64, x: f64) -> (f64, f64) {
+    let positive = x > 0.0;
+    let n = if positive { 0.0 } else { x };
+    let (u, expm1) = exp_and_expm1(n);
+    let a = scale * alpha;
+    (if positive { scale * x } else { a * expm1 }, if positive { scale } else { a * u })
+}
+
 /// One kernel of each kind, some with unusual parameters, for the tests of every pass.
 #[cfg(test)]
 pub(crate) const EXAMPLES: [Kernel; 18] = [

@@ -7,8 +7,8 @@
 //! [`Kernel::eval`], so float64 results keep the C library's accuracy.
 
 use super::kernel::{
-    Kernel, exp_linear, gelu, gelu_tanh, hard_sigmoid, hard_swish, leaky_relu, log_sigmoid, mish,
-    relu6, sigmoid, softplus, softsign, swish, tanh,
+    Kernel, exp_linear, exp_linear_unit_width, gelu, gelu_tanh, hard_sigmoid, hard_swish,
+    leaky_relu, log_sigmoid, mish, relu6, sigmoid, softplus, softsign, swish, tanh,
 };
 
 /// One pass over memory, and where it writes.
@@ -48,6 +48,9 @@ fn run_f32_on(kernel: Kernel, pass: Pass<'_, f32>, wide: bool) {
     match kernel {
         Kernel::Swish { beta } => widest(pass, |x| swish(beta, x), wide),
         Kernel::Mish => widest(pass, mish, wide),
+        Kernel::ExpLinear { scale, alpha, width: 1.0 } => {
+            widest(pass, |x| exp_linear_unit_width(scale, alpha, x), wide)
+        }
         Kernel::ExpLinear { scale, alpha, width } => {
             widest(pass, |x| exp_linear(scale, alpha, width, x), wide)
         }

@@ -89,18 +89,26 @@ def activation(config):
     return ACTIVATIONS[name]()
 
 
+def dense_stack(n, width, count, batch_norm, dropout, act):
+    """`count` x (Linear, [BatchNorm1d], activation, [Dropout]) from `n` inputs, as actbench's
+    MLP hidden layers and CNN dense layers; returns the layers and their output width."""
+    layers = []
+    for _ in range(count):
+        layers.append(nn.Linear(n, width))
+        if batch_norm:
+            layers.append(nn.BatchNorm1d(width))
+        layers.append(activation(act))
+        if dropout:
+            layers.append(nn.Dropout(dropout))
+        n = width
+    return layers, n
+
+
 class Mlp(nn.Module):
     def __init__(self, m, features, outs, act):
         super().__init__()
-        layers, n = [], features
-        for _ in range(m["depth"]):
-            layers.append(nn.Linear(n, m["width"]))
-            if m.get("batch_norm"):
-                layers.append(nn.BatchNorm1d(m["width"]))
-            layers.append(activation(act))
-            if m.get("dropout"):
-                layers.append(nn.Dropout(m["dropout"]))
-            n = m["width"]
+        layers, n = dense_stack(features, m["width"], m["depth"], m.get("batch_norm"),
+                                m.get("dropout"), act)
         self.hidden = nn.Sequential(*layers)
         self.output = nn.Linear(n, outs)
 
@@ -125,15 +133,10 @@ class Cnn(nn.Module):
             layers.append(nn.Dropout(m["dropout"]))
         layers.append(nn.Flatten())
         shrink = 2 ** len(m["channels"])
-        n = c * (shape[1] // shrink) * (shape[2] // shrink)
-        for _ in range(m.get("dense_layers", 1)):
-            layers.append(nn.Linear(n, m["dense"]))
-            if m.get("dense_batch_norm"):
-                layers.append(nn.BatchNorm1d(m["dense"]))
-            layers.append(activation(act))
-            if m.get("dropout"):
-                layers.append(nn.Dropout(m["dropout"]))
-            n = m["dense"]
+        dense, n = dense_stack(c * (shape[1] // shrink) * (shape[2] // shrink), m["dense"],
+                               m.get("dense_layers", 1), m.get("dense_batch_norm"),
+                               m.get("dropout"), act)
+        layers += dense
         layers.append(nn.Linear(n, outs))
         self.net = nn.Sequential(*layers)
 
@@ -164,6 +167,9 @@ class Rnn(nn.Module):
 
 def build(cell):
     m, shape = cell["model"], input_shape(cell["dataset"])
+    unsupported = [k for k in ("residual", "alpha_dropout") if m.get(k)]
+    if unsupported:
+        sys.exit(f"bench_train_pytorch.py: {', '.join(unsupported)} not built here ({cell['id']})")
     outs = outputs(cell["dataset"], cell["output"])
     if m["kind"] == "mlp":
         return Mlp(m, shape[0] if len(shape) == 1 else torch.Size(shape).numel(), outs, cell["activation"]), shape, outs

@@ -26,8 +26,8 @@ pub struct Mlp {
 
 impl Mlp {
     /// The batch-norm layers (empty without batch norm).
-    pub(crate) fn norms_mut(&mut self) -> &mut Vec<BatchNorm> {
-        &mut self.norms
+    pub(crate) fn norms_mut(&mut self) -> impl Iterator<Item = &mut BatchNorm> {
+        self.norms.iter_mut()
     }
 
     /// Builds the network; `config` must be an MLP config.

@@ -118,13 +118,11 @@ impl Model {
     /// flow, so per-layer gradient statistics can be taken on it.
     pub fn for_measurement(&self) -> Model {
         let mut copy = self.clone();
-        let norms: Vec<&mut burn::nn::BatchNorm> = match &mut copy {
-            Model::Mlp(m) => m.norms_mut().iter_mut().collect(),
-            Model::Cnn(m) => m.norms_mut().collect(),
-            Model::Rnn(_) => return copy,
-        };
-        for norm in norms {
-            norm.training = Param::from_bool(false);
+        let freeze = |norm: &mut burn::nn::BatchNorm| norm.training = Param::from_bool(false);
+        match &mut copy {
+            Model::Mlp(m) => m.norms_mut().for_each(freeze),
+            Model::Cnn(m) => m.norms_mut().for_each(freeze),
+            Model::Rnn(_) => {}
         }
         copy
     }

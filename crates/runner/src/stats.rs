@@ -43,6 +43,17 @@ pub fn std_dev(values: &[f64]) -> f64 {
     (values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (values.len() - 1) as f64).sqrt()
 }
 
+/// The 95% t confidence interval of the mean of `values` (None for fewer than two values).
+pub fn mean_ci95(values: &[f64]) -> Option<(f64, f64)> {
+    let n = values.len();
+    if n < 2 {
+        return None;
+    }
+    let half = student_t_quantile(0.975, (n - 1) as f64) * std_dev(values) / (n as f64).sqrt();
+    let m = mean(values);
+    Some((m - half, m + half))
+}
+
 /// Geometric mean of positive values (None if any is not positive and finite).
 pub fn geometric_mean(values: &[f64]) -> Option<f64> {
     if values.is_empty() || values.iter().any(|v| !(v.is_finite() && *v > 0.0)) {

@@ -10,6 +10,7 @@ use crate::error::CliError;
 use crate::guidelines::{self, GuidelineResult};
 use crate::report::plots::{self, Figure};
 use crate::report::tables::{ExperimentTable, columns, num, tables};
+use crate::reproduce::Reproduction;
 use crate::run::record::{CellRecord, write_atomically};
 use crate::run::run_file::RunFile;
 
@@ -30,6 +31,7 @@ pub fn write(dir: &Path, inputs: &Inputs) -> Result<(), CliError> {
     let verdicts = guidelines::any_tagged(inputs.records)
         .then(|| guidelines::evaluate(inputs.records, inputs.bench));
     let tables = tables(inputs.records);
+    let reproduced = crate::reproduce::reproductions(inputs.records);
     let svg = |f: &Figure| {
         let path = dir.join(plots::DIR).join(format!("{}.svg", f.stem));
         std::fs::read_to_string(&path)
@@ -41,9 +43,12 @@ pub fn write(dir: &Path, inputs: &Inputs) -> Result<(), CliError> {
     }
     write_atomically(
         &dir.join("report.html"),
-        &html(inputs, verdicts.as_deref(), &tables, &inlined),
+        &html(inputs, verdicts.as_deref(), &reproduced, &tables, &inlined),
     )?;
-    write_atomically(&dir.join("report.md"), &markdown(inputs, verdicts.as_deref(), &tables))
+    write_atomically(
+        &dir.join("report.md"),
+        &markdown(inputs, verdicts.as_deref(), &reproduced, &tables),
+    )
 }
 
 /// Facts about the run: name, description, config, machine, backends, versions.
@@ -151,6 +156,7 @@ pre{background:#f6f6f6;padding:1em;overflow:auto}";
 fn html(
     inputs: &Inputs,
     verdicts: Option<&[GuidelineResult]>,
+    reproduced: &[Reproduction],
     tables: &[ExperimentTable],
     figures: &[(&Figure, String)],
 ) -> String {
@@ -204,10 +210,9 @@ fn html(
         }
         out += "</tbody>\n</table>\n";
     }
-    let reproduced = crate::reproduce::reproductions(inputs.records);
     if !reproduced.is_empty() {
         out += "<h2 id=\"reproductions\">Published results beside ours</h2>\n";
-        for r in &reproduced {
+        for r in reproduced {
             out += &format!("<h3>{}: {}</h3>\n", escape(&r.source), escape(&r.citation));
             for line in super::reproductions::heading_lines(r) {
                 out += &format!("<p>{}</p>\n", escape(&line));
@@ -254,6 +259,7 @@ fn html(
 fn markdown(
     inputs: &Inputs,
     verdicts: Option<&[GuidelineResult]>,
+    reproduced: &[Reproduction],
     tables: &[ExperimentTable],
 ) -> String {
     let name = inputs.run.map(|r| r.name.clone()).unwrap_or_default();
@@ -270,11 +276,10 @@ fn markdown(
             crate::report::verdicts::render(verdicts, crate::report::format::Format::Markdown)
         );
     }
-    let reproduced = crate::reproduce::reproductions(inputs.records);
     if !reproduced.is_empty() {
         out += &format!(
             "\n## Published results beside ours\n\n{}",
-            super::reproductions::render(&reproduced, crate::report::format::Format::Markdown)
+            super::reproductions::render(reproduced, crate::report::format::Format::Markdown)
         );
     }
     let figure_md =

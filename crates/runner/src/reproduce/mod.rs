@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::outcome;
 use crate::run::config::OptimizerKind;
 use crate::run::record::CellRecord;
-use crate::stats::{mean, std_dev, student_t_quantile};
+use crate::stats::{mean, mean_ci95, std_dev};
 use sources::{Measure, Moment, Source, Value};
 
 /// An experiment's claim to reproduce a published one, as written in the config.
@@ -100,17 +100,19 @@ pub fn reproductions(records: &[CellRecord]) -> Vec<Reproduction> {
     sources::catalogue()
         .into_iter()
         .filter_map(|source| {
-            let runs: Vec<&CellRecord> = records
-                .iter()
-                .filter(|r| r.cell.reproduces.as_ref().is_some_and(|p| p.source == source.id))
-                .collect();
+            let runs = records_of(records, source.id);
             (!runs.is_empty()).then(|| reproduce(&source, &runs))
         })
         .collect()
 }
 
+/// The records of experiments that reproduce the source `id`.
+pub fn records_of<'a>(records: &'a [CellRecord], id: &str) -> Vec<&'a CellRecord> {
+    records.iter().filter(|r| r.cell.reproduces.as_ref().is_some_and(|p| p.source == id)).collect()
+}
+
 /// The records that reproduce `source`, grouped into the source's rows.
-pub fn reproduce(source: &Source, runs: &[&CellRecord]) -> Reproduction {
+fn reproduce(source: &Source, runs: &[&CellRecord]) -> Reproduction {
     let mut experiments: Vec<&CellRecord> = Vec::new();
     for r in runs {
         if !experiments.iter().any(|e| e.cell.experiment == r.cell.experiment) {
@@ -224,38 +226,22 @@ fn sample(measure: &Measure, runs: &[&CellRecord]) -> Vec<f64> {
 fn row(published: &sources::Published, sample: &[f64]) -> Row {
     let n = sample.len();
     let (m, s) = (mean(sample), std_dev(sample));
-    let (ci, one_run) = if n >= 2 {
-        let t = student_t_quantile(0.975, (n - 1) as f64);
-        let (half, spread) = (t * s / (n as f64).sqrt(), t * s * (1.0 + 1.0 / n as f64).sqrt());
-        ((m - half, m + half), (m - spread, m + spread))
-    } else {
-        ((f64::NEG_INFINITY, f64::INFINITY), (f64::NEG_INFINITY, f64::INFINITY))
-    };
+    let unbounded = (f64::NEG_INFINITY, f64::INFINITY);
+    let ci = mean_ci95(sample).unwrap_or(unbounded);
+    // One more run: t s sqrt(1 + 1/n), the CI's half-width times sqrt(n + 1).
+    let spread = (ci.1 - m) * ((n + 1) as f64).sqrt();
+    let one_run = if n >= 2 { (m - spread, m + spread) } else { unbounded };
     let tol = published.tolerance;
-    let (number, note, agreement) = match published.value {
-        Value::Statement(text) => (None, text.to_string(), Agreement::NoPublishedNumber),
-        _ if n < 3 => {
-            (number_of(&published.value), reading(&published.value), Agreement::Inconclusive)
-        }
-        Value::Run(v) => {
-            let inside = one_run.0 - tol <= v && v <= one_run.1 + tol;
-            (
-                Some(v),
-                reading(&published.value),
-                if inside { Agreement::Agrees } else { Agreement::Differs },
-            )
-        }
-        Value::Exact(v) => {
-            let agreement = if v - tol <= ci.0 && ci.1 <= v + tol {
-                Agreement::Agrees
-            } else if ci.1 < v - tol || ci.0 > v + tol {
-                Agreement::Differs
-            } else {
-                Agreement::Inconclusive
-            };
-            (Some(v), reading(&published.value), agreement)
-        }
+    let agreement = match published.value {
+        Value::Statement(_) => Agreement::NoPublishedNumber,
+        _ if n < 3 => Agreement::Inconclusive,
+        Value::Run(v) if one_run.0 - tol <= v && v <= one_run.1 + tol => Agreement::Agrees,
+        Value::Run(_) => Agreement::Differs,
+        Value::Exact(v) if v - tol <= ci.0 && ci.1 <= v + tol => Agreement::Agrees,
+        Value::Exact(v) if ci.1 < v - tol || ci.0 > v + tol => Agreement::Differs,
+        Value::Exact(_) => Agreement::Inconclusive,
     };
+    let (number, note) = (number_of(&published.value), reading(&published.value));
     Row {
         label: published.label.clone(),
         published: number,

@@ -446,10 +446,7 @@ pub fn reproductions(records: &[CellRecord]) -> Vec<Figure> {
     let mut figures = Vec::new();
     for source in crate::reproduce::sources::catalogue() {
         let Some(curve) = &source.curve else { continue };
-        let runs: Vec<&CellRecord> = records
-            .iter()
-            .filter(|r| r.cell.reproduces.as_ref().is_some_and(|p| p.source == source.id))
-            .collect();
+        let runs = crate::reproduce::records_of(records, source.id);
         if runs.is_empty() {
             continue;
         }
@@ -475,13 +472,9 @@ pub fn reproductions(records: &[CellRecord]) -> Vec<Figure> {
                     continue;
                 }
                 let x = (d + curve.offset) as f64;
-                let m = mean(&v);
-                ours.push((x, m));
-                if v.len() > 1 {
-                    let n = v.len() as f64;
-                    let half =
-                        crate::stats::student_t_quantile(0.975, n - 1.0) * std_dev(&v) / n.sqrt();
-                    band.push((x, m - half, m + half));
+                ours.push((x, mean(&v)));
+                if let Some((low, high)) = crate::stats::mean_ci95(&v) {
+                    band.push((x, low, high));
                 }
             }
             series.push(Series {

@@ -14,6 +14,7 @@ use crate::config::ModelConfig;
 use crate::dense::Dense;
 use crate::dropout::{Dropout, DropoutRng};
 use crate::init::param;
+use crate::kernels;
 use crate::model::LayerTrace;
 use crate::stats::{GradStat, grad_stat};
 
@@ -139,7 +140,7 @@ impl Cnn {
         let [c, h, w] = self.image;
         let mut x = x.reshape([batch, c, h, w]);
         for (i, (conv, activation)) in self.convs.iter().zip(&self.activations).enumerate() {
-            let mut z = conv.forward(x.clone());
+            let mut z = kernels::conv2d(conv, x.clone());
             if let Some(norm) = self.norms.get(i) {
                 z = norm.forward(z);
             }
@@ -155,7 +156,7 @@ impl Cnn {
             if self.residual[i] {
                 a = a + x;
             }
-            x = if self.pool_after[i] { self.pool.forward(a) } else { a };
+            x = if self.pool_after[i] { kernels::max_pool2x2(&self.pool, a) } else { a };
         }
         let [batch, c, h, w] = x.dims();
         let mut h = self.dropout.forward(x.reshape([batch, c * h * w]), masks.as_deref_mut());

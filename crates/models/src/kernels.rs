@@ -1,0 +1,226 @@
+//! Our CNN's convolution (stride 1, "same" padding, odd square kernel) and 2x2 max-pooling as
+//! burn backend-extension ops on the CPU backends (`extension.rs`; flex: `on_flex.rs`, ndarray:
+//! `on_ndarray.rs`), each with a hand-written autodiff node.
+//!
+//! Why: profiled on flex (`perf record`, one CNN training step), burn's general 3-D convolution
+//! and pooling took half the step outside the matrix products: its convolution converts NCHW to
+//! NHWC and back, computes the weight gradient as a convolution of permuted tensors and the
+//! input gradient as a transposed convolution, and its max-pool writes an index tensor. On
+//! ndarray the same step ran 25x slower than on flex. Here each op is im2col + one matrix
+//! product per image (`conv.rs`, the `gemm` crate flex itself uses, with its AVX-512 kernels
+//! where the processor has them) or one pass over memory (`pool.rs`), on every core, the same
+//! code on both backends. Other backends (wgpu, cuda) and other dtypes keep burn's ops;
+//! [`conv2d`] and [`max_pool2x2`] choose.
+//!
+//! Results agree with burn's ops to rounding (tests below); the pooling picks the same maximum.
+
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+use burn::nn::PaddingConfig2d;
+use burn::nn::conv::Conv2d;
+use burn::nn::pool::MaxPool2d;
+use burn::prelude::*;
+
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+mod conv;
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+mod extension;
+mod memory;
+#[cfg(feature = "flex")]
+mod on_flex;
+#[cfg(feature = "ndarray")]
+mod on_ndarray;
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+mod pool;
+
+pub use memory::keep_freed_buffers;
+
+/// Whether our kernels apply to `x`: a float32 or float64 tensor on flex or ndarray, with or
+/// without autodiff.
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+fn supported(x: &Tensor<4>) -> bool {
+    use burn::backend::DispatchDevice;
+    use burn::tensor::DType;
+    let cpu = match x.device().without_autodiff().as_dispatch() {
+        #[cfg(feature = "flex")]
+        DispatchDevice::Flex(_) => true,
+        #[cfg(feature = "ndarray")]
+        DispatchDevice::NdArray(_) => true,
+        _ => false,
+    };
+    cpu && matches!(x.dtype(), DType::F32 | DType::F64)
+}
+
+/// `conv.forward(x)` for our CNN's convolutions (stride 1, "same" padding, odd square kernel,
+/// one group, no dilation, with bias): our kernel where [`supported`], else burn's.
+pub fn conv2d(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
+    #[cfg(any(feature = "flex", feature = "ndarray"))]
+    if let Some(bias) = &conv.bias
+        && supported(&x)
+        && conv.kernel_size[0] == conv.kernel_size[1]
+        && conv.kernel_size[0] % 2 == 1
+        && matches!(conv.padding, PaddingConfig2d::Same)
+        && conv.stride == [1, 1]
+        && conv.dilation == [1, 1]
+        && conv.groups == 1
+    {
+        return extension::conv2d_same(x, conv.weight.val(), bias.val());
+    }
+    conv.forward(x)
+}
+
+/// `pool.forward(x)` for a 2x2 max-pool with stride 2: our kernel where [`supported`], else
+/// burn's.
+pub fn max_pool2x2(pool: &MaxPool2d, x: Tensor<4>) -> Tensor<4> {
+    #[cfg(any(feature = "flex", feature = "ndarray"))]
+    if supported(&x)
+        && pool.kernel_size == [2, 2]
+        && pool.stride == [2, 2]
+        && pool.dilation == [1, 1]
+        && !pool.ceil_mode
+        && matches!(pool.padding, PaddingConfig2d::Valid)
+    {
+        return extension::max_pool2x2(x);
+    }
+    pool.forward(x)
+}
+
+#[cfg(test)]
+// burn 0.22 deprecates its ndarray backend; our users still run it.
+#[allow(deprecated)]
+mod tests {
+    use burn::nn::conv::Conv2dConfig;
+    use burn::nn::pool::MaxPool2dConfig;
+    use burn::tensor::{DType, Distribution, TensorData};
+
+    use super::*;
+
+    fn devices() -> Vec<Device> {
+        let mut devices = vec![Device::flex()];
+        #[cfg(feature = "ndarray")]
+        devices.push(Device::ndarray());
+        devices
+    }
+
+    /// Our output and gradients (x, weight, bias) in `dtype`, or burn's when `!ours`, for
+    /// `sum(conv(x) * g)` with fixed pseudo-random values.
+    fn conv_results(
+        device: &Device,
+        dtype: DType,
+        ours: bool,
+        [batch, c_in, c_out, h, w, k]: [usize; 6],
+    ) -> [Vec<f64>; 4] {
+        let ad = device.clone().autodiff();
+        let values = |shape: Vec<usize>, seed: usize| {
+            let n: usize = shape.iter().product();
+            let v: Vec<f64> =
+                (0..n).map(|i| ((i * 7919 + seed * 104729) % 2001) as f64 / 1000.0 - 1.0).collect();
+            Tensor::<4>::from_data(TensorData::new(v, shape), &ad).cast(dtype)
+        };
+        let mut conv =
+            Conv2dConfig::new([c_in, c_out], [k, k]).with_padding(PaddingConfig2d::Same).init(&ad);
+        conv.weight = burn::module::Param::from_tensor(values(vec![c_out, c_in, k, k], 1));
+        let bias = values(vec![1, 1, 1, c_out], 2).reshape([c_out]);
+        conv.bias = Some(burn::module::Param::from_tensor(bias));
+        let x = values(vec![batch, c_in, h, w], 3).require_grad();
+        let g = values(vec![batch, c_out, h, w], 4);
+        assert!(supported(&x), "our kernel runs on {device:?} {dtype:?}");
+        let out = if ours { conv2d(&conv, x.clone()) } else { conv.forward(x.clone()) };
+        let grads = (out.clone() * g).sum().backward();
+        let bias = conv.bias.as_ref().unwrap().val();
+        let host = |t: Tensor<4>| t.into_data().convert::<f64>().try_to_vec::<f64>().unwrap();
+        let db = bias.grad(&grads).unwrap().reshape([1, 1, 1, c_out]);
+        [
+            host(out),
+            host(x.grad(&grads).unwrap()),
+            host(conv.weight.val().grad(&grads).unwrap()),
+            host(db),
+        ]
+    }
+
+    /// Forward and every gradient of ours against burn's `Conv2d` computed in float64, on each
+    /// CPU backend, in float32 and float64; and without autodiff (evaluation).
+    #[test]
+    fn convolution_matches_burns() {
+        for device in devices() {
+            for shape in [[5, 1, 8, 28, 28, 3], [3, 4, 6, 7, 9, 5], [2, 3, 2, 4, 4, 1]] {
+                let reference = conv_results(&device, DType::F64, false, shape);
+                for dtype in [DType::F64, DType::F32] {
+                    let ours = conv_results(&device, dtype, true, shape);
+                    // Float32 weight gradients sum up to 3920 products of values up to 1 (and the
+                    // reference's are float64): 2e-5 of the largest value of each result.
+                    let tolerance = if dtype == DType::F64 { 1e-12 } else { 2e-5 };
+                    for (what, (ours, reference)) in
+                        ["forward", "dx", "dW", "db"].iter().zip(ours.iter().zip(&reference))
+                    {
+                        let scale = reference.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+                        for (i, (a, b)) in ours.iter().zip(reference).enumerate() {
+                            assert!(
+                                (a - b).abs() <= tolerance * scale,
+                                "{device:?} {dtype:?} {shape:?} {what}[{i}]: {a} vs {b}"
+                            );
+                        }
+                    }
+                }
+            }
+            let conv =
+                Conv2dConfig::new([2, 3], [3, 3]).with_padding(PaddingConfig2d::Same).init(&device);
+            let x = Tensor::<4>::random([2, 2, 5, 5], Distribution::Default, &device);
+            let (ours, burns) = (conv2d(&conv, x.clone()), conv.forward(x));
+            let diff: f32 = (ours - burns).abs().max().into_scalar();
+            assert!(diff < 1e-6, "{device:?} without autodiff: {diff}");
+        }
+    }
+
+    /// Forward and gradient, ours against burn's `MaxPool2d`, with ties (ReLU zeros), a NaN and
+    /// odd sizes; exactly equal, since both pick the same element. burn-ndarray's pooling skips
+    /// NaN where flex (and PyTorch) let it win; ours lets it win on both, so the NaN case is
+    /// compared with flex only.
+    #[test]
+    fn max_pooling_matches_burns_exactly() {
+        let pool = MaxPool2dConfig::new([2, 2]).init();
+        for device in devices() {
+            let ad = device.clone().autodiff();
+            for dtype in [DType::F32, DType::F64] {
+                for shape in [[4, 3, 28, 28], [2, 5, 7, 7], [1, 2, 5, 4]] {
+                    let values = Tensor::<4>::random(shape, Distribution::Normal(0.0, 1.0), &ad);
+                    // ReLU-like: about half the elements tie at zero; one NaN on flex.
+                    let mut data = values.clamp_min(0.0).into_data().try_to_vec::<f32>().unwrap();
+                    if device == Device::flex() {
+                        data[5] = f32::NAN;
+                    }
+                    let x = Tensor::<4>::from_data(TensorData::new(data, shape), &ad)
+                        .cast(dtype)
+                        .require_grad();
+                    let case = format!("{device:?} {dtype:?} {shape:?}");
+                    let ours = max_pool2x2(&pool, x.clone());
+                    let burns = pool.forward(x.clone());
+                    let out = [shape[0], shape[1], shape[2] / 2, shape[3] / 2];
+                    let g =
+                        Tensor::<4>::random(out, Distribution::Normal(0.0, 1.0), &ad).cast(dtype);
+                    let bits = |t: Tensor<4>| -> Vec<u64> {
+                        t.into_data()
+                            .convert::<f64>()
+                            .try_to_vec::<f64>()
+                            .unwrap()
+                            .iter()
+                            .map(|v| v.to_bits())
+                            .collect()
+                    };
+                    let same = |a: Vec<u64>, b: Vec<u64>, what: &str| {
+                        let first = a.iter().zip(&b).position(|(a, b)| a != b);
+                        assert!(
+                            first.is_none(),
+                            "{case} {what}: first difference at {first:?}: {} vs burn {}",
+                            f64::from_bits(a[first.unwrap()]),
+                            f64::from_bits(b[first.unwrap()])
+                        );
+                    };
+                    same(bits(ours.clone()), bits(burns.clone()), "forward");
+                    let dx_ours = x.grad(&(ours * g.clone()).sum().backward()).unwrap();
+                    let dx_burn = x.grad(&(burns * g).sum().backward()).unwrap();
+                    same(bits(dx_ours), bits(dx_burn), "dx");
+                }
+            }
+        }
+    }
+}

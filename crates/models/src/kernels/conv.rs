@@ -1,0 +1,382 @@
+//! Stride-1 "same" convolution with an odd square kernel (our CNN's only kind), on slices in
+//! NCHW order: im2col + one matrix product per image, forward and backward.
+//!
+//! Per image, `cols` holds the input patch of every output position: row `(ci, kh, kw)`,
+//! column `oh * width + ow`, zero where the patch reaches into the padding. Then
+//! - forward: `out = W cols + b` (`W` is `[c_out, c_in * k * k]`, the weight's own layout);
+//! - input gradient: `dcols = W^T dout`, added back into the image it came from (col2im);
+//! - weight gradient: `dW = sum over images of dout cols^T`; bias gradient: `db = sum dout`.
+//!
+//! Images are split over the cores; each weight-gradient partial covers a fixed group of
+//! [`IMAGES_PER_PARTIAL`] images and the partials are added in order, so results do not depend
+//! on the number of threads.
+
+use rayon::prelude::*;
+
+use super::extension::Real;
+
+/// Images per weight-gradient partial sum (fixed, so the sum's order never depends on threads).
+const IMAGES_PER_PARTIAL: usize = 4;
+
+/// The shape of one convolution: `[batch, c_in, height, width]` in, `[batch, c_out, height,
+/// width]` out, weight `[c_out, c_in, kernel, kernel]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConvShape {
+    pub batch: usize,
+    pub c_in: usize,
+    pub c_out: usize,
+    pub height: usize,
+    pub width: usize,
+    /// Odd kernel side; the padding is `kernel / 2` on every side.
+    pub kernel: usize,
+}
+
+impl ConvShape {
+    /// Positions per channel plane.
+    fn plane(&self) -> usize {
+        self.height * self.width
+    }
+
+    /// Elements of one input patch (`c_in * k * k`): the weight's row length.
+    fn patch(&self) -> usize {
+        self.c_in * self.kernel * self.kernel
+    }
+
+    fn image_in(&self) -> usize {
+        self.c_in * self.plane()
+    }
+
+    fn image_out(&self) -> usize {
+        self.c_out * self.plane()
+    }
+
+    /// For each `(ci, kh, kw)` row of `cols`, each output row `oh` with its input row inside the
+    /// image: `(row, input channel, ih, oh, output columns lo..hi, input column offset)`. Output
+    /// columns outside `lo..hi` (and output rows not listed) read the padding.
+    fn taps(&self, mut each: impl FnMut(usize, usize, usize, usize, usize, usize, usize)) {
+        let (h, w, k) = (self.height, self.width, self.kernel);
+        let pad = k / 2;
+        for ci in 0..self.c_in {
+            for kh in 0..k {
+                for kw in 0..k {
+                    let row = (ci * k + kh) * k + kw;
+                    // ow reads iw = ow + kw - pad, inside [0, w) for ow in lo..hi.
+                    let lo = pad.saturating_sub(kw).min(w);
+                    let hi = (w + pad).saturating_sub(kw).min(w);
+                    if lo >= hi {
+                        continue;
+                    }
+                    for oh in 0..h {
+                        let Some(ih) = (oh + kh).checked_sub(pad).filter(|&ih| ih < h) else {
+                            continue;
+                        };
+                        each(row, ci, ih, oh, lo, hi, lo + kw - pad);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fills `cols` (`patch x plane`) from one image.
+    fn im2col<E: Real>(&self, image: &[E], cols: &mut [E]) {
+        let (w, plane) = (self.width, self.plane());
+        cols.fill(E::ZERO);
+        self.taps(|row, ci, ih, oh, lo, hi, from| {
+            let src = &image[ci * plane + ih * w..][..w];
+            cols[row * plane + oh * w..][lo..hi].copy_from_slice(&src[from..from + (hi - lo)]);
+        });
+    }
+
+    /// Adds `cols` (`patch x plane`) back into one image's gradient.
+    fn col2im_add<E: Real>(&self, cols: &[E], image: &mut [E]) {
+        let (w, plane) = (self.width, self.plane());
+        self.taps(|row, ci, ih, oh, lo, hi, from| {
+            let dst = &mut image[ci * plane + ih * w..][from..from + (hi - lo)];
+            for (d, &c) in dst.iter_mut().zip(&cols[row * plane + oh * w..][lo..hi]) {
+                *d += c;
+            }
+        });
+    }
+
+    /// Whether `cols` is the image itself (a 1x1 kernel).
+    fn pointwise(&self) -> bool {
+        self.kernel == 1
+    }
+}
+
+/// `out = conv(x, weight) + bias`; `out` is `[batch, c_out, height, width]`.
+pub fn forward<E: Real>(s: ConvShape, x: &[E], weight: &[E], bias: &[E], out: &mut [E]) {
+    let (plane, patch) = (s.plane(), s.patch());
+    out.par_chunks_mut(s.image_out()).zip(x.par_chunks(s.image_in())).for_each_init(
+        || vec![E::ZERO; if s.pointwise() { 0 } else { patch * plane }],
+        |cols, (out, image)| {
+            for (channel, &b) in out.chunks_mut(plane).zip(bias) {
+                channel.fill(b);
+            }
+            let cols: &[E] = if s.pointwise() {
+                image
+            } else {
+                s.im2col(image, cols);
+                cols
+            };
+            // out [c_out x plane] += weight [c_out x patch] * cols [patch x plane]
+            product(
+                out,
+                true,
+                Matrix::rows(weight, s.c_out, patch),
+                Matrix::rows(cols, patch, plane),
+            );
+        },
+    );
+}
+
+/// `dx` (`[batch, c_in, height, width]`) from the output gradient `grad`.
+pub fn input_grad<E: Real>(s: ConvShape, weight: &[E], grad: &[E], dx: &mut [E]) {
+    let (plane, patch) = (s.plane(), s.patch());
+    dx.par_chunks_mut(s.image_in()).zip(grad.par_chunks(s.image_out())).for_each_init(
+        || vec![E::ZERO; if s.pointwise() { 0 } else { patch * plane }],
+        |dcols, (dx, grad)| {
+            // dcols [patch x plane] = weight^T [patch x c_out] * grad [c_out x plane]
+            let target: &mut [E] = if s.pointwise() { dx } else { dcols };
+            let weight_t = Matrix::rows(weight, s.c_out, patch).transposed();
+            product(target, false, weight_t, Matrix::rows(grad, s.c_out, plane));
+            if !s.pointwise() {
+                dx.fill(E::ZERO);
+                s.col2im_add(dcols, dx);
+            }
+        },
+    );
+}
+
+/// `(dW, db)`: the weight gradient `[c_out, c_in, k, k]` and the bias gradient `[c_out]`.
+pub fn params_grad<E: Real>(s: ConvShape, x: &[E], grad: &[E]) -> (Vec<E>, Vec<E>) {
+    let (plane, patch) = (s.plane(), s.patch());
+    let partials: Vec<(Vec<E>, Vec<E>)> = x
+        .par_chunks(s.image_in() * IMAGES_PER_PARTIAL)
+        .zip(grad.par_chunks(s.image_out() * IMAGES_PER_PARTIAL))
+        .map(|(images, grads)| {
+            let mut dw = vec![E::ZERO; s.c_out * patch];
+            let mut db = vec![E::ZERO; s.c_out];
+            let mut cols = vec![E::ZERO; if s.pointwise() { 0 } else { patch * plane }];
+            for (i, (image, grad)) in
+                images.chunks(s.image_in()).zip(grads.chunks(s.image_out())).enumerate()
+            {
+                let cols: &[E] = if s.pointwise() {
+                    image
+                } else {
+                    s.im2col(image, &mut cols);
+                    &cols
+                };
+                // dW [c_out x patch] += grad [c_out x plane] * cols^T [plane x patch]
+                let cols_t = Matrix::rows(cols, patch, plane).transposed();
+                product(&mut dw, i > 0, Matrix::rows(grad, s.c_out, plane), cols_t);
+                for (db, channel) in db.iter_mut().zip(grad.chunks(plane)) {
+                    *db += channel.iter().fold(E::ZERO, |sum, &g| sum + g);
+                }
+            }
+            (dw, db)
+        })
+        .collect();
+    let mut partials = partials.into_iter();
+    let (mut dw, mut db) = partials.next().expect("a batch of at least one image");
+    for (pw, pb) in partials {
+        dw.iter_mut().zip(pw).for_each(|(d, p)| *d += p);
+        db.iter_mut().zip(pb).for_each(|(d, p)| *d += p);
+    }
+    (dw, db)
+}
+
+/// A matrix read from a slice: element `(i, j)` is `values[i * row_step + j * column_step]`.
+#[derive(Clone, Copy)]
+struct Matrix<'a, E> {
+    values: &'a [E],
+    rows: usize,
+    columns: usize,
+    row_step: usize,
+    column_step: usize,
+}
+
+impl<'a, E> Matrix<'a, E> {
+    /// A row-major `[rows x columns]` matrix.
+    fn rows(values: &'a [E], rows: usize, columns: usize) -> Self {
+        assert!(values.len() >= rows * columns, "a {rows} x {columns} matrix");
+        Self { values, rows, columns, row_step: columns, column_step: 1 }
+    }
+
+    /// The same elements read as the transpose.
+    fn transposed(self) -> Self {
+        Self {
+            rows: self.columns,
+            columns: self.rows,
+            row_step: self.column_step,
+            column_step: self.row_step,
+            ..self
+        }
+    }
+}
+
+/// `dst = lhs * rhs`, or `dst += lhs * rhs` when `accumulate`; `dst` is row-major
+/// `[lhs.rows x rhs.columns]`. One thread (callers split the work over images).
+fn product<E: Real>(dst: &mut [E], accumulate: bool, lhs: Matrix<'_, E>, rhs: Matrix<'_, E>) {
+    let (m, k, n) = (lhs.rows, lhs.columns, rhs.columns);
+    assert_eq!(rhs.rows, k, "inner dimensions agree");
+    assert!(dst.len() >= m * n, "the destination holds {m} x {n}");
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        if !accumulate {
+            dst[..m * n].fill(E::ZERO);
+        }
+        return;
+    }
+    let step = |s: usize| s as isize;
+    // SAFETY: every element gemm reads or writes lies inside its slice: `Matrix::rows` checked
+    // that `values` holds `rows * columns` elements in row-major order (a transpose reads the
+    // same elements), and `dst` holds `m * n` row-major elements, checked above. `dst` is a
+    // unique borrow, so it overlaps neither operand.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            1,
+            step(n),
+            accumulate,
+            lhs.values.as_ptr(),
+            step(lhs.column_step),
+            step(lhs.row_step),
+            rhs.values.as_ptr(),
+            step(rhs.column_step),
+            step(rhs.row_step),
+            E::ONE,
+            E::ONE,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The textbook definition, one output at a time.
+    fn naive(s: ConvShape, x: &[f64], w: &[f64], b: &[f64]) -> Vec<f64> {
+        let (h, wd, k) = (s.height as isize, s.width as isize, s.kernel as isize);
+        let pad = k / 2;
+        let mut out = vec![0.0; s.batch * s.image_out()];
+        for n in 0..s.batch {
+            for co in 0..s.c_out {
+                for oh in 0..h {
+                    for ow in 0..wd {
+                        let mut acc = b[co];
+                        for ci in 0..s.c_in {
+                            for kh in 0..k {
+                                for kw in 0..k {
+                                    let (ih, iw) = (oh + kh - pad, ow + kw - pad);
+                                    if ih < 0 || ih >= h || iw < 0 || iw >= wd {
+                                        continue;
+                                    }
+                                    let xi = ((n * s.c_in + ci) as isize * h + ih) * wd + iw;
+                                    let wi = ((co * s.c_in + ci) as isize * k + kh) * k + kw;
+                                    acc += x[xi as usize] * w[wi as usize];
+                                }
+                            }
+                        }
+                        out[((n * s.c_out + co) as isize * h * wd + oh * wd + ow) as usize] = acc;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn values(n: usize, seed: u64) -> Vec<f64> {
+        (0..n)
+            .map(|i| (((i as u64 * 2654435761 + seed * 97) % 1000) as f64 / 500.0) - 1.0)
+            .collect()
+    }
+
+    fn shapes() -> Vec<ConvShape> {
+        let s = |batch, c_in, c_out, height, width, kernel| ConvShape {
+            batch,
+            c_in,
+            c_out,
+            height,
+            width,
+            kernel,
+        };
+        vec![
+            s(3, 2, 3, 5, 4, 3),
+            s(9, 1, 2, 6, 6, 5),
+            s(2, 3, 2, 3, 2, 5), // kernel wider than the image
+            s(5, 4, 3, 4, 3, 1),
+            s(1, 2, 2, 7, 7, 11),
+        ]
+    }
+
+    #[test]
+    fn forward_and_gradients_match_the_definition() {
+        for s in shapes() {
+            let x = values(s.batch * s.image_in(), 1);
+            let w = values(s.c_out * s.patch(), 2);
+            let b = values(s.c_out, 3);
+            let g = values(s.batch * s.image_out(), 4);
+            let mut out = vec![0.0; s.batch * s.image_out()];
+            forward(s, &x, &w, &b, &mut out);
+            let expected = naive(s, &x, &w, &b);
+            for (a, e) in out.iter().zip(&expected) {
+                assert!((a - e).abs() < 1e-12, "{s:?}: {a} vs {e}");
+            }
+            // The convolution is linear: each gradient is <grad, conv> differentiated, checked
+            // against the definition with one input, weight or bias element moved by 1.
+            let loss = |x: &[f64], w: &[f64], b: &[f64]| -> f64 {
+                naive(s, x, w, b).iter().zip(&g).map(|(o, g)| o * g).sum()
+            };
+            let base = loss(&x, &w, &b);
+            let mut dx = vec![0.0; x.len()];
+            input_grad(s, &w, &g, &mut dx);
+            for i in 0..x.len() {
+                let mut moved = x.clone();
+                moved[i] += 1.0;
+                let e = loss(&moved, &w, &b) - base;
+                assert!((dx[i] - e).abs() < 1e-9, "{s:?} dx[{i}]: {} vs {e}", dx[i]);
+            }
+            let (dw, db) = params_grad(s, &x, &g);
+            for i in 0..w.len() {
+                let mut moved = w.clone();
+                moved[i] += 1.0;
+                let e = loss(&x, &moved, &b) - base;
+                assert!((dw[i] - e).abs() < 1e-9, "{s:?} dw[{i}]: {} vs {e}", dw[i]);
+            }
+            for i in 0..b.len() {
+                let mut moved = b.clone();
+                moved[i] += 1.0;
+                let e = loss(&x, &w, &moved) - base;
+                assert!((db[i] - e).abs() < 1e-9, "{s:?} db[{i}]: {} vs {e}", db[i]);
+            }
+        }
+    }
+
+    #[test]
+    fn the_weight_gradient_does_not_depend_on_the_thread_count() {
+        let s = ConvShape { batch: 13, c_in: 3, c_out: 4, height: 6, width: 5, kernel: 3 };
+        let x: Vec<f32> = values(s.batch * s.image_in(), 5).iter().map(|&v| v as f32).collect();
+        let g: Vec<f32> = values(s.batch * s.image_out(), 6).iter().map(|&v| v as f32).collect();
+        let on = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| params_grad(s, &x, &g))
+        };
+        let one = on(1);
+        for threads in [2, 3, 8] {
+            assert_eq!(on(threads), one, "{threads} threads");
+        }
+    }
+}

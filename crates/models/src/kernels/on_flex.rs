@@ -1,0 +1,102 @@
+//! The CNN kernels on flex: `FlexTensor` storage in, `FlexTensor` out.
+
+use burn::backend::Flex;
+use burn::backend::flex::FlexTensor;
+use burn::tensor::{DType, Shape, TensorData};
+
+use super::extension::{CnnKernels, conv_shape, pool_shape};
+use super::{conv, pool};
+
+/// A contiguous copy of `t`, readable as a slice.
+fn contiguous(t: FlexTensor) -> FlexTensor {
+    if t.layout().contiguous_offsets().is_some() { t } else { t.to_contiguous() }
+}
+
+/// The elements of a contiguous tensor.
+fn slice<E: bytemuck::Pod + burn::tensor::Element>(t: &FlexTensor) -> &[E] {
+    t.as_slice().expect("a contiguous tensor of the kernel's dtype")
+}
+
+/// A new tensor of `shape` from the elements `fill` writes into a zeroed buffer.
+fn new_tensor<E: bytemuck::Pod + burn::tensor::Element>(
+    shape: Vec<usize>,
+    fill: impl FnOnce(&mut [E]),
+) -> FlexTensor {
+    let mut values: Vec<E> = bytemuck::zeroed_vec(shape.iter().product());
+    fill(&mut values);
+    FlexTensor::from_data(TensorData::new(values, Shape::from(shape)))
+}
+
+/// Runs `$body` with `$E` the element type of `$t` (float32 or float64).
+macro_rules! by_dtype {
+    ($t:expr, $E:ident => $body:expr) => {
+        match $t.dtype() {
+            DType::F32 => {
+                type $E = f32;
+                $body
+            }
+            DType::F64 => {
+                type $E = f64;
+                $body
+            }
+            other => panic!("the CNN kernels take float32 or float64 tensors, not {other:?}"),
+        }
+    };
+}
+
+impl CnnKernels for Flex {
+    fn conv2d_same(x: FlexTensor, weight: FlexTensor, bias: FlexTensor) -> FlexTensor {
+        let (x, weight, bias) = (contiguous(x), contiguous(weight), contiguous(bias));
+        let w = weight.layout().shape().to_vec();
+        let s = conv_shape(x.layout().shape(), w[0], w[3]);
+        by_dtype!(x, E => new_tensor::<E>(vec![s.batch, s.c_out, s.height, s.width], |out| {
+            conv::forward(s, slice::<E>(&x), slice(&weight), slice(&bias), out)
+        }))
+    }
+
+    fn conv2d_same_input_grad(weight: FlexTensor, grad: FlexTensor) -> FlexTensor {
+        let (weight, grad) = (contiguous(weight), contiguous(grad));
+        let w = weight.layout().shape().to_vec();
+        let g = grad.layout().shape().to_vec();
+        let s = conv_shape(&[g[0], w[1], g[2], g[3]], w[0], w[3]);
+        by_dtype!(grad, E => new_tensor::<E>(vec![s.batch, s.c_in, s.height, s.width], |dx| {
+            conv::input_grad(s, slice::<E>(&weight), slice(&grad), dx)
+        }))
+    }
+
+    fn conv2d_same_param_grad(
+        x: FlexTensor,
+        grad: FlexTensor,
+        kernel: usize,
+        bias: bool,
+    ) -> FlexTensor {
+        let (x, grad) = (contiguous(x), contiguous(grad));
+        let s = conv_shape(x.layout().shape(), grad.layout().shape()[1], kernel);
+        by_dtype!(x, E => {
+            let (dw, db) = conv::params_grad(s, slice::<E>(&x), slice(&grad));
+            let (values, shape) = if bias {
+                (db, vec![s.c_out])
+            } else {
+                (dw, vec![s.c_out, s.c_in, kernel, kernel])
+            };
+            FlexTensor::from_data(TensorData::new(values, Shape::from(shape)))
+        })
+    }
+
+    fn max_pool2x2(x: FlexTensor) -> FlexTensor {
+        let x = contiguous(x);
+        let dims = x.layout().shape().to_vec();
+        let s = pool_shape(&dims);
+        let shape = vec![dims[0], dims[1], s.out_height(), s.out_width()];
+        by_dtype!(x, E => new_tensor::<E>(shape, |out| pool::forward(s, slice::<E>(&x), out)))
+    }
+
+    fn max_pool2x2_grad(x: FlexTensor, grad: FlexTensor) -> FlexTensor {
+        let (x, grad) = (contiguous(x), contiguous(grad));
+        let dims = x.layout().shape().to_vec();
+        let s = pool_shape(&dims);
+        by_dtype!(x, E => new_tensor::<E>(dims, |dx| {
+            pool::backward(s, slice::<E>(&x), slice(&grad), dx)
+        }))
+    }
+}

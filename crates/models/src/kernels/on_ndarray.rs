@@ -1,0 +1,109 @@
+//! The CNN kernels on ndarray: `NdArrayTensor` storage in, `NdArrayTensor` out.
+// burn 0.22 deprecates its ndarray backend; our users still run it.
+#![allow(deprecated)]
+
+use burn::backend::NdArray;
+use burn::backend::TensorMetadata;
+use burn::backend::ndarray::NdArrayTensor;
+use ndarray::{ArcArray, CowArray, IxDyn};
+
+use super::extension::{CnnKernels, Real, conv_shape, pool_shape};
+use super::{conv, pool};
+
+type Array<E> = ArcArray<E, IxDyn>;
+
+/// The elements of `a` in standard (row-major) order, copied only when not already so.
+fn standard<E: Clone>(a: &Array<E>) -> CowArray<'_, E, IxDyn> {
+    a.as_standard_layout()
+}
+
+/// A new array of `shape` from the elements `fill` writes into a zeroed buffer.
+fn new_array<E: Real>(shape: &[usize], fill: impl FnOnce(&mut [E])) -> Array<E> {
+    let mut values = vec![E::ZERO; shape.iter().product()];
+    fill(&mut values);
+    ArcArray::from_shape_vec(IxDyn(shape), values).expect("the shape matches the element count")
+}
+
+/// Runs `$body` with the float32 or float64 arrays of the tensors named, wrapping the result
+/// back into a tensor of that dtype.
+macro_rules! by_dtype {
+    ($($t:ident),+ => $body:expr) => {
+        match ($($t,)+) {
+            ($(NdArrayTensor::F32($t),)+) => {
+                $(let $t = $t.into_owned();)+
+                NdArrayTensor::from($body)
+            }
+            ($(NdArrayTensor::F64($t),)+) => {
+                $(let $t = $t.into_owned();)+
+                NdArrayTensor::from($body)
+            }
+            ($($t,)+) => panic!(
+                "the CNN kernels take matching float32 or float64 tensors, not {:?}",
+                [$($t.dtype()),+]
+            ),
+        }
+    };
+}
+
+fn slice<'a, E>(a: &'a CowArray<'_, E, IxDyn>) -> &'a [E] {
+    a.as_slice().expect("standard layout")
+}
+
+impl CnnKernels for NdArray {
+    fn conv2d_same(x: NdArrayTensor, weight: NdArrayTensor, bias: NdArrayTensor) -> NdArrayTensor {
+        by_dtype!(x, weight, bias => {
+            let (x, weight, bias) = (standard(&x), standard(&weight), standard(&bias));
+            let s = conv_shape(x.shape(), weight.shape()[0], weight.shape()[3]);
+            new_array(&[s.batch, s.c_out, s.height, s.width], |out| {
+                conv::forward(s, slice(&x), slice(&weight), slice(&bias), out)
+            })
+        })
+    }
+
+    fn conv2d_same_input_grad(weight: NdArrayTensor, grad: NdArrayTensor) -> NdArrayTensor {
+        by_dtype!(weight, grad => {
+            let (weight, grad) = (standard(&weight), standard(&grad));
+            let (w, g) = (weight.shape(), grad.shape());
+            let s = conv_shape(&[g[0], w[1], g[2], g[3]], w[0], w[3]);
+            new_array(&[s.batch, s.c_in, s.height, s.width], |dx| {
+                conv::input_grad(s, slice(&weight), slice(&grad), dx)
+            })
+        })
+    }
+
+    fn conv2d_same_param_grad(
+        x: NdArrayTensor,
+        grad: NdArrayTensor,
+        kernel: usize,
+        bias: bool,
+    ) -> NdArrayTensor {
+        by_dtype!(x, grad => {
+            let (x, grad) = (standard(&x), standard(&grad));
+            let s = conv_shape(x.shape(), grad.shape()[1], kernel);
+            let (dw, db) = conv::params_grad(s, slice(&x), slice(&grad));
+            let (values, shape) = if bias {
+                (db, vec![s.c_out])
+            } else {
+                (dw, vec![s.c_out, s.c_in, kernel, kernel])
+            };
+            ArcArray::from_shape_vec(IxDyn(&shape), values).expect("the gradient's shape")
+        })
+    }
+
+    fn max_pool2x2(x: NdArrayTensor) -> NdArrayTensor {
+        by_dtype!(x => {
+            let x = standard(&x);
+            let s = pool_shape(x.shape());
+            let shape = [x.shape()[0], x.shape()[1], s.out_height(), s.out_width()];
+            new_array(&shape, |out| pool::forward(s, slice(&x), out))
+        })
+    }
+
+    fn max_pool2x2_grad(x: NdArrayTensor, grad: NdArrayTensor) -> NdArrayTensor {
+        by_dtype!(x, grad => {
+            let (x, grad) = (standard(&x), standard(&grad));
+            let s = pool_shape(x.shape());
+            new_array(x.shape(), |dx| pool::backward(s, slice(&x), slice(&grad), dx))
+        })
+    }
+}

@@ -6,6 +6,7 @@
 //!   instead of branches, so loops over float32 tensors vectorise. Within 1e-13 (relative, or
 //!   absolute below 1) of `eval`, so float32 results agree with `eval`'s except at rare near-ties.
 
+use super::erfc::erfc;
 use super::exp::exp;
 
 /// Which function a fused kernel computes.
@@ -113,7 +114,10 @@ impl Kernel {
                 let (s, _) = sigmoid_pair_exact(z);
                 ((z.max(0.0) + (-z.abs()).exp().ln_1p()) / beta, s)
             }
-            Kernel::Gelu => gelu(x),
+            Kernel::Gelu => {
+                let cdf = 0.5 * libm::erfc(-x * std::f64::consts::FRAC_1_SQRT_2);
+                (x * cdf, cdf + x * (-0.5 * x * x).exp() * INV_SQRT_2PI)
+            }
             Kernel::LogSigmoid => {
                 let (_, one_minus_s) = sigmoid_pair_exact(x);
                 (-((-x).max(0.0) + (-x.abs()).exp().ln_1p()), one_minus_s)
@@ -253,12 +257,13 @@ pub fn softplus(beta: f64, threshold: f64, x: f64) -> (f64, f64) {
 }
 
 /// GELU (erf): `x * Phi(x)` with `Phi(x) = erfc(-x / sqrt(2)) / 2` (erfc, not `1 + erf`, so the
-/// left tail keeps its relative precision), slope `Phi(x) + x * phi(x)`. musl's `erfc` (the
-/// `libm` crate) has branches, so this loop is not vectorised: one pass all the same.
+/// left tail keeps its relative precision), slope `Phi(x) + x * phi(x)`; branch-free with our
+/// [`erfc`](super::erfc::erfc) and [`exp`], so the loop vectorises (with the C library's `erfc`
+/// it did not, and GELU cost 1.5x to 2.5x ReLU's time inside models).
 #[inline(always)]
 pub fn gelu(x: f64) -> (f64, f64) {
-    let cdf = 0.5 * libm::erfc(-x * std::f64::consts::FRAC_1_SQRT_2);
-    let pdf = (-0.5 * x * x).exp() * INV_SQRT_2PI;
+    let cdf = 0.5 * erfc(-x * std::f64::consts::FRAC_1_SQRT_2);
+    let pdf = exp(-0.5 * x * x) * INV_SQRT_2PI;
     (x * cdf, cdf + x * pdf)
 }
 

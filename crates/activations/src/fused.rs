@@ -42,6 +42,8 @@ mod on_flex;
 #[cfg(feature = "ndarray")]
 mod on_ndarray;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
+pub mod prelu;
+#[cfg(any(feature = "flex", feature = "ndarray"))]
 pub mod slices;
 
 pub use kernel::Kernel;

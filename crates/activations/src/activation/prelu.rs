@@ -26,6 +26,11 @@ impl ActivationModule for Prelu {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        #[cfg(any(feature = "flex", feature = "ndarray"))]
+        if crate::fused::prelu::supported(&x) {
+            let alpha = self.alpha.val().cast(x.dtype());
+            return crate::fused::prelu::apply(x, alpha);
+        }
         let alpha = self.alpha.val().cast(x.dtype()).reshape([1; D]);
         let positive = x.clone().greater_elem(0.0);
         (x.clone() * alpha).mask_where(positive, x)

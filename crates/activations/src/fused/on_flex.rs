@@ -4,6 +4,7 @@ use burn::backend::Flex;
 use burn::backend::flex::FlexTensor;
 use burn::tensor::DType;
 
+use super::prelu::{self, FusedPrelu};
 use super::slices::Pass;
 use super::{Element, FusedActivation, Kernel, output_buffer, parallel};
 
@@ -76,5 +77,59 @@ impl FusedActivation for Flex {
             DType::F64 => backward::<f64>(x, grad, kernel),
             other => panic!("fused activations take float32 or float64 tensors, not {other:?}"),
         }
+    }
+}
+
+/// The one element of `t` (a slope).
+fn only<E: Element>(t: FlexTensor) -> E {
+    elements::<E>(&contiguous(t))[0]
+}
+
+/// A new one-element tensor.
+fn scalar_tensor<E: Element>(value: E) -> FlexTensor {
+    FlexTensor::from_data(burn::tensor::TensorData::new(vec![value], [1]))
+}
+
+fn prelu_forward<E: Element>(x: FlexTensor, alpha: FlexTensor) -> FlexTensor {
+    let x = contiguous(x);
+    let mut out = new_output::<E>(x.layout().shape().clone());
+    prelu::forward(elements::<E>(&x), only(alpha), out.storage_mut());
+    out
+}
+
+fn prelu_input_grad<E: Element>(x: FlexTensor, alpha: FlexTensor, grad: FlexTensor) -> FlexTensor {
+    let (x, grad) = (contiguous(x), contiguous(grad));
+    let mut out = new_output::<E>(x.layout().shape().clone());
+    prelu::input_grad(elements::<E>(&x), only(alpha), elements(&grad), out.storage_mut());
+    out
+}
+
+fn prelu_alpha_grad<E: Element>(x: FlexTensor, grad: FlexTensor) -> FlexTensor {
+    let (x, grad) = (contiguous(x), contiguous(grad));
+    scalar_tensor(prelu::alpha_grad::<E>(elements(&x), elements(&grad)))
+}
+
+/// Runs `$f::<E>(args)` with `E` the dtype of `$x` (float32 or float64).
+macro_rules! by_dtype {
+    ($x:expr, $f:ident($($arg:expr),*)) => {
+        match $x.dtype() {
+            DType::F32 => $f::<f32>($($arg),*),
+            DType::F64 => $f::<f64>($($arg),*),
+            other => panic!("fused activations take float32 or float64 tensors, not {other:?}"),
+        }
+    };
+}
+
+impl FusedPrelu for Flex {
+    fn prelu_forward(x: FlexTensor, alpha: FlexTensor) -> FlexTensor {
+        by_dtype!(x, prelu_forward(x, alpha))
+    }
+
+    fn prelu_input_grad(x: FlexTensor, alpha: FlexTensor, grad: FlexTensor) -> FlexTensor {
+        by_dtype!(x, prelu_input_grad(x, alpha, grad))
+    }
+
+    fn prelu_alpha_grad(x: FlexTensor, grad: FlexTensor) -> FlexTensor {
+        by_dtype!(x, prelu_alpha_grad(x, grad))
     }
 }

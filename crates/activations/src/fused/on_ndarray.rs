@@ -6,6 +6,7 @@ use burn::backend::ndarray::NdArrayTensor;
 use burn::backend::{NdArray, TensorMetadata};
 use ndarray::{ArcArray, IxDyn};
 
+use super::prelu::{self, FusedPrelu};
 use super::slices::Pass;
 use super::{Element, FusedActivation, Kernel, output_buffer, parallel};
 
@@ -76,6 +77,79 @@ impl FusedActivation for NdArray {
                 x.dtype(),
                 grad.dtype()
             ),
+        }
+    }
+}
+
+/// The one element of `a` (a slope).
+fn only<E: Element>(a: &Array<E>) -> E {
+    *a.iter().next().expect("a one-element slope")
+}
+
+fn prelu_forward<E: Element>(x: Array<E>, alpha: Array<E>) -> Array<E> {
+    let xs = x.as_standard_layout();
+    new_array(x.shape(), |out| {
+        prelu::forward(xs.as_slice().expect("standard layout"), only(&alpha), out)
+    })
+}
+
+fn prelu_input_grad<E: Element>(x: Array<E>, alpha: Array<E>, grad: Array<E>) -> Array<E> {
+    let (xs, grads) = (x.as_standard_layout(), grad.as_standard_layout());
+    new_array(x.shape(), |out| {
+        let (xs, grads) = (xs.as_slice(), grads.as_slice());
+        prelu::input_grad(xs.expect("standard"), only(&alpha), grads.expect("standard"), out)
+    })
+}
+
+fn prelu_alpha_grad<E: Element>(x: Array<E>, grad: Array<E>) -> Array<E> {
+    let (xs, grads) = (x.as_standard_layout(), grad.as_standard_layout());
+    let value = prelu::alpha_grad(
+        xs.as_slice().expect("standard layout"),
+        grads.as_slice().expect("standard layout"),
+    );
+    ArcArray::from_shape_vec(IxDyn(&[1]), vec![value]).expect("one element")
+}
+
+impl FusedPrelu for NdArray {
+    fn prelu_forward(x: NdArrayTensor, alpha: NdArrayTensor) -> NdArrayTensor {
+        match (x, alpha) {
+            (NdArrayTensor::F32(x), NdArrayTensor::F32(a)) => {
+                prelu_forward(x.into_owned(), a.into_owned()).into()
+            }
+            (NdArrayTensor::F64(x), NdArrayTensor::F64(a)) => {
+                prelu_forward(x.into_owned(), a.into_owned()).into()
+            }
+            (x, a) => {
+                panic!("prelu takes matching float tensors, not {:?} {:?}", x.dtype(), a.dtype())
+            }
+        }
+    }
+
+    fn prelu_input_grad(
+        x: NdArrayTensor,
+        alpha: NdArrayTensor,
+        grad: NdArrayTensor,
+    ) -> NdArrayTensor {
+        match (x, alpha, grad) {
+            (NdArrayTensor::F32(x), NdArrayTensor::F32(a), NdArrayTensor::F32(g)) => {
+                prelu_input_grad(x.into_owned(), a.into_owned(), g.into_owned()).into()
+            }
+            (NdArrayTensor::F64(x), NdArrayTensor::F64(a), NdArrayTensor::F64(g)) => {
+                prelu_input_grad(x.into_owned(), a.into_owned(), g.into_owned()).into()
+            }
+            (x, _, _) => panic!("prelu takes matching float tensors, not {:?}", x.dtype()),
+        }
+    }
+
+    fn prelu_alpha_grad(x: NdArrayTensor, grad: NdArrayTensor) -> NdArrayTensor {
+        match (x, grad) {
+            (NdArrayTensor::F32(x), NdArrayTensor::F32(g)) => {
+                prelu_alpha_grad(x.into_owned(), g.into_owned()).into()
+            }
+            (NdArrayTensor::F64(x), NdArrayTensor::F64(g)) => {
+                prelu_alpha_grad(x.into_owned(), g.into_owned()).into()
+            }
+            (x, _) => panic!("prelu takes matching float tensors, not {:?}", x.dtype()),
         }
     }
 }

@@ -21,6 +21,9 @@ impl ActivationModule for Relu {
     }
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        if crate::fused::supported(&x) {
+            return crate::fused::apply(x, crate::fused::Kernel::Relu);
+        }
         burn::tensor::activation::relu(x)
     }
 }

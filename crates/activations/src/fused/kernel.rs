@@ -36,6 +36,9 @@ pub enum Kernel {
     LogSigmoid,
     /// `x / (1 + |x|)`.
     Softsign,
+    /// `max(x, 0)` (NaN gives 0, as burn's built-in ReLU); f' = 1 for x > 0, else 0 (the kink
+    /// takes 0, as PyTorch).
+    Relu,
     /// `min(max(x, 0), 6)`; f' = 1 on (0, 6), 0 elsewhere (kinks included, as PyTorch).
     Relu6,
     /// `min(max(x + 3, 0), 6) / 6`; f' = 1/6 on (-3, 3), 0 elsewhere.
@@ -126,6 +129,7 @@ impl Kernel {
                 let d = 1.0 + x.abs();
                 (x / d, 1.0 / (d * d))
             }
+            Kernel::Relu => relu(x),
             Kernel::Relu6 => (x.clamp(0.0, 6.0), if x > 0.0 && x < 6.0 { 1.0 } else { 0.0 }),
             Kernel::HardSigmoid => {
                 ((x + 3.0).clamp(0.0, 6.0) / 6.0, if x > -3.0 && x < 3.0 { 1.0 / 6.0 } else { 0.0 })
@@ -158,6 +162,7 @@ impl Kernel {
             Kernel::Gelu => gelu(x),
             Kernel::LogSigmoid => log_sigmoid(x),
             Kernel::Softsign => softsign(x),
+            Kernel::Relu => relu(x),
             Kernel::Relu6 => relu6(x),
             Kernel::HardSigmoid => hard_sigmoid(x),
             Kernel::HardSwish => hard_swish(x),
@@ -291,6 +296,13 @@ fn clamp(v: f64, lo: f64, hi: f64) -> f64 {
     if low > hi { hi } else { low }
 }
 
+/// ReLU, branch-free.
+#[inline(always)]
+pub fn relu(x: f64) -> (f64, f64) {
+    let positive = x > 0.0;
+    (if positive { x } else { 0.0 }, if positive { 1.0 } else { 0.0 })
+}
+
 /// ReLU6, branch-free.
 #[inline(always)]
 pub fn relu6(x: f64) -> (f64, f64) {
@@ -365,7 +377,7 @@ pub fn exp_linear_unit_width(scale: f64, alpha: f64, x: f64) -> (f64, f64) {
 
 /// One kernel of each kind, some with unusual parameters, for the tests of every pass.
 #[cfg(test)]
-pub(crate) const EXAMPLES: [Kernel; 18] = [
+pub(crate) const EXAMPLES: [Kernel; 19] = [
     Kernel::Swish { beta: 1.0 },
     Kernel::Swish { beta: 2.5 },
     Kernel::Swish { beta: -0.7 },
@@ -385,6 +397,7 @@ pub(crate) const EXAMPLES: [Kernel; 18] = [
     Kernel::Gelu,
     Kernel::LogSigmoid,
     Kernel::Softsign,
+    Kernel::Relu,
     Kernel::Relu6,
     Kernel::HardSigmoid,
     Kernel::HardSwish,
@@ -433,7 +446,11 @@ mod tests {
         let piecewise = |k: &Kernel| {
             matches!(
                 k,
-                Kernel::LeakyRelu { .. } | Kernel::Relu6 | Kernel::HardSigmoid | Kernel::HardSwish
+                Kernel::LeakyRelu { .. }
+                    | Kernel::Relu
+                    | Kernel::Relu6
+                    | Kernel::HardSigmoid
+                    | Kernel::HardSwish
             )
         };
         for kernel in EXAMPLES.into_iter().filter(|k| !piecewise(k)) {

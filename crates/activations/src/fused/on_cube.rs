@@ -33,6 +33,7 @@ enum Formula {
     Gelu,
     LogSigmoid,
     Softsign,
+    Relu,
     Relu6,
     HardSigmoid,
     HardSwish,
@@ -54,6 +55,7 @@ fn formula(kernel: Kernel) -> (Formula, f64, f64, f64) {
         Kernel::Gelu => (Formula::Gelu, 0.0, 0.0, 0.0),
         Kernel::LogSigmoid => (Formula::LogSigmoid, 0.0, 0.0, 0.0),
         Kernel::Softsign => (Formula::Softsign, 0.0, 0.0, 0.0),
+        Kernel::Relu => (Formula::Relu, 0.0, 0.0, 0.0),
         Kernel::Relu6 => (Formula::Relu6, 0.0, 0.0, 0.0),
         Kernel::HardSigmoid => (Formula::HardSigmoid, 0.0, 0.0, 0.0),
         Kernel::HardSwish => (Formula::HardSwish, 0.0, 0.0, 0.0),
@@ -173,6 +175,10 @@ fn value<F: Float, N: Size>(
             zero - (negative_part + Vector::ln(one + e))
         }
         Formula::Softsign => x / (one + Vector::abs(x)),
+        Formula::Relu => {
+            let positive = x.greater_than(&Vector::new(F::new(0.0)));
+            select_many(positive, x, Vector::new(F::new(0.0)))
+        }
         Formula::Relu6 => clamp::<F, N>(x, F::new(0.0), F::new(6.0)),
         Formula::HardSigmoid => {
             clamp::<F, N>(x + Vector::new(F::new(3.0)), F::new(0.0), F::new(6.0))
@@ -254,6 +260,10 @@ fn slope<F: Float, N: Size>(
         Formula::Softsign => {
             let d = one + Vector::abs(x);
             one / (d * d)
+        }
+        Formula::Relu => {
+            let positive = x.greater_than(&Vector::new(F::new(0.0)));
+            select_many(positive, one, Vector::new(F::new(0.0)))
         }
         Formula::Relu6 => inside::<F, N>(x, F::new(0.0), F::new(6.0)),
         Formula::HardSigmoid => {

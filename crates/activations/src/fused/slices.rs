@@ -8,7 +8,7 @@
 
 use super::kernel::{
     Kernel, exp_linear, exp_linear_unit_width, gelu, gelu_tanh, hard_sigmoid, hard_swish,
-    leaky_relu, log_sigmoid, mish, relu6, sigmoid, softplus, softsign, swish, tanh,
+    leaky_relu, log_sigmoid, mish, relu, relu6, sigmoid, softplus, softsign, swish, tanh,
 };
 
 /// One pass over memory, and where it writes.
@@ -72,6 +72,7 @@ fn run_f32_on(kernel: Kernel, pass: Pass<'_, f32>, wide: bool) {
         ),
         Kernel::LogSigmoid => widest(pass, log_sigmoid, wide),
         Kernel::Softsign => widest(pass, softsign, wide),
+        Kernel::Relu => widest(pass, relu, wide),
         Kernel::Relu6 => widest(pass, relu6, wide),
         Kernel::HardSigmoid => widest(pass, hard_sigmoid, wide),
         Kernel::HardSwish => widest(pass, hard_swish, wide),

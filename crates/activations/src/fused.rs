@@ -261,6 +261,27 @@ mod tests {
         }
     }
 
+    /// Our ReLU kernel gives burn-flex's ReLU exactly: values, gradients, the kink at 0 and NaN.
+    #[test]
+    fn relu_kernel_matches_burn_flex_relu() {
+        let device = Device::flex().autodiff();
+        let xs = [-2.0f32, -0.0, 0.0, 1e-30, 3.5, f32::NAN, f32::NEG_INFINITY, f32::INFINITY];
+        let run = |fused: bool| {
+            let x = Tensor::<1>::from_floats(xs, &device).require_grad();
+            let y = if fused {
+                apply(x.clone(), Kernel::Relu)
+            } else {
+                burn::tensor::activation::relu(x.clone())
+            };
+            let grads = (y.clone() * Tensor::ones([xs.len()], &device)).sum().backward();
+            let bits = |t: Tensor<1>| -> Vec<u32> {
+                t.into_data().try_to_vec::<f32>().unwrap().iter().map(|v| v.to_bits()).collect()
+            };
+            (bits(y), bits(x.grad(&grads).unwrap()))
+        };
+        assert_eq!(run(true), run(false));
+    }
+
     #[test]
     fn large_outputs_with_huge_page_advice_hold_the_right_values() {
         // 2^21 float32 = 8 MiB: above HUGE_PAGE_MIN_BYTES, so both new outputs are advised.

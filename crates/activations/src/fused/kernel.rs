@@ -36,8 +36,8 @@ pub enum Kernel {
     LogSigmoid,
     /// `x / (1 + |x|)`.
     Softsign,
-    /// `max(x, 0)` (NaN gives 0, as burn's built-in ReLU); f' = 1 for x > 0, else 0 (the kink
-    /// takes 0, as PyTorch).
+    /// `max(x, 0)`; f' = 1 for x > 0, 0 for x <= 0 (the kink takes 0, as PyTorch). NaN passes
+    /// through with its gradient, as in burn-flex's and PyTorch's ReLU.
     Relu,
     /// `min(max(x, 0), 6)`; f' = 1 on (0, 6), 0 elsewhere (kinks included, as PyTorch).
     Relu6,
@@ -296,11 +296,11 @@ fn clamp(v: f64, lo: f64, hi: f64) -> f64 {
     if low > hi { hi } else { low }
 }
 
-/// ReLU, branch-free.
+/// ReLU, branch-free: `x <= 0` is false for NaN, so NaN keeps its value and its gradient.
 #[inline(always)]
 pub fn relu(x: f64) -> (f64, f64) {
-    let positive = x > 0.0;
-    (if positive { x } else { 0.0 }, if positive { 1.0 } else { 0.0 })
+    let clipped = x <= 0.0;
+    (if clipped { 0.0 } else { x }, if clipped { 0.0 } else { 1.0 })
 }
 
 /// ReLU6, branch-free.

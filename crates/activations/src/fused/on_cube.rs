@@ -175,9 +175,10 @@ fn value<F: Float, N: Size>(
             zero - (negative_part + Vector::ln(one + e))
         }
         Formula::Softsign => x / (one + Vector::abs(x)),
+        // `x < 0`, not `x > 0`: NaN passes through (a zero input stays +0 or -0).
         Formula::Relu => {
-            let positive = x.greater_than(&Vector::new(F::new(0.0)));
-            select_many(positive, x, Vector::new(F::new(0.0)))
+            let negative = x.less_than(&Vector::new(F::new(0.0)));
+            select_many(negative, Vector::new(F::new(0.0)), x)
         }
         Formula::Relu6 => clamp::<F, N>(x, F::new(0.0), F::new(6.0)),
         Formula::HardSigmoid => {
@@ -261,6 +262,7 @@ fn slope<F: Float, N: Size>(
             let d = one + Vector::abs(x);
             one / (d * d)
         }
+        // Slope 0 at the kink; here (only) a NaN input's gradient is 0 too.
         Formula::Relu => {
             let positive = x.greater_than(&Vector::new(F::new(0.0)));
             select_many(positive, one, Vector::new(F::new(0.0)))

@@ -7,9 +7,10 @@
 //! NHWC and back, computes the weight gradient as a convolution of permuted tensors and the
 //! input gradient as a transposed convolution, and its max-pool writes an index tensor. On
 //! ndarray the same step ran 25x slower than on flex. Here each op is im2col + one matrix
-//! product per image (`conv.rs`, the `gemm` crate flex itself uses, with its AVX-512 kernels
-//! where the processor has them) or one pass over memory (`pool.rs`), on every core, the same
-//! code on both backends. Other backends (wgpu, cuda) and other dtypes keep burn's ops;
+//! product per image (`conv.rs`, the `gemm` crate flex itself uses, with flex's features: its
+//! AVX-512 kernels would be about 7% faster here, but would make results on AVX-512 machines
+//! differ in the last bits from those on AVX2-only machines) or one pass over memory
+//! (`pool.rs`), on every core, the same code on both backends. Other backends (wgpu, cuda) and other dtypes keep burn's ops;
 //! [`conv2d`] and [`max_pool2x2`] choose.
 //!
 //! Results agree with burn's ops to rounding (tests below); the pooling picks the same maximum.

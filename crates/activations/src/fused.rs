@@ -185,18 +185,26 @@ impl<B: FusedActivation, C: CheckpointStrategy> FusedActivation for Autodiff<B, 
     }
 }
 
-/// Whether the fused kernels apply to `x`: a float32 or float64 tensor on flex or ndarray, or a
-/// float32 tensor on a CubeCL backend (wgpu, cuda); with or without autodiff.
-pub fn supported<const D: usize>(x: &Tensor<D>) -> bool {
-    use burn::backend::DispatchDevice;
-    match x.device().without_autodiff().as_dispatch() {
+/// Whether `x` is a float32 or float64 tensor on flex or ndarray, with or without autodiff: where
+/// the CPU kernels apply (every fused activation, [`prelu`], and the models' CNN kernels).
+pub fn supported_on_cpu<const D: usize>(x: &Tensor<D>) -> bool {
+    let cpu = match x.device().without_autodiff().as_dispatch() {
         #[cfg(feature = "flex")]
-        DispatchDevice::Flex(_) => matches!(x.dtype(), DType::F32 | DType::F64),
+        burn::backend::DispatchDevice::Flex(_) => true,
         #[cfg(feature = "ndarray")]
-        DispatchDevice::NdArray(_) => matches!(x.dtype(), DType::F32 | DType::F64),
-        #[cfg(any(feature = "wgpu", feature = "cuda"))]
-        DispatchDevice::Cube(_) => x.dtype() == DType::F32,
+        burn::backend::DispatchDevice::NdArray(_) => true,
         _ => false,
+    };
+    cpu && matches!(x.dtype(), DType::F32 | DType::F64)
+}
+
+/// Whether the fused kernels apply to `x`: [`supported_on_cpu`], or a float32 tensor on a
+/// CubeCL backend (wgpu, cuda); with or without autodiff.
+pub fn supported<const D: usize>(x: &Tensor<D>) -> bool {
+    match x.device().without_autodiff().as_dispatch() {
+        #[cfg(any(feature = "wgpu", feature = "cuda"))]
+        burn::backend::DispatchDevice::Cube(_) => x.dtype() == DType::F32,
+        _ => supported_on_cpu(x),
     }
 }
 

@@ -16,6 +16,8 @@
 //! Results agree with burn's ops to rounding (tests below); the pooling picks the same maximum.
 
 #[cfg(any(feature = "flex", feature = "ndarray"))]
+use actbench_activations::fused::supported_on_cpu;
+#[cfg(any(feature = "flex", feature = "ndarray"))]
 use burn::nn::PaddingConfig2d;
 use burn::nn::conv::Conv2d;
 use burn::nn::pool::MaxPool2d;
@@ -35,28 +37,13 @@ mod pool;
 
 pub use memory::keep_freed_buffers;
 
-/// Whether our kernels apply to `x`: a float32 or float64 tensor on flex or ndarray, with or
-/// without autodiff.
-#[cfg(any(feature = "flex", feature = "ndarray"))]
-fn supported(x: &Tensor<4>) -> bool {
-    use burn::backend::DispatchDevice;
-    use burn::tensor::DType;
-    let cpu = match x.device().without_autodiff().as_dispatch() {
-        #[cfg(feature = "flex")]
-        DispatchDevice::Flex(_) => true,
-        #[cfg(feature = "ndarray")]
-        DispatchDevice::NdArray(_) => true,
-        _ => false,
-    };
-    cpu && matches!(x.dtype(), DType::F32 | DType::F64)
-}
-
 /// `conv.forward(x)` for our CNN's convolutions (stride 1, "same" padding, odd square kernel,
-/// one group, no dilation, with bias): our kernel where [`supported`], else burn's.
+/// one group, no dilation, with bias): our kernel on flex and ndarray
+/// ([`supported_on_cpu`]), else burn's.
 pub fn conv2d(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
     #[cfg(any(feature = "flex", feature = "ndarray"))]
     if let Some(bias) = &conv.bias
-        && supported(&x)
+        && supported_on_cpu(&x)
         && conv.kernel_size[0] == conv.kernel_size[1]
         && conv.kernel_size[0] % 2 == 1
         && matches!(conv.padding, PaddingConfig2d::Same)
@@ -69,11 +56,11 @@ pub fn conv2d(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
     conv.forward(x)
 }
 
-/// `pool.forward(x)` for a 2x2 max-pool with stride 2: our kernel where [`supported`], else
-/// burn's.
+/// `pool.forward(x)` for a 2x2 max-pool with stride 2: our kernel on flex and ndarray
+/// ([`supported_on_cpu`]), else burn's.
 pub fn max_pool2x2(pool: &MaxPool2d, x: Tensor<4>) -> Tensor<4> {
     #[cfg(any(feature = "flex", feature = "ndarray"))]
-    if supported(&x)
+    if supported_on_cpu(&x)
         && pool.kernel_size == [2, 2]
         && pool.stride == [2, 2]
         && pool.dilation == [1, 1]
@@ -124,7 +111,7 @@ mod tests {
         conv.bias = Some(burn::module::Param::from_tensor(bias));
         let x = values(vec![batch, c_in, h, w], 3).require_grad();
         let g = values(vec![batch, c_out, h, w], 4);
-        assert!(supported(&x), "our kernel runs on {device:?} {dtype:?}");
+        assert!(supported_on_cpu(&x), "our kernel runs on {device:?} {dtype:?}");
         let out = if ours { conv2d(&conv, x.clone()) } else { conv.forward(x.clone()) };
         let grads = (out.clone() * g).sum().backward();
         let bias = conv.bias.as_ref().unwrap().val();

@@ -27,7 +27,7 @@ impl ActivationModule for Prelu {
 
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
         #[cfg(any(feature = "flex", feature = "ndarray"))]
-        if crate::fused::prelu::supported(&x) {
+        if crate::fused::supported_on_cpu(&x) {
             let alpha = self.alpha.val().cast(x.dtype());
             return crate::fused::prelu::apply(x, alpha);
         }

@@ -147,23 +147,8 @@ impl<B: FusedPrelu, C: CheckpointStrategy> FusedPrelu for Autodiff<B, C> {
     }
 }
 
-/// Whether the one-pass PReLU applies to `x`: a float32 or float64 tensor on flex or ndarray,
-/// with or without autodiff.
-pub fn supported<const D: usize>(x: &Tensor<D>) -> bool {
-    use burn::backend::DispatchDevice;
-    use burn::tensor::DType;
-    let cpu = match x.device().without_autodiff().as_dispatch() {
-        #[cfg(feature = "flex")]
-        DispatchDevice::Flex(_) => true,
-        #[cfg(feature = "ndarray")]
-        DispatchDevice::NdArray(_) => true,
-        _ => false,
-    };
-    cpu && matches!(x.dtype(), DType::F32 | DType::F64)
-}
-
 /// PReLU of `x` with the one-element slope `alpha` (same dtype), gradients to both. Call only
-/// where [`supported`].
+/// where [`supported_on_cpu`](super::supported_on_cpu).
 pub fn apply<const D: usize>(x: Tensor<D>, alpha: Tensor<1>) -> Tensor<D> {
     Tensor::from_dispatch(<Dispatch as FusedPrelu>::prelu_forward(
         x.into_dispatch(),

@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the hot activation kernels: `cargo bench -p actbench-activations`.
 //!
 //! - `slice/*`: the fused float32 kernels on one thread over 2^20 elements (no tensor, no
-//!   allocation): the arithmetic cost per element.
+//!   allocation): the arithmetic cost per element (GELU's branch-free `erfc` included).
 //! - `flex/*`: forward+backward through the activation modules on flex with autodiff, 2^20
 //!   elements, as a model calls them, next to ReLU and burn's built-in mish.
 //!
@@ -22,9 +22,10 @@ fn inputs() -> Vec<f32> {
     (0..ELEMENTS).map(|i| ((i * 7919) % ELEMENTS) as f32 / ELEMENTS as f32 * 10.0 - 5.0).collect()
 }
 
-fn kernels() -> [(&'static str, Kernel); 3] {
+fn kernels() -> [(&'static str, Kernel); 4] {
     [
         ("swish", Kernel::Swish { beta: 1.0 }),
+        ("gelu", Kernel::Gelu),
         ("mish", Kernel::Mish),
         (
             "selu",
@@ -65,7 +66,7 @@ fn flex_forward_backward(c: &mut Criterion) {
         let grads = f(input.clone()).backward();
         input.grad(&grads).expect("gradient")
     };
-    for name in ["relu", "swish", "mish", "selu"] {
+    for name in ["relu", "swish", "mish", "selu", "gelu"] {
         let module = name.parse::<ActivationConfig>().expect("registered").init(&device);
         group.bench_function(name, |b| b.iter(|| fwd_bwd(&|t| module.forward(t))));
     }

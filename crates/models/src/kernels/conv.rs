@@ -5,7 +5,8 @@
 //! column `oh * width + ow`, zero where the patch reaches into the padding. Then
 //! - forward: `out = W cols + b` (`W` is `[c_out, c_in * k * k]`, the weight's own layout);
 //! - input gradient: `dcols = W^T dout`, added back into the image it came from (col2im);
-//! - weight gradient: `dW = sum over images of dout cols^T`; bias gradient: `db = sum dout`.
+//! - weight gradient: `dW = sum over images of dout cols^T`; bias gradient: `db = sum dout`
+//!   (two ops: the bias gradient needs no im2col and no product).
 //!
 //! Images are split over the cores; each weight-gradient partial covers a fixed group of
 //! [`IMAGES_PER_PARTIAL`] images and the partials are added in order, so results do not depend
@@ -148,15 +149,14 @@ pub fn input_grad<E: Real>(s: ConvShape, weight: &[E], grad: &[E], dx: &mut [E])
     );
 }
 
-/// `(dW, db)`: the weight gradient `[c_out, c_in, k, k]` and the bias gradient `[c_out]`.
-pub fn params_grad<E: Real>(s: ConvShape, x: &[E], grad: &[E]) -> (Vec<E>, Vec<E>) {
+/// The weight gradient `dW = sum over images of dout cols^T`, `[c_out, c_in, k, k]`.
+pub fn weight_grad<E: Real>(s: ConvShape, x: &[E], grad: &[E]) -> Vec<E> {
     let (plane, patch) = (s.plane(), s.patch());
-    let partials: Vec<(Vec<E>, Vec<E>)> = x
+    let partials = x
         .par_chunks(s.image_in() * IMAGES_PER_PARTIAL)
         .zip(grad.par_chunks(s.image_out() * IMAGES_PER_PARTIAL))
         .map(|(images, grads)| {
             let mut dw = vec![E::ZERO; s.c_out * patch];
-            let mut db = vec![E::ZERO; s.c_out];
             let mut cols = vec![E::ZERO; if s.pointwise() { 0 } else { patch * plane }];
             for (i, (image, grad)) in
                 images.chunks(s.image_in()).zip(grads.chunks(s.image_out())).enumerate()
@@ -170,20 +170,41 @@ pub fn params_grad<E: Real>(s: ConvShape, x: &[E], grad: &[E]) -> (Vec<E>, Vec<E
                 // dW [c_out x patch] += grad [c_out x plane] * cols^T [plane x patch]
                 let cols_t = Matrix::rows(cols, patch, plane).transposed();
                 product(&mut dw, i > 0, Matrix::rows(grad, s.c_out, plane), cols_t);
+            }
+            dw
+        })
+        .collect();
+    add_in_order(partials)
+}
+
+/// The bias gradient `db = sum of dout` per channel of `dout` (`[batch, channels, plane]`), over
+/// the same groups of images as [`weight_grad`].
+pub fn bias_grad<E: Real>(channels: usize, plane: usize, grad: &[E]) -> Vec<E> {
+    let image = channels * plane;
+    let partials = grad
+        .par_chunks(image * IMAGES_PER_PARTIAL)
+        .map(|grads| {
+            let mut db = vec![E::ZERO; channels];
+            for grad in grads.chunks(image) {
                 for (db, channel) in db.iter_mut().zip(grad.chunks(plane)) {
                     *db += channel.iter().fold(E::ZERO, |sum, &g| sum + g);
                 }
             }
-            (dw, db)
+            db
         })
         .collect();
+    add_in_order(partials)
+}
+
+/// The element-wise sum of per-group partials, added in group order (so the result does not
+/// depend on how rayon scheduled the groups).
+fn add_in_order<E: Real>(partials: Vec<Vec<E>>) -> Vec<E> {
     let mut partials = partials.into_iter();
-    let (mut dw, mut db) = partials.next().expect("a batch of at least one image");
-    for (pw, pb) in partials {
-        dw.iter_mut().zip(pw).for_each(|(d, p)| *d += p);
-        db.iter_mut().zip(pb).for_each(|(d, p)| *d += p);
+    let mut sum = partials.next().expect("a batch of at least one image");
+    for partial in partials {
+        sum.iter_mut().zip(partial).for_each(|(s, p)| *s += p);
     }
-    (dw, db)
+    sum
 }
 
 /// A matrix read from a slice: element `(i, j)` is `values[i * row_step + j * column_step]`.
@@ -346,7 +367,7 @@ mod tests {
                 let e = loss(&moved, &w, &b) - base;
                 assert!((dx[i] - e).abs() < 1e-9, "{s:?} dx[{i}]: {} vs {e}", dx[i]);
             }
-            let (dw, db) = params_grad(s, &x, &g);
+            let (dw, db) = (weight_grad(s, &x, &g), bias_grad(s.c_out, s.plane(), &g));
             for i in 0..w.len() {
                 let mut moved = w.clone();
                 moved[i] += 1.0;
@@ -363,7 +384,7 @@ mod tests {
     }
 
     #[test]
-    fn the_weight_gradient_does_not_depend_on_the_thread_count() {
+    fn the_parameter_gradients_do_not_depend_on_the_thread_count() {
         let s = ConvShape { batch: 13, c_in: 3, c_out: 4, height: 6, width: 5, kernel: 3 };
         let x: Vec<f32> = values(s.batch * s.image_in(), 5).iter().map(|&v| v as f32).collect();
         let g: Vec<f32> = values(s.batch * s.image_out(), 6).iter().map(|&v| v as f32).collect();
@@ -372,7 +393,7 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap()
-                .install(|| params_grad(s, &x, &g))
+                .install(|| (weight_grad(s, &x, &g), bias_grad(s.c_out, s.plane(), &g)))
         };
         let one = on(1);
         for threads in [2, 3, 8] {

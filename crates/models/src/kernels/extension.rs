@@ -29,13 +29,14 @@ pub trait CnnKernels: Backend {
         weight: FloatTensor<Self>,
         grad: FloatTensor<Self>,
     ) -> FloatTensor<Self>;
-    /// dL/dweight, or dL/dbias when `bias` (the weight's shape comes from x, grad and `kernel`).
-    fn conv2d_same_param_grad(
+    /// dL/dweight (its shape comes from x, grad and `kernel`).
+    fn conv2d_same_weight_grad(
         x: FloatTensor<Self>,
         grad: FloatTensor<Self>,
         kernel: usize,
-        bias: bool,
     ) -> FloatTensor<Self>;
+    /// dL/dbias.
+    fn conv2d_same_bias_grad(grad: FloatTensor<Self>) -> FloatTensor<Self>;
     /// 2x2 max-pooling with stride 2: `[n, c, h, w]` -> `[n, c, h / 2, w / 2]`.
     fn max_pool2x2(x: FloatTensor<Self>) -> FloatTensor<Self>;
     /// dL/dx of the pooling from x and dL/d(output).
@@ -103,14 +104,13 @@ impl<B: CnnKernels> Backward<B, 3> for ConvBackward {
         let [node_x, node_weight, node_bias] = ops.parents;
         let grad = grads.consume::<B>(&ops.node);
         let (x, weight) = ops.state;
-        let kernel = weight.shape()[3];
         if let Some(node) = node_weight {
-            let dw = B::conv2d_same_param_grad(x.clone(), grad.clone(), kernel, false);
+            let kernel = weight.shape()[3];
+            let dw = B::conv2d_same_weight_grad(x, grad.clone(), kernel);
             grads.register::<B>(node.id, dw);
         }
         if let Some(node) = node_bias {
-            let db = B::conv2d_same_param_grad(x, grad.clone(), kernel, true);
-            grads.register::<B>(node.id, db);
+            grads.register::<B>(node.id, B::conv2d_same_bias_grad(grad.clone()));
         }
         if let Some(node) = node_x {
             grads.register::<B>(node.id, B::conv2d_same_input_grad(weight, grad));
@@ -168,18 +168,20 @@ impl<B: CnnKernels, C: CheckpointStrategy> CnnKernels for Autodiff<B, C> {
         ))
     }
 
-    fn conv2d_same_param_grad(
+    fn conv2d_same_weight_grad(
         x: FloatTensor<Self>,
         grad: FloatTensor<Self>,
         kernel: usize,
-        bias: bool,
     ) -> FloatTensor<Self> {
-        FloatTensor::<Self>::new(B::conv2d_same_param_grad(
+        FloatTensor::<Self>::new(B::conv2d_same_weight_grad(
             x.into_primitive(),
             grad.into_primitive(),
             kernel,
-            bias,
         ))
+    }
+
+    fn conv2d_same_bias_grad(grad: FloatTensor<Self>) -> FloatTensor<Self> {
+        FloatTensor::<Self>::new(B::conv2d_same_bias_grad(grad.into_primitive()))
     }
 
     fn max_pool2x2(x: FloatTensor<Self>) -> FloatTensor<Self> {

@@ -64,22 +64,23 @@ impl CnnKernels for Flex {
         }))
     }
 
-    fn conv2d_same_param_grad(
-        x: FlexTensor,
-        grad: FlexTensor,
-        kernel: usize,
-        bias: bool,
-    ) -> FlexTensor {
+    fn conv2d_same_weight_grad(x: FlexTensor, grad: FlexTensor, kernel: usize) -> FlexTensor {
         let (x, grad) = (contiguous(x), contiguous(grad));
         let s = conv_shape(x.layout().shape(), grad.layout().shape()[1], kernel);
         by_dtype!(x, E => {
-            let (dw, db) = conv::params_grad(s, slice::<E>(&x), slice(&grad));
-            let (values, shape) = if bias {
-                (db, vec![s.c_out])
-            } else {
-                (dw, vec![s.c_out, s.c_in, kernel, kernel])
-            };
-            FlexTensor::from_data(TensorData::new(values, Shape::from(shape)))
+            let dw = conv::weight_grad(s, slice::<E>(&x), slice(&grad));
+            FlexTensor::from_data(TensorData::new(dw, [s.c_out, s.c_in, kernel, kernel]))
+        })
+    }
+
+    fn conv2d_same_bias_grad(grad: FlexTensor) -> FlexTensor {
+        let grad = contiguous(grad);
+        let &[_, channels, height, width] = grad.layout().shape().as_ref() else {
+            panic!("a 4-D gradient")
+        };
+        by_dtype!(grad, E => {
+            let db = conv::bias_grad(channels, height * width, slice::<E>(&grad));
+            FlexTensor::from_data(TensorData::new(db, [channels]))
         })
     }
 

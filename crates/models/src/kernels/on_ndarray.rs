@@ -71,22 +71,26 @@ impl CnnKernels for NdArray {
         })
     }
 
-    fn conv2d_same_param_grad(
+    fn conv2d_same_weight_grad(
         x: NdArrayTensor,
         grad: NdArrayTensor,
         kernel: usize,
-        bias: bool,
     ) -> NdArrayTensor {
         by_dtype!(x, grad => {
             let (x, grad) = (standard(&x), standard(&grad));
             let s = conv_shape(x.shape(), grad.shape()[1], kernel);
-            let (dw, db) = conv::params_grad(s, slice(&x), slice(&grad));
-            let (values, shape) = if bias {
-                (db, vec![s.c_out])
-            } else {
-                (dw, vec![s.c_out, s.c_in, kernel, kernel])
-            };
-            ArcArray::from_shape_vec(IxDyn(&shape), values).expect("the gradient's shape")
+            let dw = conv::weight_grad(s, slice(&x), slice(&grad));
+            let shape = [s.c_out, s.c_in, kernel, kernel];
+            ArcArray::from_shape_vec(IxDyn(&shape), dw).expect("the weight's shape")
+        })
+    }
+
+    fn conv2d_same_bias_grad(grad: NdArrayTensor) -> NdArrayTensor {
+        by_dtype!(grad => {
+            let grad = standard(&grad);
+            let &[_, channels, height, width] = grad.shape() else { panic!("a 4-D gradient") };
+            let db = conv::bias_grad(channels, height * width, slice(&grad));
+            ArcArray::from_shape_vec(IxDyn(&[channels]), db).expect("the bias's shape")
         })
     }
 

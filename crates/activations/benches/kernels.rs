@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the hot activation kernels: `cargo bench -p actbench-activations`.
 //!
 //! - `slice/*`: the fused float32 kernels on one thread over 2^20 elements (no tensor, no
-//!   allocation): the arithmetic cost per element (GELU's branch-free `erfc` included).
+//!   allocation): the arithmetic cost per element.
 //! - `flex/*`: forward+backward through the activation modules on flex with autodiff, 2^20
 //!   elements, as a model calls them, next to ReLU and burn's built-in mish.
 //!

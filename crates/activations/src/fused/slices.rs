@@ -1,13 +1,14 @@
 //! The fused kernels over contiguous slices: `y = f(x)` and `dL/dx = dL/dy * f'(x)`, each written
 //! to a new slice or over its input.
 //!
-//! Float32 slices use [`Kernel::eval_fast`], which the compiler vectorises. On x86-64 the loops
-//! are compiled three times, for AVX-512, AVX2 and the SSE2 baseline, and the widest the CPU
-//! supports is picked at run time (8, 4 or 2 float64 lanes). Float64 slices use
-//! [`Kernel::eval`], so float64 results keep the C library's accuracy.
+//! Float32 slices use [`Kernel::eval_fast`] (float64 arithmetic, rounded once), which the
+//! compiler vectorises; GELU uses [`gelu_f32`] (float32 arithmetic, twice the lanes: see there).
+//! On x86-64 the loops are compiled three times, for AVX-512, AVX2 and the SSE2 baseline, and
+//! the widest the CPU supports is picked at run time (8, 4 or 2 float64 lanes). Float64 slices
+//! use [`Kernel::eval`], so float64 results keep the C library's accuracy.
 
 use super::kernel::{
-    Kernel, exp_linear, exp_linear_unit_width, gelu, gelu_tanh, hard_sigmoid, hard_swish,
+    Kernel, exp_linear, exp_linear_unit_width, gelu_f32, gelu_tanh, hard_sigmoid, hard_swish,
     leaky_relu, log_sigmoid, mish, relu, relu6, sigmoid, softplus, softsign, swish, tanh,
 };
 
@@ -46,48 +47,50 @@ fn run_f32_on(kernel: Kernel, pass: Pass<'_, f32>, wide: bool) {
     // One small function per kernel and instruction set (see `widest`): a single function
     // holding every kernel's loops grows past what LLVM vectorises.
     match kernel {
-        Kernel::Swish { beta } => widest(pass, |x| swish(beta, x), wide),
-        Kernel::Mish => widest(pass, mish, wide),
+        Kernel::Swish { beta } => widest(pass, InF64(|x| swish(beta, x)), wide),
+        Kernel::Mish => widest(pass, InF64(mish), wide),
         Kernel::ExpLinear { scale, alpha, width: 1.0 } => {
-            widest(pass, |x| exp_linear_unit_width(scale, alpha, x), wide)
+            widest(pass, InF64(|x| exp_linear_unit_width(scale, alpha, x)), wide)
         }
         Kernel::ExpLinear { scale, alpha, width } => {
-            widest(pass, |x| exp_linear(scale, alpha, width, x), wide)
+            widest(pass, InF64(|x| exp_linear(scale, alpha, width, x)), wide)
         }
-        Kernel::Sigmoid => widest(pass, sigmoid, wide),
-        Kernel::Tanh => widest(pass, tanh, wide),
-        Kernel::LeakyRelu { slope } => widest(pass, |x| leaky_relu(slope, x), wide),
-        Kernel::GeluTanh => widest(pass, gelu_tanh, wide),
+        Kernel::Sigmoid => widest(pass, InF64(sigmoid), wide),
+        Kernel::Tanh => widest(pass, InF64(tanh), wide),
+        Kernel::LeakyRelu { slope } => widest(pass, InF64(|x| leaky_relu(slope, x)), wide),
+        Kernel::GeluTanh => widest(pass, InF64(gelu_tanh), wide),
         Kernel::Softplus { beta, threshold } => {
-            widest(pass, |x| softplus(beta, threshold, x), wide)
+            widest(pass, InF64(|x| softplus(beta, threshold, x)), wide)
         }
-        // GELU's body is large: without this, LLVM calls it per element instead of inlining
-        // and vectorising it (measured 7x slower).
+        // GELU's body is large: without the forced inline, LLVM calls it per element instead
+        // of inlining and vectorising it (measured 7x slower).
         #[allow(clippy::redundant_closure)]
         Kernel::Gelu => widest(
             pass,
-            #[inline(always)]
-            |x| gelu(x),
+            InF32(
+                #[inline(always)]
+                |x| gelu_f32(x),
+            ),
             wide,
         ),
-        Kernel::LogSigmoid => widest(pass, log_sigmoid, wide),
-        Kernel::Softsign => widest(pass, softsign, wide),
-        Kernel::Relu => widest(pass, relu, wide),
-        Kernel::Relu6 => widest(pass, relu6, wide),
-        Kernel::HardSigmoid => widest(pass, hard_sigmoid, wide),
-        Kernel::HardSwish => widest(pass, hard_swish, wide),
+        Kernel::LogSigmoid => widest(pass, InF64(log_sigmoid), wide),
+        Kernel::Softsign => widest(pass, InF64(softsign), wide),
+        Kernel::Relu => widest(pass, InF64(relu), wide),
+        Kernel::Relu6 => widest(pass, InF64(relu6), wide),
+        Kernel::HardSigmoid => widest(pass, InF64(hard_sigmoid), wide),
+        Kernel::HardSwish => widest(pass, InF64(hard_swish), wide),
     }
 }
 
 /// Runs `pass` over float64 slices at reference accuracy ([`Kernel::eval`]).
 pub fn run_f64(kernel: Kernel, pass: Pass<'_, f64>) {
     pass.check_lengths();
-    each(pass, |x| kernel.eval(x));
+    each(pass, InF64(|x| kernel.eval(x)));
 }
 
 /// `each(pass, f)`, compiled (per `f`) for AVX-512, AVX2 and the baseline; runs the widest.
 #[inline(always)]
-fn widest<F: Fn(f64) -> (f64, f64)>(pass: Pass<'_, f32>, f: F, wide: bool) {
+fn widest<F: Element<f32>>(pass: Pass<'_, f32>, f: F, wide: bool) {
     #[cfg(target_arch = "x86_64")]
     if wide {
         if std::arch::is_x86_feature_detected!("avx512f") {
@@ -104,13 +107,13 @@ fn widest<F: Fn(f64) -> (f64, f64)>(pass: Pass<'_, f32>, f: F, wide: bool) {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn each_avx512<F: Fn(f64) -> (f64, f64)>(pass: Pass<'_, f32>, f: F) {
+fn each_avx512<F: Element<f32>>(pass: Pass<'_, f32>, f: F) {
     each(pass, f)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn each_avx2<F: Fn(f64) -> (f64, f64)>(pass: Pass<'_, f32>, f: F) {
+fn each_avx2<F: Element<f32>>(pass: Pass<'_, f32>, f: F) {
     each(pass, f)
 }
 
@@ -142,23 +145,45 @@ impl Float for f64 {
     }
 }
 
-/// `f(x)`, rounded to `E`.
-#[inline(always)]
-fn value<E: Float>(f: &impl Fn(f64) -> (f64, f64), x: E) -> E {
-    E::from_f64(f(x.to_f64()).0)
+/// How one element of an `E` slice is computed: `f(x)` and `g * f'(x)`.
+trait Element<E> {
+    fn value(&self, x: E) -> E;
+    fn scaled_slope(&self, x: E, g: E) -> E;
 }
 
-/// `g * f'(x)`, rounded to `E`.
-#[inline(always)]
-fn scaled_slope<E: Float>(f: &impl Fn(f64) -> (f64, f64), x: E, g: E) -> E {
-    E::from_f64(g.to_f64() * f(x.to_f64()).1)
+/// `(f, f')` computed in float64 and rounded to `E` once.
+struct InF64<F>(F);
+
+impl<E: Float, F: Fn(f64) -> (f64, f64)> Element<E> for InF64<F> {
+    #[inline(always)]
+    fn value(&self, x: E) -> E {
+        E::from_f64((self.0)(x.to_f64()).0)
+    }
+    #[inline(always)]
+    fn scaled_slope(&self, x: E, g: E) -> E {
+        E::from_f64(g.to_f64() * (self.0)(x.to_f64()).1)
+    }
+}
+
+/// `(f, f')` computed in float32.
+struct InF32<F>(F);
+
+impl<F: Fn(f32) -> (f32, f32)> Element<f32> for InF32<F> {
+    #[inline(always)]
+    fn value(&self, x: f32) -> f32 {
+        (self.0)(x).0
+    }
+    #[inline(always)]
+    fn scaled_slope(&self, x: f32, g: f32) -> f32 {
+        g * (self.0)(x).1
+    }
 }
 
 #[inline(always)]
 #[allow(clippy::needless_range_loop)] // indexed on purpose: see the comment inside
-fn each<E: Float>(pass: Pass<'_, E>, f: impl Fn(f64) -> (f64, f64)) {
-    let value = |x: E| value(&f, x);
-    let scaled_slope = |x: E, g: E| scaled_slope(&f, x, g);
+fn each<E: Copy>(pass: Pass<'_, E>, f: impl Element<E>) {
+    let value = |x: E| f.value(x);
+    let scaled_slope = |x: E, g: E| f.scaled_slope(x, g);
     // Plain indexed loops (lengths checked): iterator adapters compile to `fold` functions,
     // which LLVM may leave outlined, outside the caller's `target_feature` and unvectorised.
     match pass {
@@ -193,18 +218,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_pass_and_instruction_set_gives_the_rounded_fast_values() {
+    fn every_pass_and_instruction_set_gives_the_element_functions_values() {
         let xs: Vec<f32> = (-4000..4000).map(|i| i as f32 * 0.01 + 0.003).collect();
         let grads: Vec<f32> = xs.iter().map(|x| 1.5 - x * 0.1).collect();
         let n = xs.len();
+        // What one element should be: `eval_fast` rounded once, or GELU's float32 function.
+        let element = |kernel: Kernel, x: f32, g: f32| match kernel {
+            Kernel::Gelu => (gelu_f32(x).0, g * gelu_f32(x).1),
+            _ => {
+                let (f, d) = kernel.eval_fast(x as f64);
+                (f as f32, (g as f64 * d) as f32)
+            }
+        };
         for kernel in crate::fused::kernel::EXAMPLES {
-            let expected_f: Vec<f32> =
-                xs.iter().map(|&x| kernel.eval_fast(x as f64).0 as f32).collect();
-            let expected_d: Vec<f32> = xs
-                .iter()
-                .zip(&grads)
-                .map(|(&x, &g)| (g as f64 * kernel.eval_fast(x as f64).1) as f32)
-                .collect();
+            let expected_f: Vec<f32> = xs.iter().map(|&x| element(kernel, x, 1.0).0).collect();
+            let expected_d: Vec<f32> =
+                xs.iter().zip(&grads).map(|(&x, &g)| element(kernel, x, g).1).collect();
             type Runner = fn(Kernel, Pass<'_, f32>);
             let runners: [(&str, Runner); 2] =
                 [("dispatched", run_f32), ("portable", |k, p| run_f32_on(k, p, false))];

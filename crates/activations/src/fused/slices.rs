@@ -1,8 +1,9 @@
 //! The fused kernels over contiguous slices: `y = f(x)` and `dL/dx = dL/dy * f'(x)`, each written
 //! to a new slice or over its input.
 //!
-//! Float32 slices use [`Kernel::eval_fast`] (float64 arithmetic, rounded once), which the
-//! compiler vectorises; GELU uses [`gelu_f32`] (float32 arithmetic, twice the lanes: see there).
+//! Float32 slices compute what [`Kernel::eval_f32`] says: the kernels built on `exp` and GELU
+//! in float32 arithmetic (16 lanes with AVX-512), the piecewise-linear ones and softsign in
+//! float64, rounded once; the compiler vectorises both.
 //! On x86-64 the loops are compiled three times, for AVX-512, AVX2 and the SSE2 baseline, and
 //! the widest the CPU supports is picked at run time (8, 4 or 2 float64 lanes). Float64 slices
 //! use [`Kernel::eval`], so float64 results keep the C library's accuracy.
@@ -47,20 +48,26 @@ fn run_f32_on(kernel: Kernel, pass: Pass<'_, f32>, wide: bool) {
     // One small function per kernel and instruction set (see `widest`): a single function
     // holding every kernel's loops grows past what LLVM vectorises.
     match kernel {
-        Kernel::Swish { beta } => widest(pass, InF64(|x| swish(beta, x)), wide),
-        Kernel::Mish => widest(pass, InF64(mish), wide),
+        // Float32 arithmetic (see `Kernel::in_float32`).
+        Kernel::Swish { beta } => {
+            let beta = beta as f32;
+            widest(pass, InF32(|x| swish(beta, x)), wide)
+        }
+        Kernel::Mish => widest(pass, InF32(mish), wide),
         Kernel::ExpLinear { scale, alpha, width: 1.0 } => {
-            widest(pass, InF64(|x| exp_linear_unit_width(scale, alpha, x)), wide)
+            let (scale, alpha) = (scale as f32, alpha as f32);
+            widest(pass, InF32(|x| exp_linear_unit_width(scale, alpha, x)), wide)
         }
         Kernel::ExpLinear { scale, alpha, width } => {
-            widest(pass, InF64(|x| exp_linear(scale, alpha, width, x)), wide)
+            let (scale, alpha, width) = (scale as f32, alpha as f32, width as f32);
+            widest(pass, InF32(|x| exp_linear(scale, alpha, width, x)), wide)
         }
-        Kernel::Sigmoid => widest(pass, InF64(sigmoid), wide),
-        Kernel::Tanh => widest(pass, InF64(tanh), wide),
-        Kernel::LeakyRelu { slope } => widest(pass, InF64(|x| leaky_relu(slope, x)), wide),
-        Kernel::GeluTanh => widest(pass, InF64(gelu_tanh), wide),
+        Kernel::Sigmoid => widest(pass, InF32(sigmoid), wide),
+        Kernel::Tanh => widest(pass, InF32(tanh), wide),
+        Kernel::GeluTanh => widest(pass, InF32(gelu_tanh), wide),
         Kernel::Softplus { beta, threshold } => {
-            widest(pass, InF64(|x| softplus(beta, threshold, x)), wide)
+            let (beta, threshold) = (beta as f32, threshold as f32);
+            widest(pass, InF32(|x| softplus(beta, threshold, x)), wide)
         }
         // GELU's body is large: without the forced inline, LLVM calls it per element instead
         // of inlining and vectorising it (measured 7x slower).
@@ -73,7 +80,9 @@ fn run_f32_on(kernel: Kernel, pass: Pass<'_, f32>, wide: bool) {
             ),
             wide,
         ),
-        Kernel::LogSigmoid => widest(pass, InF64(log_sigmoid), wide),
+        Kernel::LogSigmoid => widest(pass, InF32(log_sigmoid), wide),
+        // Float64 arithmetic, rounded once.
+        Kernel::LeakyRelu { slope } => widest(pass, InF64(|x| leaky_relu(slope, x)), wide),
         Kernel::Softsign => widest(pass, InF64(softsign), wide),
         Kernel::Relu => widest(pass, InF64(relu), wide),
         Kernel::Relu6 => widest(pass, InF64(relu6), wide),
@@ -222,18 +231,10 @@ mod tests {
         let xs: Vec<f32> = (-4000..4000).map(|i| i as f32 * 0.01 + 0.003).collect();
         let grads: Vec<f32> = xs.iter().map(|x| 1.5 - x * 0.1).collect();
         let n = xs.len();
-        // What one element should be: `eval_fast` rounded once, or GELU's float32 function.
-        let element = |kernel: Kernel, x: f32, g: f32| match kernel {
-            Kernel::Gelu => (gelu_f32(x).0, g * gelu_f32(x).1),
-            _ => {
-                let (f, d) = kernel.eval_fast(x as f64);
-                (f as f32, (g as f64 * d) as f32)
-            }
-        };
         for kernel in crate::fused::kernel::EXAMPLES {
-            let expected_f: Vec<f32> = xs.iter().map(|&x| element(kernel, x, 1.0).0).collect();
+            let expected_f: Vec<f32> = xs.iter().map(|&x| kernel.expected_f32(x, 1.0).0).collect();
             let expected_d: Vec<f32> =
-                xs.iter().zip(&grads).map(|(&x, &g)| element(kernel, x, g).1).collect();
+                xs.iter().zip(&grads).map(|(&x, &g)| kernel.expected_f32(x, g).1).collect();
             type Runner = fn(Kernel, Pass<'_, f32>);
             let runners: [(&str, Runner); 2] =
                 [("dispatched", run_f32), ("portable", |k, p| run_f32_on(k, p, false))];

@@ -31,7 +31,7 @@ use burn::tensor::DType;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
 use rayon::prelude::*;
 
-// The float64 formulas are what the CPU kernels run; a GPU-only build keeps them for the tests.
+// The element formulas are what the CPU kernels run; a GPU-only build keeps them for the tests.
 #[cfg_attr(not(any(feature = "flex", feature = "ndarray")), allow(dead_code))]
 mod exp;
 #[cfg_attr(not(any(feature = "flex", feature = "ndarray")), allow(dead_code))]

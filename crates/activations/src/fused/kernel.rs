@@ -1,12 +1,14 @@
-//! What the fused kernels compute, per element: `(f(x), f'(x))`, twice.
+//! What the fused kernels compute, per element: `(f(x), f'(x))`, three ways.
 //!
 //! - [`Kernel::eval`]: float64 with the C library's `exp`/`expm1` and branches; used for float64
 //!   tensors and as the reference in tests.
-//! - [`Kernel::eval_fast`]: float64 with the branch-free [`exp`](super::exp::exp) and selects
-//!   instead of branches, so loops over float32 tensors vectorise. Within 1e-13 (relative, or
-//!   absolute below 1) of `eval`, so float32 results agree with `eval`'s except at rare near-ties.
-//!   GELU is the exception: its float32 kernel computes in float32 ([`gelu_f32`]), within a few
-//!   float32 epsilon.
+//! - [`Kernel::eval_fast`]: the branch-free formulas (selects instead of branches, our own `exp`,
+//!   generic over [`Real`]) in float64: within 1e-13 (relative, or absolute below 1) of `eval`,
+//!   which tests the formulas apart from float32 rounding (GELU, float32-only, within 4 float32
+//!   epsilon). Float32 tensors run it, rounded once, for the kernels that stay in float64.
+//! - [`Kernel::eval_f32`]: what a float32 tensor's element computes: the same formulas in float32
+//!   for the kernels built on `exp` and GELU ([`Kernel::in_float32`]), within 2 float32 epsilon
+//!   of `eval`; `eval_fast` rounded once for the others.
 
 use super::normal::cdf_and_density;
 use super::real::Real;

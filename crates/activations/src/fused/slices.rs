@@ -5,8 +5,9 @@
 //! in float32 arithmetic (16 lanes with AVX-512), the piecewise-linear ones and softsign in
 //! float64, rounded once; the compiler vectorises both.
 //! On x86-64 the loops are compiled three times, for AVX-512, AVX2 and the SSE2 baseline, and
-//! the widest the CPU supports is picked at run time (8, 4 or 2 float64 lanes). Float64 slices
-//! use [`Kernel::eval`], so float64 results keep the C library's accuracy.
+//! the widest the CPU supports is picked at run time (16, 8 or 4 float32 lanes; half as many in
+//! float64). Float64 slices use [`Kernel::eval`], so float64 results keep the C library's
+//! accuracy.
 
 use super::kernel::{
     Kernel, exp_linear, exp_linear_unit_width, gelu_f32, gelu_tanh, hard_sigmoid, hard_swish,

@@ -3,6 +3,7 @@
 use burn::prelude::*;
 
 use crate::config::ActivationConfig;
+use crate::fused::Kernel;
 use crate::info::ActivationInfo;
 
 /// An activation function as a burn Module.
@@ -19,6 +20,14 @@ pub trait ActivationModule: Sized {
 
     /// Applies the activation element-wise.
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D>;
+
+    /// The one-pass element kernel this activation runs on the backends that have the kernels
+    /// (`fused::supported`), if it has one: [`ActivationModule::forward`] uses it, and models use it
+    /// to fuse a whole step (a recurrent cell) around the activation. `None` (the default) for
+    /// activations with trained parameters or without an element formula in `fused::Kernel`.
+    fn kernel(&self) -> Option<Kernel> {
+        None
+    }
 
     /// Current values of trained parameters (PReLU's slope, learnable Swish's beta).
     fn learned(&self) -> Vec<(&'static str, f64)> {

@@ -4,6 +4,7 @@ pub use burn::module::Param;
 pub use burn::prelude::*;
 
 pub use crate::config::ActivationConfig;
+pub use crate::fused::Kernel;
 pub use crate::info::{ActivationInfo, Family, ParamSpec, Properties};
 pub use crate::module::ActivationModule;
 

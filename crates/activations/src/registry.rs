@@ -44,6 +44,14 @@ macro_rules! registry {
                 }
             }
 
+            /// Its one-pass element kernel, if it has one ([`ActivationModule::kernel`]).
+            pub fn kernel(&self) -> Option<crate::fused::Kernel> {
+                match self {
+                    $(Activation::$module(m) => m.kernel(),)+
+                    Activation::Formula(_) => None,
+                }
+            }
+
             /// Current values of its trained parameters (empty for most activations).
             pub fn learned(&self) -> Vec<(&'static str, f64)> {
                 match self {

@@ -26,9 +26,15 @@ impl ActivationModule for Celu {
         Self { alpha: config.number("alpha") }
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        Some(Kernel::ExpLinear { scale: 1.0, alpha: self.alpha, width: self.alpha })
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::ExpLinear { scale: 1.0, alpha: self.alpha, width: self.alpha });
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         apply(x, |input, want_slope| exponential_linear(input, 1.0, self.alpha, self.alpha, want_slope))
     }

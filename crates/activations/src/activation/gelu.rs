@@ -27,9 +27,15 @@ impl ActivationModule for Gelu {
         Self
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        Some(Kernel::Gelu)
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::Gelu);
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         apply(x, |input, want_slope| {
             let cdf = input.clone().mul_scalar(std::f64::consts::FRAC_1_SQRT_2).erf().add_scalar(1.0).mul_scalar(0.5);

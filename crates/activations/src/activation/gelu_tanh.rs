@@ -35,9 +35,15 @@ impl ActivationModule for GeluTanh {
         Self
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        Some(Kernel::GeluTanh)
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::GeluTanh);
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         apply(x, |x_full, want_slope| {
             let saturated = x_full.clone().abs().greater_elem(SATURATED_ABOVE);

@@ -22,9 +22,15 @@ impl ActivationModule for HardSigmoid {
         Self
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        Some(Kernel::HardSigmoid)
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::HardSigmoid);
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         apply(x, |input, want_slope| {
             let slope = want_slope.then(|| input.zeros_like().mask_fill(open_interval(&input, -3.0, 3.0), 1.0 / 6.0));

@@ -23,9 +23,15 @@ impl ActivationModule for HardSwish {
         Self
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        Some(Kernel::HardSwish)
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::HardSwish);
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         apply(x, |input, want_slope| {
             let slope = want_slope.then(|| {

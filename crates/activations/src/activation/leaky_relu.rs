@@ -25,9 +25,15 @@ impl ActivationModule for LeakyRelu {
         Self { slope: config.number("slope") }
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        Some(Kernel::LeakyRelu { slope: self.slope })
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::LeakyRelu { slope: self.slope });
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         apply(x, |input, want_slope| {
             let positive = input.clone().greater_elem(0.0);

@@ -20,9 +20,15 @@ impl ActivationModule for LogSigmoid {
         Self
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        Some(Kernel::LogSigmoid)
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::LogSigmoid);
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         burn::tensor::activation::log_sigmoid(x)
     }

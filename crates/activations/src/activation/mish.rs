@@ -30,9 +30,15 @@ impl ActivationModule for Mish {
         Self
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        Some(Kernel::Mish)
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::Mish);
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         apply(x, |input, want_slope| {
             let linear = input.clone().greater_elem(LINEAR_ABOVE);

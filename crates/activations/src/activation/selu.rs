@@ -31,9 +31,15 @@ impl ActivationModule for Selu {
         Self
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        Some(Kernel::ExpLinear { scale: LAMBDA, alpha: ALPHA, width: 1.0 })
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-                if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::ExpLinear { scale: LAMBDA, alpha: ALPHA, width: 1.0 });
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         apply(x, |input, want_slope| exponential_linear(input, LAMBDA, ALPHA, 1.0, want_slope))
     }

@@ -25,9 +25,15 @@ impl ActivationModule for Sigmoid {
         Self
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        Some(Kernel::Sigmoid)
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::Sigmoid);
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         apply(x, |input, want_slope| {
             let (s, one_minus_s) = sigmoid_pair(input);

@@ -29,9 +29,15 @@ impl ActivationModule for Softplus {
         Self { beta: config.number("beta"), threshold: config.number("threshold") }
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        Some(Kernel::Softplus { beta: self.beta, threshold: self.threshold })
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::Softplus { beta: self.beta, threshold: self.threshold });
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         burn::tensor::activation::softplus_with_threshold(x, self.beta, self.threshold)
     }

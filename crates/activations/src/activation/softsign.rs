@@ -20,9 +20,15 @@ impl ActivationModule for Softsign {
         Self
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        Some(Kernel::Softsign)
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::Softsign);
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         burn::tensor::activation::softsign(x)
     }

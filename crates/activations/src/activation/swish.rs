@@ -38,9 +38,15 @@ impl ActivationModule for Swish {
         Self { beta, learned_beta }
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        self.learned_beta.is_none().then_some(Kernel::Swish { beta: self.beta })
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-                if self.learned_beta.is_none() && crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::Swish { beta: self.beta });
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         let beta_tensor = self.learned_beta.as_ref().map(|p| p.val().cast(x.dtype()).reshape([1; D]));
         let beta_tracked = beta_tensor.as_ref().is_some_and(|b| b.is_tracked());

@@ -20,9 +20,15 @@ impl ActivationModule for Tanh {
         Self
     }
 
+    fn kernel(&self) -> Option<Kernel> {
+        Some(Kernel::Tanh)
+    }
+
     fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        if crate::fused::supported(&x) {
-            return crate::fused::apply(x, crate::fused::Kernel::Tanh);
+        if let Some(kernel) = self.kernel()
+            && crate::fused::supported(&x)
+        {
+            return crate::fused::apply(x, kernel);
         }
         x.tanh()
     }

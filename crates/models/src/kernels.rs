@@ -1,5 +1,5 @@
-//! Our CNN's convolution (stride 1, "same" padding, odd square kernel) and 2x2 max-pooling as
-//! burn backend-extension ops on the CPU backends (`extension.rs`; flex: `on_flex.rs`, ndarray:
+//! Our CNN's convolution (stride 1, "same" padding, odd square kernel) and 2x2 max-pooling, and
+//! the element-wise steps of our LSTM and GRU cells, as burn backend-extension ops on the CPU backends (`extension.rs`; flex: `on_flex.rs`, ndarray:
 //! `on_ndarray.rs`), each with a hand-written autodiff node.
 //!
 //! Why: profiled on flex (`perf record`, one CNN training step), burn's general 3-D convolution
@@ -14,7 +14,13 @@
 //! [`conv2d`] and [`max_pool2x2`] choose.
 //!
 //! Results agree with burn's ops to rounding (tests below); the pooling picks the same maximum.
+//!
+//! The recurrent cells' element-wise steps ([`lstm_step`], [`gru_step`]; `cells.rs`) are ops of
+//! the same extension, for the same reason: profiled on flex, an LSTM training step spent its
+//! time in allocation and autodiff bookkeeping for the 15 small tensor operations of each time
+//! step, not in arithmetic.
 
+use actbench_activations::Activation;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
 use actbench_activations::fused::supported_on_cpu;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
@@ -23,6 +29,8 @@ use burn::nn::conv::Conv2d;
 use burn::nn::pool::MaxPool2d;
 use burn::prelude::*;
 
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+mod cells;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
 mod conv;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
@@ -70,6 +78,52 @@ pub fn max_pool2x2(pool: &MaxPool2d, x: Tensor<4>) -> Tensor<4> {
         return extension::max_pool2x2(x);
     }
     pool.forward(x)
+}
+
+/// The kernels of a cell's gate and candidate activations, when our cell steps apply to `x`: on
+/// flex and ndarray ([`supported_on_cpu`]), with activations that have a one-pass kernel.
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+fn cell_kernels(gate: &Activation, act: &Activation, x: &Tensor<2>) -> Option<cells::CellKernels> {
+    let (gate, act) = (gate.kernel()?, act.kernel()?);
+    supported_on_cpu(x).then_some(cells::CellKernels { gate, act })
+}
+
+/// One LSTM step's new cell state and output `(c', h')` from the gate pre-activations `z`
+/// (`[rows, 4 hidden]`, parts `[i, f, g, o]`) and the state `c`: `c' = s(z_f) c + s(z_i) f(z_g)`,
+/// `h' = s(z_o) f(c')`, with `s` = `gate` and `f` = `act`. Our kernels, or `None` where they
+/// do not apply (the caller writes the step out in tensor operations).
+#[cfg_attr(not(any(feature = "flex", feature = "ndarray")), allow(unused_variables))]
+pub fn lstm_step(
+    gate: &Activation,
+    act: &Activation,
+    z: &Tensor<2>,
+    c: &Tensor<2>,
+) -> Option<(Tensor<2>, Tensor<2>)> {
+    #[cfg(any(feature = "flex", feature = "ndarray"))]
+    if let Some(k) = cell_kernels(gate, act, z) {
+        let state = extension::lstm_state(z.clone(), c.clone(), k);
+        let output = extension::lstm_output(z.clone(), state.clone(), k);
+        return Some((state, output));
+    }
+    None
+}
+
+/// One GRU step's output `h'` from `xw = x W + b` and `hu = h U` (`[rows, 3 hidden]`, parts
+/// `[r, z, n]`) and `h`: `r = s(xw_r + hu_r)`, `z = s(xw_z + hu_z)`, `n = f(xw_n + r hu_n)`,
+/// `h' = (1 - z) n + z h`. Our kernel, or `None` where it does not apply.
+#[cfg_attr(not(any(feature = "flex", feature = "ndarray")), allow(unused_variables))]
+pub fn gru_step(
+    gate: &Activation,
+    act: &Activation,
+    xw: &Tensor<2>,
+    hu: &Tensor<2>,
+    h: &Tensor<2>,
+) -> Option<Tensor<2>> {
+    #[cfg(any(feature = "flex", feature = "ndarray"))]
+    if let Some(k) = cell_kernels(gate, act, xw) {
+        return Some(extension::gru_step(xw.clone(), hu.clone(), h.clone(), k));
+    }
+    None
 }
 
 #[cfg(test)]

@@ -1,5 +1,12 @@
 //! Recurrent networks: vanilla, LSTM and GRU cells written out, so the gate activation and the
 //! candidate/cell activation are both parameters; a dense output layer reads the last state.
+//!
+//! Each time step is its own tensor from the input up (only the input sequence, which needs no
+//! gradient, is sliced: a slice of a tensor that needs one costs a zeroed tensor of its whole
+//! size in the backward pass), and on flex and ndarray the element-wise part of an LSTM or GRU
+//! step is one or two ops of ours (`kernels::lstm_step`, `kernels::gru_step`) where both
+//! activations have one-pass kernels; the tensor version stays for the rest and is tested to
+//! give the same bits.
 
 use actbench_activations::{Activation, ActivationConfig};
 use actbench_data::InputShape;
@@ -11,6 +18,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::config::{ModelConfig, RnnCell};
 use crate::dense::Dense;
 use crate::init::param;
+use crate::kernels;
 use crate::model::LayerTrace;
 use crate::stats::{GradStat, grad_stat};
 
@@ -110,12 +118,20 @@ impl Rnn {
     /// Logits for flat sequences `[batch, steps * features]`.
     pub fn forward(&self, x: Tensor<2>, mut traces: Option<&mut Vec<LayerTrace>>) -> Tensor<2> {
         let [batch, _] = x.dims();
-        let mut sequence = x.reshape([batch, self.steps, self.features]);
+        let (steps, features) = (self.steps, self.features);
+        let sequence = x.reshape([batch, steps, features]);
+        // One tensor per time step all the way up: slicing a tensor that needs a gradient costs a
+        // zeroed tensor of its whole size per slice in the backward pass (burn's slice node), so
+        // only the input, which needs none, is sliced.
+        let mut states: Vec<Tensor<2>> = (0..steps)
+            .map(|t| {
+                sequence.clone().slice([0..batch, t..t + 1, 0..features]).reshape([batch, features])
+            })
+            .collect();
         for (i, layer) in self.layers.iter().enumerate() {
-            sequence = layer.forward(sequence, i, traces.as_deref_mut());
+            states = layer.forward(states, i, traces.as_deref_mut());
         }
-        let [batch, steps, hidden] = sequence.dims();
-        let last = sequence.slice([0..batch, steps - 1..steps, 0..hidden]).reshape([batch, hidden]);
+        let last = states.pop().expect("at least one time step");
         self.output.forward(last)
     }
 
@@ -143,66 +159,33 @@ impl Rnn {
 }
 
 impl RecurrentLayer {
-    /// `[batch, steps, inputs]` -> `[batch, steps, hidden]`.
+    /// The hidden state after each time step, from each step's input `[batch, inputs]`.
     fn forward(
         &self,
-        sequence: Tensor<3>,
+        inputs: Vec<Tensor<2>>,
         index: usize,
         traces: Option<&mut Vec<LayerTrace>>,
-    ) -> Tensor<3> {
-        let [batch, steps, inputs] = sequence.dims();
-        let h_size = self.hidden;
-        let width = gates(self.cell) * h_size;
-        let projected = self
-            .input
-            .forward(sequence.reshape([batch * steps, inputs]))
-            .reshape([batch, steps, width]);
+    ) -> Vec<Tensor<2>> {
+        let [batch, _] = inputs[0].dims();
         let recurrent = self.recurrent.val();
-        let device = projected.device();
-        let mut h: Tensor<2> = Tensor::zeros([batch, h_size], &device);
-        let mut c: Tensor<2> = Tensor::zeros([batch, h_size], &device);
-        let mut outputs = Vec::with_capacity(steps);
+        let device = inputs[0].device();
+        let mut h: Tensor<2> = Tensor::zeros([batch, self.hidden], &device);
+        let mut c: Tensor<2> = Tensor::zeros([batch, self.hidden], &device);
+        let mut outputs = Vec::with_capacity(inputs.len());
         let mut candidates = Vec::new();
-        let tracing = traces.is_some();
-        let part =
-            |t: &Tensor<2>, k: usize| t.clone().slice([0..batch, k * h_size..(k + 1) * h_size]);
-        for t in 0..steps {
-            let xw: Tensor<2> =
-                projected.clone().slice([0..batch, t..t + 1, 0..width]).reshape([batch, width]);
-            let candidate_pre = match self.cell {
-                RnnCell::Vanilla => {
-                    let pre = xw + h.clone().matmul(recurrent.clone());
-                    h = self.activation.forward(pre.clone());
-                    pre
-                }
-                RnnCell::Lstm => {
-                    let z = xw + h.clone().matmul(recurrent.clone());
-                    let (i, f, g, o) = (
-                        self.gate.forward(part(&z, 0)),
-                        self.gate.forward(part(&z, 1)),
-                        part(&z, 2),
-                        self.gate.forward(part(&z, 3)),
-                    );
-                    c = f * c + i * self.activation.forward(g.clone());
-                    h = o * self.activation.forward(c.clone());
-                    g
-                }
-                RnnCell::Gru => {
-                    let hu = h.clone().matmul(recurrent.clone());
-                    let r = self.gate.forward(part(&xw, 0) + part(&hu, 0));
-                    let z = self.gate.forward(part(&xw, 1) + part(&hu, 1));
-                    let pre = part(&xw, 2) + r * part(&hu, 2);
-                    let n = self.activation.forward(pre.clone());
-                    h = (z.clone().neg().add_scalar(1.0)) * n + z * h;
-                    pre
-                }
-            };
-            if tracing {
-                candidates.push(candidate_pre);
+        for x in inputs {
+            let xw = self.input.forward(x);
+            let hu = h.clone().matmul(recurrent.clone());
+            if traces.is_some() {
+                candidates.push(self.candidate_pre(&xw, &hu));
             }
-            outputs.push(h.clone().unsqueeze_dim::<3>(1));
+            (h, c) = match self.cell {
+                RnnCell::Vanilla => (self.activation.forward(xw + hu), c),
+                RnnCell::Lstm => self.lstm(xw + hu, c),
+                RnnCell::Gru => (self.gru(xw, hu, h), c),
+            };
+            outputs.push(h.clone());
         }
-        let out = Tensor::cat(outputs, 1);
         if let Some(traces) = traces {
             let pre = Tensor::cat(candidates, 0);
             let post = self.activation.forward(pre.clone());
@@ -213,12 +196,70 @@ impl RecurrentLayer {
                 post,
             ));
         }
-        out
+        outputs
+    }
+
+    /// Part `k` of a `[batch, parts * hidden]` tensor of gate pre-activations.
+    fn part(&self, t: &Tensor<2>, k: usize) -> Tensor<2> {
+        let [batch, _] = t.dims();
+        t.clone().slice([0..batch, k * self.hidden..(k + 1) * self.hidden])
+    }
+
+    /// The pre-activation of the candidate (the activation's input), for layer traces.
+    fn candidate_pre(&self, xw: &Tensor<2>, hu: &Tensor<2>) -> Tensor<2> {
+        match self.cell {
+            RnnCell::Vanilla => xw.clone() + hu.clone(),
+            RnnCell::Lstm => self.part(&(xw.clone() + hu.clone()), 2),
+            RnnCell::Gru => {
+                let r = self.gate.forward(self.part(xw, 0) + self.part(hu, 0));
+                self.part(xw, 2) + r * self.part(hu, 2)
+            }
+        }
+    }
+
+    /// `(h', c')` of an LSTM step from `z = x W + b + h U`: our cell kernels where they apply
+    /// (`kernels::lstm_step`), else the same arithmetic in tensor operations.
+    fn lstm(&self, z: Tensor<2>, c: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
+        match kernels::lstm_step(&self.gate, &self.activation, &z, &c) {
+            Some((c, h)) => (h, c),
+            None => self.lstm_in_tensors(z, c),
+        }
+    }
+
+    /// [`RecurrentLayer::lstm`] in tensor operations.
+    fn lstm_in_tensors(&self, z: Tensor<2>, c: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
+        let (i, f, g, o) = (
+            self.gate.forward(self.part(&z, 0)),
+            self.gate.forward(self.part(&z, 1)),
+            self.activation.forward(self.part(&z, 2)),
+            self.gate.forward(self.part(&z, 3)),
+        );
+        let c = f * c + i * g;
+        (o * self.activation.forward(c.clone()), c)
+    }
+
+    /// `h'` of a GRU step from `xw = x W + b` and `hu = h U`: our cell kernel where it applies
+    /// (`kernels::gru_step`), else the same arithmetic in tensor operations.
+    fn gru(&self, xw: Tensor<2>, hu: Tensor<2>, h: Tensor<2>) -> Tensor<2> {
+        match kernels::gru_step(&self.gate, &self.activation, &xw, &hu, &h) {
+            Some(h) => h,
+            None => self.gru_in_tensors(xw, hu, h),
+        }
+    }
+
+    /// [`RecurrentLayer::gru`] in tensor operations.
+    fn gru_in_tensors(&self, xw: Tensor<2>, hu: Tensor<2>, h: Tensor<2>) -> Tensor<2> {
+        let r = self.gate.forward(self.part(&xw, 0) + self.part(&hu, 0));
+        let z = self.gate.forward(self.part(&xw, 1) + self.part(&hu, 1));
+        let n = self.activation.forward(self.part(&xw, 2) + r * self.part(&hu, 2));
+        (z.clone().neg().add_scalar(1.0)) * n + z * h
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use burn::tensor::{DType, TensorData};
+
     use super::*;
 
     fn bias(forget_bias: f64) -> Vec<f32> {
@@ -256,5 +297,140 @@ mod tests {
             let expected = if (k % 12) / 3 == 1 { p + 1.0 } else { *p };
             assert_eq!(*b, expected, "bias {k}");
         }
+    }
+
+    /// A one-layer network's recurrent layer with `cell`, `gate` and `act`, hidden size 5.
+    fn layer(cell: RnnCell, gate: &str, act: &str, device: &Device) -> RecurrentLayer {
+        let config = ModelConfig::Rnn {
+            cell,
+            hidden: 5,
+            layers: 1,
+            gate_activation: ActivationConfig::new(gate).unwrap(),
+            init: crate::InitScheme::XavierUniform,
+            forget_bias: 0.0,
+        };
+        let input = InputShape::Sequence { steps: 2, features: 3 };
+        let act = ActivationConfig::new(act).unwrap();
+        let mut rng = actbench_data::rng::seeded(1, 10);
+        Rnn::new(&config, input, 1, &act, &mut rng, device).layers.remove(0)
+    }
+
+    /// A `[rows, width]` tensor of fixed values in [-4, 4], needing a gradient, in `dtype`.
+    fn values(rows: usize, width: usize, seed: usize, dtype: DType, device: &Device) -> Tensor<2> {
+        let v: Vec<f64> = (0..rows * width)
+            .map(|i| ((i * 7919 + seed * 104729) % 2001) as f64 / 250.0 - 4.0)
+            .collect();
+        Tensor::<2>::from_data(TensorData::new(v, [rows, width]), device).cast(dtype).require_grad()
+    }
+
+    fn bits(t: Tensor<2>) -> Vec<u64> {
+        t.into_data()
+            .convert::<f64>()
+            .try_to_vec::<f64>()
+            .unwrap()
+            .iter()
+            .map(|v| v.to_bits())
+            .collect()
+    }
+
+    #[allow(deprecated)]
+    fn devices() -> Vec<Device> {
+        let mut devices = vec![Device::flex().autodiff()];
+        #[cfg(feature = "ndarray")]
+        devices.push(Device::ndarray().autodiff());
+        devices
+    }
+
+    const ACTIVATIONS: [(&str, &str); 4] =
+        [("sigmoid", "tanh"), ("hard-sigmoid", "relu"), ("sigmoid", "gelu"), ("softsign", "mish")];
+
+    /// The LSTM cell kernels give the tensor version's values and gradients, to the bit.
+    #[test]
+    fn lstm_cell_kernels_match_the_tensor_operations_exactly() {
+        for device in devices() {
+            for dtype in [DType::F32, DType::F64] {
+                for (gate, act) in ACTIVATIONS {
+                    let layer = layer(RnnCell::Lstm, gate, act, &device);
+                    let (z, c) =
+                        (values(7, 20, 1, dtype, &device), values(7, 5, 2, dtype, &device));
+                    let (gh, gc) =
+                        (values(7, 5, 3, dtype, &device), values(7, 5, 4, dtype, &device));
+                    let case = format!("{device:?} {dtype:?} {gate}/{act}");
+                    assert!(
+                        kernels::lstm_step(&layer.gate, &layer.activation, &z, &c).is_some(),
+                        "{case}: the kernels apply"
+                    );
+                    let run = |fused: bool| {
+                        let (h, c1) = if fused {
+                            layer.lstm(z.clone(), c.clone())
+                        } else {
+                            layer.lstm_in_tensors(z.clone(), c.clone())
+                        };
+                        let loss = (h.clone() * gh.clone()).sum() + (c1.clone() * gc.clone()).sum();
+                        let grads = loss.backward();
+                        [h, c1, z.grad(&grads).unwrap(), c.grad(&grads).unwrap()].map(bits)
+                    };
+                    let (ours, tensors) = (run(true), run(false));
+                    for (what, (a, b)) in
+                        ["h", "c", "dz", "dc"].iter().zip(ours.iter().zip(&tensors))
+                    {
+                        assert_eq!(a, b, "{case} {what}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The GRU cell kernel gives the tensor version's values and gradients, to the bit.
+    #[test]
+    fn gru_cell_kernel_matches_the_tensor_operations_exactly() {
+        for device in devices() {
+            for dtype in [DType::F32, DType::F64] {
+                for (gate, act) in ACTIVATIONS {
+                    let layer = layer(RnnCell::Gru, gate, act, &device);
+                    let (xw, hu) =
+                        (values(7, 15, 1, dtype, &device), values(7, 15, 2, dtype, &device));
+                    let (h, gh) =
+                        (values(7, 5, 3, dtype, &device), values(7, 5, 4, dtype, &device));
+                    let case = format!("{device:?} {dtype:?} {gate}/{act}");
+                    assert!(
+                        kernels::gru_step(&layer.gate, &layer.activation, &xw, &hu, &h).is_some(),
+                        "{case}: the kernel applies"
+                    );
+                    let run = |fused: bool| {
+                        let next = if fused {
+                            layer.gru(xw.clone(), hu.clone(), h.clone())
+                        } else {
+                            layer.gru_in_tensors(xw.clone(), hu.clone(), h.clone())
+                        };
+                        let grads = (next.clone() * gh.clone()).sum().backward();
+                        [
+                            next,
+                            xw.grad(&grads).unwrap(),
+                            hu.grad(&grads).unwrap(),
+                            h.grad(&grads).unwrap(),
+                        ]
+                        .map(bits)
+                    };
+                    let (ours, tensors) = (run(true), run(false));
+                    for (what, (a, b)) in
+                        ["h", "dxw", "dhu", "dh"].iter().zip(ours.iter().zip(&tensors))
+                    {
+                        assert_eq!(a, b, "{case} {what}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Activations without a one-pass kernel (PReLU's slope is trained) keep the tensor version.
+    #[test]
+    fn cells_without_kernels_use_the_tensor_operations() {
+        let device = Device::flex().autodiff();
+        let layer = layer(RnnCell::Lstm, "sigmoid", "prelu", &device);
+        let (z, c) = (values(2, 20, 1, DType::F32, &device), values(2, 5, 2, DType::F32, &device));
+        assert!(kernels::lstm_step(&layer.gate, &layer.activation, &z, &c).is_none());
+        let (xw, h) = (values(2, 15, 1, DType::F32, &device), values(2, 5, 2, DType::F32, &device));
+        assert!(kernels::gru_step(&layer.gate, &layer.activation, &xw, &xw, &h).is_none());
     }
 }

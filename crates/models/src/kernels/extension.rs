@@ -4,6 +4,7 @@
 // burn 0.22 deprecates its ndarray backend (named in the extension below); our users still run it.
 #![allow(deprecated)]
 
+use burn::backend::autodiff::NodeId;
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
@@ -11,12 +12,17 @@ use burn::backend::autodiff::ops::{Backward, Ops, OpsKind, unary};
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Dispatch, TensorMetadata, backend_extension};
 use burn::prelude::*;
+use burn::tensor::Slice;
 
+use actbench_activations::fused::Kernel;
+use actbench_activations::fused::slices::{self, Pass};
+
+use super::cells::CellKernels;
 use super::conv::ConvShape;
 use super::pool::PoolShape;
 
 #[backend_extension(Flex: cfg(feature = "flex"), NdArray: cfg(feature = "ndarray"), Autodiff)]
-pub trait CnnKernels: Backend {
+pub trait ModelKernels: Backend {
     /// `conv(x, weight) + bias`: x `[n, c_in, h, w]`, weight `[c_out, c_in, k, k]` (k odd),
     /// bias `[c_out]`; stride 1, padding `k / 2`.
     fn conv2d_same(
@@ -41,6 +47,49 @@ pub trait CnnKernels: Backend {
     fn max_pool2x2(x: FloatTensor<Self>) -> FloatTensor<Self>;
     /// dL/dx of the pooling from x and dL/d(output).
     fn max_pool2x2_grad(x: FloatTensor<Self>, grad: FloatTensor<Self>) -> FloatTensor<Self>;
+    /// LSTM cell state `c'` `[rows, hidden]` from the gate pre-activations z `[rows, 4 hidden]`
+    /// and the state c (`cells::lstm_state`).
+    fn lstm_state(
+        z: FloatTensor<Self>,
+        c: FloatTensor<Self>,
+        kernels: CellKernels,
+    ) -> FloatTensor<Self>;
+    /// dL/dz and dL/dc from dL/dc', flattened into one 1-D tensor.
+    fn lstm_state_grad(
+        z: FloatTensor<Self>,
+        c: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernels: CellKernels,
+    ) -> FloatTensor<Self>;
+    /// LSTM output h' `[rows, hidden]` from z and the new state c' (`cells::lstm_output`).
+    fn lstm_output(
+        z: FloatTensor<Self>,
+        c: FloatTensor<Self>,
+        kernels: CellKernels,
+    ) -> FloatTensor<Self>;
+    /// dL/dz and dL/dc' from dL/dh', flattened into one 1-D tensor.
+    fn lstm_output_grad(
+        z: FloatTensor<Self>,
+        c: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernels: CellKernels,
+    ) -> FloatTensor<Self>;
+    /// GRU step h' `[rows, hidden]` from xw = x W + b and hu = h U (`[rows, 3 hidden]` each) and
+    /// h (`cells::gru`).
+    fn gru_step(
+        xw: FloatTensor<Self>,
+        hu: FloatTensor<Self>,
+        h: FloatTensor<Self>,
+        kernels: CellKernels,
+    ) -> FloatTensor<Self>;
+    /// dL/dxw, dL/dhu and dL/dh from dL/dh', flattened into one 1-D tensor.
+    fn gru_step_grad(
+        xw: FloatTensor<Self>,
+        hu: FloatTensor<Self>,
+        h: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernels: CellKernels,
+    ) -> FloatTensor<Self>;
 }
 
 /// The float types the kernels take.
@@ -49,6 +98,8 @@ pub(super) trait Real:
     + PartialOrd
     + std::ops::Add<Output = Self>
     + std::ops::AddAssign
+    + std::ops::Mul<Output = Self>
+    + std::ops::Sub<Output = Self>
     + bytemuck::Pod
     + burn::tensor::Element
     + Send
@@ -57,12 +108,15 @@ pub(super) trait Real:
 {
     const ZERO: Self;
     const ONE: Self;
+    /// The activation kernels' pass over slices of this type.
+    const RUN: fn(Kernel, Pass<'_, Self>);
     fn is_nan(self) -> bool;
 }
 
 impl Real for f32 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
+    const RUN: fn(Kernel, Pass<'_, Self>) = slices::run_f32;
     fn is_nan(self) -> bool {
         self.is_nan()
     }
@@ -71,6 +125,7 @@ impl Real for f32 {
 impl Real for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
+    const RUN: fn(Kernel, Pass<'_, Self>) = slices::run_f64;
     fn is_nan(self) -> bool {
         self.is_nan()
     }
@@ -92,7 +147,7 @@ pub(super) fn pool_shape(x: &[usize]) -> PoolShape {
 #[derive(Debug)]
 struct ConvBackward;
 
-impl<B: CnnKernels> Backward<B, 3> for ConvBackward {
+impl<B: ModelKernels> Backward<B, 3> for ConvBackward {
     type State = (FloatTensor<B>, FloatTensor<B>);
 
     fn backward(
@@ -122,7 +177,7 @@ impl<B: CnnKernels> Backward<B, 3> for ConvBackward {
 #[derive(Debug)]
 struct PoolBackward;
 
-impl<B: CnnKernels> Backward<B, 1> for PoolBackward {
+impl<B: ModelKernels> Backward<B, 1> for PoolBackward {
     type State = FloatTensor<B>;
 
     fn backward(
@@ -136,7 +191,110 @@ impl<B: CnnKernels> Backward<B, 1> for PoolBackward {
     }
 }
 
-impl<B: CnnKernels, C: CheckpointStrategy> CnnKernels for Autodiff<B, C> {
+/// Splits a flattened gradient buffer into tensors of `shapes`, in order.
+fn split<B: Backend>(flat: FloatTensor<B>, shapes: &[Shape]) -> Vec<FloatTensor<B>> {
+    let mut start = 0;
+    shapes
+        .iter()
+        .map(|shape| {
+            let end = start + shape.num_elements();
+            let range = Slice::new(start as isize, Some(end as isize), 1);
+            start = end;
+            B::float_reshape(B::float_slice(flat.clone(), &[range]), shape.clone())
+        })
+        .collect()
+}
+
+/// Registers each gradient (split from the flattened buffer `flat`, in the shapes of `state`'s
+/// tensors) with its parent, for the parents that want one.
+fn register<B: Backend, const N: usize>(
+    parents: [Option<NodeId>; N],
+    flat: FloatTensor<B>,
+    shapes: [Shape; N],
+    grads: &mut Gradients,
+) {
+    for (parent, gradient) in parents.into_iter().zip(split::<B>(flat, &shapes)) {
+        if let Some(id) = parent {
+            grads.register::<B>(id, gradient);
+        }
+    }
+}
+
+/// Which of the two LSTM ops.
+#[derive(Debug, Clone, Copy)]
+enum LstmOp {
+    /// The cell state c' from z and c.
+    State,
+    /// The output h' from z and c'.
+    Output,
+}
+
+/// An LSTM op's node: keeps z and the state it read.
+#[derive(Debug)]
+struct LstmBackward(LstmOp, CellKernels);
+
+impl<B: ModelKernels> Backward<B, 2> for LstmBackward {
+    type State = (FloatTensor<B>, FloatTensor<B>);
+
+    fn backward(
+        self,
+        ops: Ops<Self::State, 2>,
+        grads: &mut Gradients,
+        _checkpointer: &mut Checkpointer,
+    ) {
+        let grad = grads.consume::<B>(&ops.node);
+        let (z, c) = ops.state;
+        let shapes = [z.shape(), c.shape()];
+        let flat = match self.0 {
+            LstmOp::State => B::lstm_state_grad(z, c, grad, self.1),
+            LstmOp::Output => B::lstm_output_grad(z, c, grad, self.1),
+        };
+        register::<B, 2>(ops.parents.map(|p| p.map(|node| node.id)), flat, shapes, grads);
+    }
+}
+
+/// Runs an LSTM op on the inner backend, recording its node when autodiff tracks z or c.
+fn lstm_op<B: ModelKernels, C: CheckpointStrategy>(
+    op: LstmOp,
+    z: FloatTensor<Autodiff<B, C>>,
+    c: FloatTensor<Autodiff<B, C>>,
+    kernels: CellKernels,
+) -> FloatTensor<Autodiff<B, C>> {
+    let run = |z, c| match op {
+        LstmOp::State => B::lstm_state(z, c, kernels),
+        LstmOp::Output => B::lstm_output(z, c, kernels),
+    };
+    match LstmBackward(op, kernels).prepare::<C>([z.node(), c.node()]).compute_bound().stateful() {
+        OpsKind::Tracked(prep) => {
+            let (z, c) = (z.into_primitive(), c.into_primitive());
+            prep.finish((z.clone(), c.clone()), run(z, c))
+        }
+        OpsKind::UnTracked(prep) => prep.finish(run(z.into_primitive(), c.into_primitive())),
+    }
+}
+
+/// The GRU step's node: keeps xw, hu and h.
+#[derive(Debug)]
+struct GruBackward(CellKernels);
+
+impl<B: ModelKernels> Backward<B, 3> for GruBackward {
+    type State = (FloatTensor<B>, FloatTensor<B>, FloatTensor<B>);
+
+    fn backward(
+        self,
+        ops: Ops<Self::State, 3>,
+        grads: &mut Gradients,
+        _checkpointer: &mut Checkpointer,
+    ) {
+        let grad = grads.consume::<B>(&ops.node);
+        let (xw, hu, h) = ops.state;
+        let shapes = [xw.shape(), hu.shape(), h.shape()];
+        let flat = B::gru_step_grad(xw, hu, h, grad, self.0);
+        register::<B, 3>(ops.parents.map(|p| p.map(|node| node.id)), flat, shapes, grads);
+    }
+}
+
+impl<B: ModelKernels, C: CheckpointStrategy> ModelKernels for Autodiff<B, C> {
     fn conv2d_same(
         x: FloatTensor<Self>,
         weight: FloatTensor<Self>,
@@ -197,11 +355,92 @@ impl<B: CnnKernels, C: CheckpointStrategy> CnnKernels for Autodiff<B, C> {
     fn max_pool2x2_grad(x: FloatTensor<Self>, grad: FloatTensor<Self>) -> FloatTensor<Self> {
         FloatTensor::<Self>::new(B::max_pool2x2_grad(x.into_primitive(), grad.into_primitive()))
     }
+
+    fn lstm_state(
+        z: FloatTensor<Self>,
+        c: FloatTensor<Self>,
+        kernels: CellKernels,
+    ) -> FloatTensor<Self> {
+        lstm_op::<B, C>(LstmOp::State, z, c, kernels)
+    }
+
+    fn lstm_state_grad(
+        z: FloatTensor<Self>,
+        c: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernels: CellKernels,
+    ) -> FloatTensor<Self> {
+        FloatTensor::<Self>::new(B::lstm_state_grad(
+            z.into_primitive(),
+            c.into_primitive(),
+            grad.into_primitive(),
+            kernels,
+        ))
+    }
+
+    fn lstm_output(
+        z: FloatTensor<Self>,
+        c: FloatTensor<Self>,
+        kernels: CellKernels,
+    ) -> FloatTensor<Self> {
+        lstm_op::<B, C>(LstmOp::Output, z, c, kernels)
+    }
+
+    fn lstm_output_grad(
+        z: FloatTensor<Self>,
+        c: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernels: CellKernels,
+    ) -> FloatTensor<Self> {
+        FloatTensor::<Self>::new(B::lstm_output_grad(
+            z.into_primitive(),
+            c.into_primitive(),
+            grad.into_primitive(),
+            kernels,
+        ))
+    }
+
+    fn gru_step(
+        xw: FloatTensor<Self>,
+        hu: FloatTensor<Self>,
+        h: FloatTensor<Self>,
+        kernels: CellKernels,
+    ) -> FloatTensor<Self> {
+        let nodes = [xw.node(), hu.node(), h.node()];
+        match GruBackward(kernels).prepare::<C>(nodes).compute_bound().stateful() {
+            OpsKind::Tracked(prep) => {
+                let (xw, hu, h) = (xw.into_primitive(), hu.into_primitive(), h.into_primitive());
+                prep.finish((xw.clone(), hu.clone(), h.clone()), B::gru_step(xw, hu, h, kernels))
+            }
+            OpsKind::UnTracked(prep) => prep.finish(B::gru_step(
+                xw.into_primitive(),
+                hu.into_primitive(),
+                h.into_primitive(),
+                kernels,
+            )),
+        }
+    }
+
+    fn gru_step_grad(
+        xw: FloatTensor<Self>,
+        hu: FloatTensor<Self>,
+        h: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernels: CellKernels,
+    ) -> FloatTensor<Self> {
+        FloatTensor::<Self>::new(B::gru_step_grad(
+            xw.into_primitive(),
+            hu.into_primitive(),
+            h.into_primitive(),
+            grad.into_primitive(),
+            kernels,
+        ))
+    }
 }
 
 /// `conv(x, weight) + bias` with our kernels: x `[n, c_in, h, w]` on flex or ndarray.
 pub(super) fn conv2d_same(x: Tensor<4>, weight: Tensor<4>, bias: Tensor<1>) -> Tensor<4> {
-    Tensor::from_dispatch(<Dispatch as CnnKernels>::conv2d_same(
+    Tensor::from_dispatch(<Dispatch as ModelKernels>::conv2d_same(
         x.into_dispatch(),
         weight.into_dispatch(),
         bias.into_dispatch(),
@@ -210,5 +449,38 @@ pub(super) fn conv2d_same(x: Tensor<4>, weight: Tensor<4>, bias: Tensor<1>) -> T
 
 /// 2x2 max-pooling with stride 2 with our kernels: x `[n, c, h, w]` on flex or ndarray.
 pub(super) fn max_pool2x2(x: Tensor<4>) -> Tensor<4> {
-    Tensor::from_dispatch(<Dispatch as CnnKernels>::max_pool2x2(x.into_dispatch()))
+    Tensor::from_dispatch(<Dispatch as ModelKernels>::max_pool2x2(x.into_dispatch()))
+}
+
+/// The LSTM cell state `c'` with our kernel: z `[rows, 4 hidden]`, c `[rows, hidden]`.
+pub(super) fn lstm_state(z: Tensor<2>, c: Tensor<2>, kernels: CellKernels) -> Tensor<2> {
+    Tensor::from_dispatch(<Dispatch as ModelKernels>::lstm_state(
+        z.into_dispatch(),
+        c.into_dispatch(),
+        kernels,
+    ))
+}
+
+/// The LSTM output h' with our kernel: z `[rows, 4 hidden]`, c' `[rows, hidden]`.
+pub(super) fn lstm_output(z: Tensor<2>, c: Tensor<2>, kernels: CellKernels) -> Tensor<2> {
+    Tensor::from_dispatch(<Dispatch as ModelKernels>::lstm_output(
+        z.into_dispatch(),
+        c.into_dispatch(),
+        kernels,
+    ))
+}
+
+/// The GRU step h' with our kernel: xw, hu `[rows, 3 hidden]`, h `[rows, hidden]`.
+pub(super) fn gru_step(
+    xw: Tensor<2>,
+    hu: Tensor<2>,
+    h: Tensor<2>,
+    kernels: CellKernels,
+) -> Tensor<2> {
+    Tensor::from_dispatch(<Dispatch as ModelKernels>::gru_step(
+        xw.into_dispatch(),
+        hu.into_dispatch(),
+        h.into_dispatch(),
+        kernels,
+    ))
 }

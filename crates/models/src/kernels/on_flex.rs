@@ -1,10 +1,11 @@
-//! The CNN kernels on flex: `FlexTensor` storage in, `FlexTensor` out.
+//! The models' kernels on flex: `FlexTensor` storage in, `FlexTensor` out.
 
 use burn::backend::Flex;
 use burn::backend::flex::FlexTensor;
 use burn::tensor::{DType, Shape, TensorData};
 
-use super::extension::{CnnKernels, conv_shape, pool_shape};
+use super::cells::{self, CellKernels};
+use super::extension::{ModelKernels, conv_shape, pool_shape};
 use super::{conv, pool};
 
 /// A contiguous copy of `t`, readable as a slice.
@@ -39,12 +40,12 @@ macro_rules! by_dtype {
                 type $E = f64;
                 $body
             }
-            other => panic!("the CNN kernels take float32 or float64 tensors, not {other:?}"),
+            other => panic!("the models' kernels take float32 or float64 tensors, not {other:?}"),
         }
     };
 }
 
-impl CnnKernels for Flex {
+impl ModelKernels for Flex {
     fn conv2d_same(x: FlexTensor, weight: FlexTensor, bias: FlexTensor) -> FlexTensor {
         let (x, weight, bias) = (contiguous(x), contiguous(weight), contiguous(bias));
         let w = weight.layout().shape().to_vec();
@@ -100,4 +101,70 @@ impl CnnKernels for Flex {
             pool::backward(s, slice::<E>(&x), slice(&grad), dx)
         }))
     }
+
+    fn lstm_state(z: FlexTensor, c: FlexTensor, kernels: CellKernels) -> FlexTensor {
+        let (z, c) = (contiguous(z), contiguous(c));
+        let shape = c.layout().shape().to_vec();
+        by_dtype!(z, E => state(shape.clone(), cells::lstm_state::<E>(kernels, shape[1], slice(&z), slice(&c))))
+    }
+
+    fn lstm_state_grad(
+        z: FlexTensor,
+        c: FlexTensor,
+        grad: FlexTensor,
+        kernels: CellKernels,
+    ) -> FlexTensor {
+        let (z, c, grad) = (contiguous(z), contiguous(c), contiguous(grad));
+        let hidden = c.layout().shape()[1];
+        by_dtype!(z, E => flat(cells::lstm_state_grad::<E>(kernels, hidden, slice(&z), slice(&c), slice(&grad))))
+    }
+
+    fn lstm_output(z: FlexTensor, c: FlexTensor, kernels: CellKernels) -> FlexTensor {
+        let (z, c) = (contiguous(z), contiguous(c));
+        let shape = c.layout().shape().to_vec();
+        by_dtype!(z, E => state(shape.clone(), cells::lstm_output::<E>(kernels, shape[1], slice(&z), slice(&c))))
+    }
+
+    fn lstm_output_grad(
+        z: FlexTensor,
+        c: FlexTensor,
+        grad: FlexTensor,
+        kernels: CellKernels,
+    ) -> FlexTensor {
+        let (z, c, grad) = (contiguous(z), contiguous(c), contiguous(grad));
+        let hidden = c.layout().shape()[1];
+        by_dtype!(z, E => flat(cells::lstm_output_grad::<E>(kernels, hidden, slice(&z), slice(&c), slice(&grad))))
+    }
+
+    fn gru_step(xw: FlexTensor, hu: FlexTensor, h: FlexTensor, kernels: CellKernels) -> FlexTensor {
+        let (xw, hu, h) = (contiguous(xw), contiguous(hu), contiguous(h));
+        let shape = h.layout().shape().to_vec();
+        by_dtype!(xw, E => state(shape.clone(), cells::gru::<E>(kernels, shape[1], slice(&xw), slice(&hu), slice(&h))))
+    }
+
+    fn gru_step_grad(
+        xw: FlexTensor,
+        hu: FlexTensor,
+        h: FlexTensor,
+        grad: FlexTensor,
+        kernels: CellKernels,
+    ) -> FlexTensor {
+        let (xw, hu, h, grad) = (contiguous(xw), contiguous(hu), contiguous(h), contiguous(grad));
+        let hidden = h.layout().shape()[1];
+        by_dtype!(xw, E => flat(cells::gru_grad::<E>(kernels, hidden, slice(&xw), slice(&hu), slice(&h), slice(&grad))))
+    }
+}
+
+/// A `[rows, hidden]` state tensor from its elements.
+fn state<E: bytemuck::Pod + burn::tensor::Element>(
+    shape: Vec<usize>,
+    values: Vec<E>,
+) -> FlexTensor {
+    FlexTensor::from_data(TensorData::new(values, Shape::from(shape)))
+}
+
+/// A 1-D tensor of flattened gradients.
+fn flat<E: bytemuck::Pod + burn::tensor::Element>(values: Vec<E>) -> FlexTensor {
+    let n = values.len();
+    FlexTensor::from_data(TensorData::new(values, [n]))
 }

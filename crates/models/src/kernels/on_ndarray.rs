@@ -1,4 +1,4 @@
-//! The CNN kernels on ndarray: `NdArrayTensor` storage in, `NdArrayTensor` out.
+//! The models' kernels on ndarray: `NdArrayTensor` storage in, `NdArrayTensor` out.
 // burn 0.22 deprecates its ndarray backend; our users still run it.
 #![allow(deprecated)]
 
@@ -7,7 +7,8 @@ use burn::backend::TensorMetadata;
 use burn::backend::ndarray::NdArrayTensor;
 use ndarray::{ArcArray, CowArray, IxDyn};
 
-use super::extension::{CnnKernels, Real, conv_shape, pool_shape};
+use super::cells::{self, CellKernels};
+use super::extension::{ModelKernels, Real, conv_shape, pool_shape};
 use super::{conv, pool};
 
 type Array<E> = ArcArray<E, IxDyn>;
@@ -38,7 +39,7 @@ macro_rules! by_dtype {
                 NdArrayTensor::from($body)
             }
             ($($t,)+) => panic!(
-                "the CNN kernels take matching float32 or float64 tensors, not {:?}",
+                "the models' kernels take matching float32 or float64 tensors, not {:?}",
                 [$($t.dtype()),+]
             ),
         }
@@ -49,7 +50,7 @@ fn slice<'a, E>(a: &'a CowArray<'_, E, IxDyn>) -> &'a [E] {
     a.as_slice().expect("standard layout")
 }
 
-impl CnnKernels for NdArray {
+impl ModelKernels for NdArray {
     fn conv2d_same(x: NdArrayTensor, weight: NdArrayTensor, bias: NdArrayTensor) -> NdArrayTensor {
         by_dtype!(x, weight, bias => {
             let (x, weight, bias) = (standard(&x), standard(&weight), standard(&bias));
@@ -110,4 +111,81 @@ impl CnnKernels for NdArray {
             new_array(x.shape(), |dx| pool::backward(s, slice(&x), slice(&grad), dx))
         })
     }
+
+    fn lstm_state(z: NdArrayTensor, c: NdArrayTensor, kernels: CellKernels) -> NdArrayTensor {
+        by_dtype!(z, c => {
+            let (z, c) = (standard(&z), standard(&c));
+            array(c.shape(), cells::lstm_state(kernels, c.shape()[1], slice(&z), slice(&c)))
+        })
+    }
+
+    fn lstm_state_grad(
+        z: NdArrayTensor,
+        c: NdArrayTensor,
+        grad: NdArrayTensor,
+        kernels: CellKernels,
+    ) -> NdArrayTensor {
+        by_dtype!(z, c, grad => {
+            let (z, c, grad) = (standard(&z), standard(&c), standard(&grad));
+            let hidden = c.shape()[1];
+            flat(cells::lstm_state_grad(kernels, hidden, slice(&z), slice(&c), slice(&grad)))
+        })
+    }
+
+    fn lstm_output(z: NdArrayTensor, c: NdArrayTensor, kernels: CellKernels) -> NdArrayTensor {
+        by_dtype!(z, c => {
+            let (z, c) = (standard(&z), standard(&c));
+            array(c.shape(), cells::lstm_output(kernels, c.shape()[1], slice(&z), slice(&c)))
+        })
+    }
+
+    fn lstm_output_grad(
+        z: NdArrayTensor,
+        c: NdArrayTensor,
+        grad: NdArrayTensor,
+        kernels: CellKernels,
+    ) -> NdArrayTensor {
+        by_dtype!(z, c, grad => {
+            let (z, c, grad) = (standard(&z), standard(&c), standard(&grad));
+            let hidden = c.shape()[1];
+            flat(cells::lstm_output_grad(kernels, hidden, slice(&z), slice(&c), slice(&grad)))
+        })
+    }
+
+    fn gru_step(
+        xw: NdArrayTensor,
+        hu: NdArrayTensor,
+        h: NdArrayTensor,
+        kernels: CellKernels,
+    ) -> NdArrayTensor {
+        by_dtype!(xw, hu, h => {
+            let (xw, hu, h) = (standard(&xw), standard(&hu), standard(&h));
+            array(h.shape(), cells::gru(kernels, h.shape()[1], slice(&xw), slice(&hu), slice(&h)))
+        })
+    }
+
+    fn gru_step_grad(
+        xw: NdArrayTensor,
+        hu: NdArrayTensor,
+        h: NdArrayTensor,
+        grad: NdArrayTensor,
+        kernels: CellKernels,
+    ) -> NdArrayTensor {
+        by_dtype!(xw, hu, h, grad => {
+            let (xw, hu, h, grad) = (standard(&xw), standard(&hu), standard(&h), standard(&grad));
+            let hidden = h.shape()[1];
+            flat(cells::gru_grad(kernels, hidden, slice(&xw), slice(&hu), slice(&h), slice(&grad)))
+        })
+    }
+}
+
+/// An array of `shape` from its elements.
+fn array<E>(shape: &[usize], values: Vec<E>) -> Array<E> {
+    ArcArray::from_shape_vec(IxDyn(shape), values).expect("the shape matches the element count")
+}
+
+/// A 1-D array of flattened gradients.
+fn flat<E>(values: Vec<E>) -> Array<E> {
+    let n = values.len();
+    array(&[n], values)
 }

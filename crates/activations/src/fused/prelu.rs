@@ -6,7 +6,7 @@
 //! alone reduces a full-size product for the slope's gradient. Here:
 //! - forward: `y = x if x > 0 else a * x`;
 //! - backward: `dx = g if x > 0 else a * g`, and `da = sum of g * x over x <= 0`, summed in
-//!   float64 over fixed chunks of [`CHUNK`] elements added in order (the same result for any
+//!   float64 over fixed chunks of `CHUNK` (2^14) elements added in order (the same result for any
 //!   number of threads).
 //!
 //! The derivative at 0 is the slope, as in PyTorch. Products of two float32 values are rounded

@@ -5,8 +5,11 @@
 //! Method: the input is drawn once (uniform in [-5, 5]); every timed repeat runs the operation,
 //! waits for the device (`Device::sync`) and reads the result's first element back, all inside
 //! the timer, so queued GPU work and lazily deferred CPU work are counted; two untimed warm-up
-//! repeats come first. All repeats are kept (no outlier removal): the median is
-//! the estimate, min and max the spread. Bytes moved assume the minimum traffic of a fused
+//! repeats of each operation come first. The repeats run in rounds: each round times every
+//! operation once, in the same order, so repeat i of every operation comes from round i, close
+//! in time. A shared machine's slow phases then hit every operation alike, and the cost verdicts
+//! (G11, G12) compare operations round by round. All repeats are kept (no outlier removal): the
+//! median is the estimate, min and max the spread. Bytes moved assume the minimum traffic of a fused
 //! kernel: forward reads x and writes y (8 bytes per element); forward+backward also reads x
 //! and the output gradient and writes the input gradient (20 bytes per element).
 
@@ -145,29 +148,12 @@ pub fn run(
     let x = Tensor::<1>::from_data(TensorData::new(values.clone(), [elements]), device);
     let grad_device = device.clone().autodiff();
     let x_grad = Tensor::<1>::from_data(TensorData::new(values, [elements]), &grad_device);
-    // Both modes of one operation: `plain` on the device, `tracked` on its autodiff twin.
-    let both = |label: String,
-                implementation: Implementation,
-                plain: &dyn Fn(Tensor<1>) -> Tensor<1>,
-                tracked: &dyn Fn(Tensor<1>) -> Tensor<1>| {
-        let forward = time(device, repeats, || plain(x.clone()));
-        let forward_backward = time(&grad_device, repeats, || {
-            let input = x_grad.clone().require_grad();
-            let grads = tracked(input.clone()).backward();
-            input.grad(&grads).expect("the input requires a gradient")
-        });
-        [
-            summarise(label.clone(), Mode::Forward, elements, backend, forward),
-            summarise(label, Mode::ForwardBackward, elements, backend, forward_backward),
-        ]
-        .map(|r| BenchRecord { implementation, ..r })
-    };
-
+    // Every operation with its label: `plain` on the device, `tracked` on its autodiff twin.
     let copy = |x: Tensor<1>| x.mul_scalar(1.0);
-    let mut records = Vec::from(both(COPY.into(), Implementation::Reference, &copy, &copy));
+    let mut ops = vec![Op::new(COPY.into(), Implementation::Reference, copy, copy)];
     for &reference in references {
-        let apply = |x| reference.apply(x);
-        records.extend(both(reference.label().into(), Implementation::Reference, &apply, &apply));
+        let apply = move |x| reference.apply(x);
+        ops.push(Op::new(reference.label().into(), Implementation::Reference, apply, apply));
     }
     for config in activations {
         let (plain, tracked) = (config.init(device), config.init(&grad_device));
@@ -175,28 +161,95 @@ pub fn run(
             Some(_) => Implementation::Formula,
             None => Implementation::BuiltIn,
         };
-        records.extend(both(config.label(), implementation, &|x| plain.forward(x), &|x| {
-            tracked.forward(x)
-        }));
+        ops.push(Op::new(
+            config.label(),
+            implementation,
+            move |x| plain.forward(x),
+            move |x| tracked.forward(x),
+        ));
     }
-    records
+    let forward: Vec<Box<dyn Fn() -> Tensor<1> + '_>> =
+        ops.iter().map(|op| Box::new(|| (op.plain)(x.clone())) as Box<dyn Fn() -> _>).collect();
+    let forward_backward: Vec<Box<dyn Fn() -> Tensor<1> + '_>> = ops
+        .iter()
+        .map(|op| {
+            Box::new(|| {
+                let input = x_grad.clone().require_grad();
+                let grads = (op.tracked)(input.clone()).backward();
+                input.grad(&grads).expect("the input requires a gradient")
+            }) as Box<dyn Fn() -> _>
+        })
+        .collect();
+    let forward = time_in_rounds(device, repeats, &forward);
+    let forward_backward = time_in_rounds(&grad_device, repeats, &forward_backward);
+    ops.iter()
+        .zip(forward.into_iter().zip(forward_backward))
+        .flat_map(|(op, (forward, forward_backward))| {
+            let label = &op.label;
+            [
+                summarise(label.clone(), Mode::Forward, elements, backend, forward),
+                summarise(
+                    label.clone(),
+                    Mode::ForwardBackward,
+                    elements,
+                    backend,
+                    forward_backward,
+                ),
+            ]
+            .map(|r| BenchRecord { implementation: op.implementation, ..r })
+        })
+        .collect()
 }
 
-/// Runs `op` WARMUP + `repeats` times; inside the timer the device is synchronised and the
-/// result's first element read back, so a backend that defers work cannot skip or postpone it
-/// (the read-back costs microseconds); returns the timed repeats.
-fn time(device: &Device, repeats: usize, mut op: impl FnMut() -> Tensor<1>) -> Vec<f64> {
-    let mut once = || {
-        let start = std::time::Instant::now();
-        let result = op();
-        device.sync().expect("device sync");
-        let _first: f64 = result.slice(0..1).into_scalar();
-        start.elapsed().as_secs_f64()
-    };
-    for _ in 0..WARMUP {
-        once();
+/// One benchmarked operation: on the device (`plain`) and on its autodiff twin (`tracked`).
+struct Op<'a> {
+    label: String,
+    implementation: Implementation,
+    plain: Box<dyn Fn(Tensor<1>) -> Tensor<1> + 'a>,
+    tracked: Box<dyn Fn(Tensor<1>) -> Tensor<1> + 'a>,
+}
+
+impl<'a> Op<'a> {
+    fn new(
+        label: String,
+        implementation: Implementation,
+        plain: impl Fn(Tensor<1>) -> Tensor<1> + 'a,
+        tracked: impl Fn(Tensor<1>) -> Tensor<1> + 'a,
+    ) -> Self {
+        Self { label, implementation, plain: Box::new(plain), tracked: Box::new(tracked) }
     }
-    (0..repeats).map(|_| once()).collect()
+}
+
+/// Runs every op `WARMUP` times, then `repeats` rounds that each time every op once, in order;
+/// returns each op's timed repeats (repeat i from round i).
+fn time_in_rounds(
+    device: &Device,
+    repeats: usize,
+    ops: &[Box<dyn Fn() -> Tensor<1> + '_>],
+) -> Vec<Vec<f64>> {
+    for op in ops {
+        for _ in 0..WARMUP {
+            time_once(device, op);
+        }
+    }
+    let mut times = vec![Vec::with_capacity(repeats); ops.len()];
+    for _ in 0..repeats {
+        for (op, times) in ops.iter().zip(&mut times) {
+            times.push(time_once(device, op));
+        }
+    }
+    times
+}
+
+/// Seconds for one run of `op`: inside the timer the device is synchronised and the result's
+/// first element read back, so a backend that defers work cannot skip or postpone it (the
+/// read-back costs microseconds).
+fn time_once(device: &Device, op: &dyn Fn() -> Tensor<1>) -> f64 {
+    let start = std::time::Instant::now();
+    let result = op();
+    device.sync().expect("device sync");
+    let _first: f64 = result.slice(0..1).into_scalar();
+    start.elapsed().as_secs_f64()
 }
 
 fn summarise(
@@ -260,6 +313,25 @@ pub fn max_slope(config: &ActivationConfig) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Warm-up first, then rounds: repeat i of every operation is timed in round i.
+    #[test]
+    fn repeats_run_in_rounds_of_every_operation() {
+        let device = Device::flex();
+        let calls = std::cell::RefCell::new(Vec::new());
+        let op = |k: usize| {
+            let (calls, device) = (&calls, &device);
+            Box::new(move || {
+                calls.borrow_mut().push(k);
+                Tensor::<1>::from_floats([k as f32], device)
+            }) as Box<dyn Fn() -> Tensor<1>>
+        };
+        let times = time_in_rounds(&device, 3, &[op(0), op(1), op(2)]);
+        assert_eq!(times.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 3]);
+        let warm_up = [0, 1, 2].map(|k| [k; WARMUP]).concat();
+        let rounds = [0, 1, 2].repeat(3);
+        assert_eq!(*calls.borrow(), [warm_up, rounds].concat());
+    }
 
     #[test]
     fn summary_statistics() {

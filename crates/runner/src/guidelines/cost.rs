@@ -67,7 +67,8 @@ pub fn times<'a>(
         .map(|b| b.times_s.as_slice())
 }
 
-/// The part "`slow` costs more than `fast`": ln(time) difference, repeats paired by index.
+/// The part "`slow` costs more than `fast`": ln(time) difference, repeats paired by round (the
+/// micro-benchmark times every operation once per round).
 pub fn costs_more(label: String, slow: &[f64], fast: &[f64]) -> Part {
     let sample = slow.iter().zip(fast).map(|(s, f)| s.ln() - f.ln()).collect();
     Part::new(label, "ln time ratio", Claim::Better, Method::PairedT, DELTA_LN_COST, sample)

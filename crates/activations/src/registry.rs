@@ -1,5 +1,5 @@
 //! The registry: every activation actbench knows, generated from the list in
-//! `src/activation/mod.rs` by [`registry!`].
+//! `src/activation/mod.rs` by the `registry!` macro.
 
 use crate::error::ActivationError;
 use crate::info::ActivationInfo;

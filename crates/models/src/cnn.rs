@@ -1,5 +1,5 @@
 //! Convolutional network: stages of conv blocks (3x3 unless `kernel` says otherwise), each stage
-//! ending in 2x2 max-pooling, then [dropout], dense hidden layers and the output layer.
+//! ending in 2x2 max-pooling, then (optional) dropout, dense hidden layers and the output layer.
 
 use actbench_activations::{Activation, ActivationConfig};
 use actbench_data::InputShape;

@@ -41,9 +41,9 @@ pub enum ModelConfig {
         #[serde(default, skip_serializing_if = "is_false")]
         alpha_dropout: bool,
     },
-    /// Convolutional network: stages of (conv, [batch-norm], activation) blocks, each stage
-    /// ending in 2x2 max-pooling, then [dropout], then dense hidden layers of (dense,
-    /// [batch-norm], activation, [dropout]).
+    /// Convolutional network: stages of (conv, \[batch-norm\], activation) blocks, each stage
+    /// ending in 2x2 max-pooling, then \[dropout\], then dense hidden layers of (dense,
+    /// \[batch-norm\], activation, \[dropout\]); bracketed layers are optional.
     Cnn {
         /// Channels of each stage.
         #[serde(default = "default_channels")]

@@ -1,6 +1,9 @@
 //! `actbench`: parse the command line, run the command, turn errors into messages and exit codes.
 
 #![forbid(unsafe_code)]
+// The doc comments of the command-line types are clap's help text, where `results/<name>/` is a
+// placeholder, not an HTML tag.
+#![allow(rustdoc::invalid_html_tags)]
 
 mod bench;
 mod cli;

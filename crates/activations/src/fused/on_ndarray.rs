@@ -2,8 +2,8 @@
 // burn 0.22 deprecates its ndarray backend; our users still run it.
 #![allow(deprecated)]
 
+use burn::backend::NdArray;
 use burn::backend::ndarray::NdArrayTensor;
-use burn::backend::{NdArray, TensorMetadata};
 use ndarray::{ArcArray, IxDyn};
 
 use super::prelu::{self, FusedPrelu};
@@ -53,31 +53,37 @@ fn backward<E: Element>(x: Array<E>, mut grad: Array<E>, kernel: Kernel) -> Arra
     })
 }
 
+/// Runs `$body` with the tensors named rebound to their owned float32 (or float64) arrays, all of
+/// the same dtype, and wraps the array it returns back into a tensor; `$what` names the ops in the
+/// panic message for other dtypes. Exported for the models' kernels on ndarray too.
+#[macro_export]
+macro_rules! ndarray_by_dtype {
+    ($what:literal, $($t:ident),+ => $body:expr) => {
+        match ($($t,)+) {
+            ($($crate::burn::backend::ndarray::NdArrayTensor::F32($t),)+) => {
+                $(let $t = $t.into_owned();)+
+                $crate::burn::backend::ndarray::NdArrayTensor::from($body)
+            }
+            ($($crate::burn::backend::ndarray::NdArrayTensor::F64($t),)+) => {
+                $(let $t = $t.into_owned();)+
+                $crate::burn::backend::ndarray::NdArrayTensor::from($body)
+            }
+            ($($t,)+) => panic!(
+                "{} take matching float32 or float64 tensors, not {:?}",
+                $what,
+                [$($crate::burn::backend::TensorMetadata::dtype(&$t)),+]
+            ),
+        }
+    };
+}
+
 impl FusedActivation for NdArray {
     fn fused_forward(x: NdArrayTensor, kernel: Kernel) -> NdArrayTensor {
-        match x {
-            NdArrayTensor::F32(x) => forward(x.into_owned(), kernel).into(),
-            NdArrayTensor::F64(x) => forward(x.into_owned(), kernel).into(),
-            other => {
-                panic!("fused activations take float32 or float64 tensors, not {:?}", other.dtype())
-            }
-        }
+        ndarray_by_dtype!("fused activations", x => forward(x, kernel))
     }
 
     fn fused_backward(x: NdArrayTensor, grad: NdArrayTensor, kernel: Kernel) -> NdArrayTensor {
-        match (x, grad) {
-            (NdArrayTensor::F32(x), NdArrayTensor::F32(grad)) => {
-                backward(x.into_owned(), grad.into_owned(), kernel).into()
-            }
-            (NdArrayTensor::F64(x), NdArrayTensor::F64(grad)) => {
-                backward(x.into_owned(), grad.into_owned(), kernel).into()
-            }
-            (x, grad) => panic!(
-                "fused activations take matching float32 or float64 tensors, not {:?} and {:?}",
-                x.dtype(),
-                grad.dtype()
-            ),
-        }
+        ndarray_by_dtype!("fused activations", x, grad => backward(x, grad, kernel))
     }
 }
 
@@ -112,17 +118,7 @@ fn prelu_alpha_grad<E: Element>(x: Array<E>, grad: Array<E>) -> Array<E> {
 
 impl FusedPrelu for NdArray {
     fn prelu_forward(x: NdArrayTensor, alpha: NdArrayTensor) -> NdArrayTensor {
-        match (x, alpha) {
-            (NdArrayTensor::F32(x), NdArrayTensor::F32(a)) => {
-                prelu_forward(x.into_owned(), a.into_owned()).into()
-            }
-            (NdArrayTensor::F64(x), NdArrayTensor::F64(a)) => {
-                prelu_forward(x.into_owned(), a.into_owned()).into()
-            }
-            (x, a) => {
-                panic!("prelu takes matching float tensors, not {:?} {:?}", x.dtype(), a.dtype())
-            }
-        }
+        ndarray_by_dtype!("prelu's kernels", x, alpha => prelu_forward(x, alpha))
     }
 
     fn prelu_input_grad(
@@ -130,26 +126,10 @@ impl FusedPrelu for NdArray {
         alpha: NdArrayTensor,
         grad: NdArrayTensor,
     ) -> NdArrayTensor {
-        match (x, alpha, grad) {
-            (NdArrayTensor::F32(x), NdArrayTensor::F32(a), NdArrayTensor::F32(g)) => {
-                prelu_input_grad(x.into_owned(), a.into_owned(), g.into_owned()).into()
-            }
-            (NdArrayTensor::F64(x), NdArrayTensor::F64(a), NdArrayTensor::F64(g)) => {
-                prelu_input_grad(x.into_owned(), a.into_owned(), g.into_owned()).into()
-            }
-            (x, _, _) => panic!("prelu takes matching float tensors, not {:?}", x.dtype()),
-        }
+        ndarray_by_dtype!("prelu's kernels", x, alpha, grad => prelu_input_grad(x, alpha, grad))
     }
 
     fn prelu_alpha_grad(x: NdArrayTensor, grad: NdArrayTensor) -> NdArrayTensor {
-        match (x, grad) {
-            (NdArrayTensor::F32(x), NdArrayTensor::F32(g)) => {
-                prelu_alpha_grad(x.into_owned(), g.into_owned()).into()
-            }
-            (NdArrayTensor::F64(x), NdArrayTensor::F64(g)) => {
-                prelu_alpha_grad(x.into_owned(), g.into_owned()).into()
-            }
-            (x, _) => panic!("prelu takes matching float tensors, not {:?}", x.dtype()),
-        }
+        ndarray_by_dtype!("prelu's kernels", x, grad => prelu_alpha_grad(x, grad))
     }
 }

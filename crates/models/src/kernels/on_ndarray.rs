@@ -3,7 +3,6 @@
 #![allow(deprecated)]
 
 use burn::backend::NdArray;
-use burn::backend::TensorMetadata;
 use burn::backend::ndarray::NdArrayTensor;
 use ndarray::{ArcArray, CowArray, IxDyn};
 
@@ -25,24 +24,10 @@ fn new_array<E: Real>(shape: &[usize], fill: impl FnOnce(&mut [E])) -> Array<E> 
     ArcArray::from_shape_vec(IxDyn(shape), values).expect("the shape matches the element count")
 }
 
-/// Runs `$body` with the float32 or float64 arrays of the tensors named, wrapping the result
-/// back into a tensor of that dtype.
+/// Runs `$body` on the tensors' float32 or float64 arrays (`actbench_activations`' macro).
 macro_rules! by_dtype {
     ($($t:ident),+ => $body:expr) => {
-        match ($($t,)+) {
-            ($(NdArrayTensor::F32($t),)+) => {
-                $(let $t = $t.into_owned();)+
-                NdArrayTensor::from($body)
-            }
-            ($(NdArrayTensor::F64($t),)+) => {
-                $(let $t = $t.into_owned();)+
-                NdArrayTensor::from($body)
-            }
-            ($($t,)+) => panic!(
-                "the models' kernels take matching float32 or float64 tensors, not {:?}",
-                [$($t.dtype()),+]
-            ),
-        }
+        actbench_activations::ndarray_by_dtype!("the models' kernels", $($t),+ => $body)
     };
 }
 

@@ -55,14 +55,16 @@ pub fn activations(args: BenchActivationsArgs) -> Result<(), CliError> {
             args.repeats,
             bench::activations::WARMUP
         );
-        records.extend(bench::activations::run(
-            &activations,
-            &args.reference,
-            backend,
-            &device,
-            args.elements,
-            args.repeats,
-        ));
+        records.extend(super::in_pool(super::cores(), || {
+            bench::activations::run(
+                &activations,
+                &args.reference,
+                backend,
+                &device,
+                args.elements,
+                args.repeats,
+            )
+        })?);
     }
     print(&match args.format {
         Format::Json => serde_json::to_string_pretty(&records).expect("records serialise") + "\n",
@@ -173,13 +175,10 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
             datasets.clear();
             datasets.insert(key, load_dataset(cell)?);
         }
-        records.push(bench::training::run(
-            cell,
-            &datasets[&key],
-            &devices[&cell.backend],
-            args.warmup,
-            args.steps,
-        ));
+        let (dataset, device) = (&datasets[&key], &devices[&cell.backend]);
+        records.push(super::in_pool(super::cores(), || {
+            bench::training::run(cell, dataset, device, args.warmup, args.steps)
+        })?);
     }
     print(&match args.format {
         Format::Json => serde_json::to_string_pretty(&records).expect("records serialise") + "\n",

@@ -105,14 +105,16 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
                     bench.activations.len(),
                     bench.repeats
                 );
-                results.extend(bench::activations::run(
-                    &bench.activations,
-                    &[],
-                    backend,
-                    &device,
-                    elements,
-                    bench.repeats,
-                ));
+                results.extend(super::in_pool(super::cores(), || {
+                    bench::activations::run(
+                        &bench.activations,
+                        &[],
+                        backend,
+                        &device,
+                        elements,
+                        bench.repeats,
+                    )
+                })?);
             }
             if interrupt::requested() {
                 return Err(CliError::Interrupted(format!(
@@ -208,10 +210,6 @@ fn prepare(out: &Path, plan: &Plan, resume: bool) -> Result<BTreeSet<String>, Cl
 
 /// The command that resumes this run.
 /// Logical CPUs of this machine.
-fn cores() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
-}
-
 /// `--jobs`, checked: at least 1, at most 256, and no more than there are cells to train.
 fn jobs(asked: Option<usize>, cells: usize) -> Result<usize, CliError> {
     let jobs = match asked {
@@ -219,15 +217,15 @@ fn jobs(asked: Option<usize>, cells: usize) -> Result<usize, CliError> {
             return Err(CliError::Usage(format!("--jobs {n}: must be between 1 and 256")));
         }
         Some(n) => n,
-        None => cores(),
+        None => super::cores(),
     };
     Ok(jobs.min(cells.max(1)))
 }
 
 /// Trains `todo` with `jobs` workers that take cells in plan order and store each record as soon
-/// as it is finished. Returns the cells an interrupt abandoned. With one job the cell trains on
-/// the process's thread pool, as before `--jobs` existed; with several, each job gets its own
-/// pool with its share of the cores, so that jobs do not fight over the same threads.
+/// as it is finished. Returns the cells an interrupt abandoned. Each job trains in its own pool
+/// with its share of the cores (`in_pool`; one job gets them all), so that jobs do not fight over
+/// the same threads.
 fn train_all(
     todo: &[&Cell],
     jobs: usize,
@@ -271,20 +269,19 @@ fn train_all(
             progress.inc(1);
         }
     };
+    // Each job trains in its own pool with its share of the cores (one job: all of them).
+    let threads = (super::cores() / jobs).max(1);
+    let job = || {
+        if let Err(e) = super::in_pool(threads, worker) {
+            fail(e)
+        }
+    };
     if jobs == 1 {
-        worker();
+        job();
     } else {
-        let threads = (cores() / jobs).max(1);
         std::thread::scope(|scope| {
             for _ in 0..jobs {
-                scope.spawn(|| {
-                    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-                        Ok(pool) => pool.install(worker),
-                        Err(e) => {
-                            fail(CliError::Runtime(format!("cannot start a job's threads: {e}")))
-                        }
-                    }
-                });
+                scope.spawn(job);
             }
         });
     }

@@ -101,8 +101,8 @@ pub fn lstm_step(
 ) -> Option<(Tensor<2>, Tensor<2>)> {
     #[cfg(any(feature = "flex", feature = "ndarray"))]
     if let Some(k) = cell_kernels(gate, act, z) {
-        let state = extension::lstm_state(z.clone(), c.clone(), k);
-        let output = extension::lstm_output(z.clone(), state.clone(), k);
+        let state = extension::lstm(z.clone(), c.clone(), cells::LstmOp::State, k);
+        let output = extension::lstm(z.clone(), state.clone(), cells::LstmOp::Output, k);
         return Some((state, output));
     }
     None
@@ -135,13 +135,7 @@ mod tests {
     use burn::tensor::{DType, Distribution, TensorData};
 
     use super::*;
-
-    fn devices() -> Vec<Device> {
-        let mut devices = vec![Device::flex()];
-        #[cfg(feature = "ndarray")]
-        devices.push(Device::ndarray());
-        devices
-    }
+    use crate::testing::{bits, cpu_devices as devices};
 
     /// Our output and gradients (x, weight, bias) in `dtype`, or burn's when `!ours`, for
     /// `sum(conv(x) * g)` with fixed pseudo-random values.
@@ -239,15 +233,6 @@ mod tests {
                     let out = [shape[0], shape[1], shape[2] / 2, shape[3] / 2];
                     let g =
                         Tensor::<4>::random(out, Distribution::Normal(0.0, 1.0), &ad).cast(dtype);
-                    let bits = |t: Tensor<4>| -> Vec<u64> {
-                        t.into_data()
-                            .convert::<f64>()
-                            .try_to_vec::<f64>()
-                            .unwrap()
-                            .iter()
-                            .map(|v| v.to_bits())
-                            .collect()
-                    };
                     let same = |a: Vec<u64>, b: Vec<u64>, what: &str| {
                         let first = a.iter().zip(&b).position(|(a, b)| a != b);
                         assert!(

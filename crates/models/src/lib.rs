@@ -22,6 +22,8 @@ pub mod mlp;
 pub mod model;
 pub mod rnn;
 pub mod stats;
+#[cfg(test)]
+mod testing;
 
 pub use config::{InitScheme, ModelConfig};
 pub use dropout::DropoutRng;

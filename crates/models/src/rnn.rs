@@ -261,6 +261,7 @@ mod tests {
     use burn::tensor::{DType, TensorData};
 
     use super::*;
+    use crate::testing::bits;
 
     fn bias(forget_bias: f64) -> Vec<f32> {
         let config = ModelConfig::Rnn {
@@ -323,22 +324,9 @@ mod tests {
         Tensor::<2>::from_data(TensorData::new(v, [rows, width]), device).cast(dtype).require_grad()
     }
 
-    fn bits(t: Tensor<2>) -> Vec<u64> {
-        t.into_data()
-            .convert::<f64>()
-            .try_to_vec::<f64>()
-            .unwrap()
-            .iter()
-            .map(|v| v.to_bits())
-            .collect()
-    }
-
-    #[allow(deprecated)]
+    /// The CPU devices with autodiff.
     fn devices() -> Vec<Device> {
-        let mut devices = vec![Device::flex().autodiff()];
-        #[cfg(feature = "ndarray")]
-        devices.push(Device::ndarray().autodiff());
-        devices
+        crate::testing::cpu_devices().into_iter().map(|d| d.autodiff()).collect()
     }
 
     const ACTIVATIONS: [(&str, &str); 4] =

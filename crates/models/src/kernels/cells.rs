@@ -68,8 +68,40 @@ fn sum<E: Real>(a: &[E], b: &[E]) -> Vec<E> {
     a.iter().zip(b).map(|(&a, &b)| a + b).collect()
 }
 
+/// Which half of an LSTM step an op computes: each has one output tensor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LstmOp {
+    /// The cell state `c'` from z and c ([`lstm_state`]).
+    State,
+    /// The output `h'` from z and the new state c' ([`lstm_output`]).
+    Output,
+}
+
+/// [`lstm_state`] or [`lstm_output`]: `c` is the state the op reads.
+pub fn lstm<E: Real>(op: LstmOp, k: CellKernels, hidden: usize, z: &[E], c: &[E]) -> Vec<E> {
+    match op {
+        LstmOp::State => lstm_state(k, hidden, z, c),
+        LstmOp::Output => lstm_output(k, hidden, z, c),
+    }
+}
+
+/// [`lstm_state_grad`] or [`lstm_output_grad`].
+pub fn lstm_grad<E: Real>(
+    op: LstmOp,
+    k: CellKernels,
+    hidden: usize,
+    z: &[E],
+    c: &[E],
+    grad: &[E],
+) -> Vec<E> {
+    match op {
+        LstmOp::State => lstm_state_grad(k, hidden, z, c, grad),
+        LstmOp::Output => lstm_output_grad(k, hidden, z, c, grad),
+    }
+}
+
 /// LSTM cell state: `c' = s(z_f) c + s(z_i) f(z_g)`.
-pub fn lstm_state<E: Real>(k: CellKernels, hidden: usize, z: &[E], c: &[E]) -> Vec<E> {
+fn lstm_state<E: Real>(k: CellKernels, hidden: usize, z: &[E], c: &[E]) -> Vec<E> {
     let i = values(k.gate, &part(z, 4, hidden, 0));
     let f = values(k.gate, &part(z, 4, hidden, 1));
     let g = values(k.act, &part(z, 4, hidden, 2));
@@ -78,13 +110,7 @@ pub fn lstm_state<E: Real>(k: CellKernels, hidden: usize, z: &[E], c: &[E]) -> V
 
 /// The gradients of [`lstm_state`] from `grad = dL/dc'`: `dL/dz` (`[rows, 4 hidden]`, zero in the
 /// output gate's part) followed by `dL/dc` (`[rows, hidden]`), in one buffer.
-pub fn lstm_state_grad<E: Real>(
-    k: CellKernels,
-    hidden: usize,
-    z: &[E],
-    c: &[E],
-    grad: &[E],
-) -> Vec<E> {
+fn lstm_state_grad<E: Real>(k: CellKernels, hidden: usize, z: &[E], c: &[E], grad: &[E]) -> Vec<E> {
     let (zi, zf, zg) = (part(z, 4, hidden, 0), part(z, 4, hidden, 1), part(z, 4, hidden, 2));
     let (i, f, g) = (values(k.gate, &zi), values(k.gate, &zf), values(k.act, &zg));
     let mut out = vec![E::ZERO; z.len() + c.len()];
@@ -97,13 +123,13 @@ pub fn lstm_state_grad<E: Real>(
 }
 
 /// LSTM output: `h' = s(z_o) f(c')`.
-pub fn lstm_output<E: Real>(k: CellKernels, hidden: usize, z: &[E], c: &[E]) -> Vec<E> {
+fn lstm_output<E: Real>(k: CellKernels, hidden: usize, z: &[E], c: &[E]) -> Vec<E> {
     product(&values(k.gate, &part(z, 4, hidden, 3)), &values(k.act, c))
 }
 
 /// The gradients of [`lstm_output`] from `grad = dL/dh'`: `dL/dz` (`[rows, 4 hidden]`, zero but
 /// in the output gate's part) followed by `dL/dc'`, in one buffer.
-pub fn lstm_output_grad<E: Real>(
+fn lstm_output_grad<E: Real>(
     k: CellKernels,
     hidden: usize,
     z: &[E],

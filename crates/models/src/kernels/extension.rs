@@ -17,7 +17,7 @@ use burn::tensor::Slice;
 use actbench_activations::fused::Kernel;
 use actbench_activations::fused::slices::{self, Pass};
 
-use super::cells::CellKernels;
+use super::cells::{CellKernels, LstmOp};
 use super::conv::ConvShape;
 use super::pool::PoolShape;
 
@@ -47,31 +47,21 @@ pub trait ModelKernels: Backend {
     fn max_pool2x2(x: FloatTensor<Self>) -> FloatTensor<Self>;
     /// dL/dx of the pooling from x and dL/d(output).
     fn max_pool2x2_grad(x: FloatTensor<Self>, grad: FloatTensor<Self>) -> FloatTensor<Self>;
-    /// LSTM cell state `c'` `[rows, hidden]` from the gate pre-activations z `[rows, 4 hidden]`
-    /// and the state c (`cells::lstm_state`).
-    fn lstm_state(
+    /// One half of an LSTM step (`cells::lstm`), `[rows, hidden]`, from the gate
+    /// pre-activations z `[rows, 4 hidden]` and the state c it reads (`LstmOp::State`: c, giving
+    /// c'; `LstmOp::Output`: c', giving h').
+    fn lstm(
         z: FloatTensor<Self>,
         c: FloatTensor<Self>,
+        op: LstmOp,
         kernels: CellKernels,
     ) -> FloatTensor<Self>;
-    /// dL/dz and dL/dc from dL/dc', flattened into one 1-D tensor.
-    fn lstm_state_grad(
+    /// dL/dz and dL/dc from the gradient of its output, flattened into one 1-D tensor.
+    fn lstm_grad(
         z: FloatTensor<Self>,
         c: FloatTensor<Self>,
         grad: FloatTensor<Self>,
-        kernels: CellKernels,
-    ) -> FloatTensor<Self>;
-    /// LSTM output h' `[rows, hidden]` from z and the new state c' (`cells::lstm_output`).
-    fn lstm_output(
-        z: FloatTensor<Self>,
-        c: FloatTensor<Self>,
-        kernels: CellKernels,
-    ) -> FloatTensor<Self>;
-    /// dL/dz and dL/dc' from dL/dh', flattened into one 1-D tensor.
-    fn lstm_output_grad(
-        z: FloatTensor<Self>,
-        c: FloatTensor<Self>,
-        grad: FloatTensor<Self>,
+        op: LstmOp,
         kernels: CellKernels,
     ) -> FloatTensor<Self>;
     /// GRU step h' `[rows, hidden]` from xw = x W + b and hu = h U (`[rows, 3 hidden]` each) and
@@ -220,15 +210,6 @@ fn register<B: Backend, const N: usize>(
     }
 }
 
-/// Which of the two LSTM ops.
-#[derive(Debug, Clone, Copy)]
-enum LstmOp {
-    /// The cell state c' from z and c.
-    State,
-    /// The output h' from z and c'.
-    Output,
-}
-
 /// An LSTM op's node: keeps z and the state it read.
 #[derive(Debug)]
 struct LstmBackward(LstmOp, CellKernels);
@@ -245,31 +226,8 @@ impl<B: ModelKernels> Backward<B, 2> for LstmBackward {
         let grad = grads.consume::<B>(&ops.node);
         let (z, c) = ops.state;
         let shapes = [z.shape(), c.shape()];
-        let flat = match self.0 {
-            LstmOp::State => B::lstm_state_grad(z, c, grad, self.1),
-            LstmOp::Output => B::lstm_output_grad(z, c, grad, self.1),
-        };
+        let flat = B::lstm_grad(z, c, grad, self.0, self.1);
         register::<B, 2>(ops.parents.map(|p| p.map(|node| node.id)), flat, shapes, grads);
-    }
-}
-
-/// Runs an LSTM op on the inner backend, recording its node when autodiff tracks z or c.
-fn lstm_op<B: ModelKernels, C: CheckpointStrategy>(
-    op: LstmOp,
-    z: FloatTensor<Autodiff<B, C>>,
-    c: FloatTensor<Autodiff<B, C>>,
-    kernels: CellKernels,
-) -> FloatTensor<Autodiff<B, C>> {
-    let run = |z, c| match op {
-        LstmOp::State => B::lstm_state(z, c, kernels),
-        LstmOp::Output => B::lstm_output(z, c, kernels),
-    };
-    match LstmBackward(op, kernels).prepare::<C>([z.node(), c.node()]).compute_bound().stateful() {
-        OpsKind::Tracked(prep) => {
-            let (z, c) = (z.into_primitive(), c.into_primitive());
-            prep.finish((z.clone(), c.clone()), run(z, c))
-        }
-        OpsKind::UnTracked(prep) => prep.finish(run(z.into_primitive(), c.into_primitive())),
     }
 }
 
@@ -356,46 +314,36 @@ impl<B: ModelKernels, C: CheckpointStrategy> ModelKernels for Autodiff<B, C> {
         FloatTensor::<Self>::new(B::max_pool2x2_grad(x.into_primitive(), grad.into_primitive()))
     }
 
-    fn lstm_state(
+    fn lstm(
         z: FloatTensor<Self>,
         c: FloatTensor<Self>,
+        op: LstmOp,
         kernels: CellKernels,
     ) -> FloatTensor<Self> {
-        lstm_op::<B, C>(LstmOp::State, z, c, kernels)
+        let nodes = [z.node(), c.node()];
+        match LstmBackward(op, kernels).prepare::<C>(nodes).compute_bound().stateful() {
+            OpsKind::Tracked(prep) => {
+                let (z, c) = (z.into_primitive(), c.into_primitive());
+                prep.finish((z.clone(), c.clone()), B::lstm(z, c, op, kernels))
+            }
+            OpsKind::UnTracked(prep) => {
+                prep.finish(B::lstm(z.into_primitive(), c.into_primitive(), op, kernels))
+            }
+        }
     }
 
-    fn lstm_state_grad(
+    fn lstm_grad(
         z: FloatTensor<Self>,
         c: FloatTensor<Self>,
         grad: FloatTensor<Self>,
+        op: LstmOp,
         kernels: CellKernels,
     ) -> FloatTensor<Self> {
-        FloatTensor::<Self>::new(B::lstm_state_grad(
+        FloatTensor::<Self>::new(B::lstm_grad(
             z.into_primitive(),
             c.into_primitive(),
             grad.into_primitive(),
-            kernels,
-        ))
-    }
-
-    fn lstm_output(
-        z: FloatTensor<Self>,
-        c: FloatTensor<Self>,
-        kernels: CellKernels,
-    ) -> FloatTensor<Self> {
-        lstm_op::<B, C>(LstmOp::Output, z, c, kernels)
-    }
-
-    fn lstm_output_grad(
-        z: FloatTensor<Self>,
-        c: FloatTensor<Self>,
-        grad: FloatTensor<Self>,
-        kernels: CellKernels,
-    ) -> FloatTensor<Self> {
-        FloatTensor::<Self>::new(B::lstm_output_grad(
-            z.into_primitive(),
-            c.into_primitive(),
-            grad.into_primitive(),
+            op,
             kernels,
         ))
     }
@@ -452,20 +400,13 @@ pub(super) fn max_pool2x2(x: Tensor<4>) -> Tensor<4> {
     Tensor::from_dispatch(<Dispatch as ModelKernels>::max_pool2x2(x.into_dispatch()))
 }
 
-/// The LSTM cell state `c'` with our kernel: z `[rows, 4 hidden]`, c `[rows, hidden]`.
-pub(super) fn lstm_state(z: Tensor<2>, c: Tensor<2>, kernels: CellKernels) -> Tensor<2> {
-    Tensor::from_dispatch(<Dispatch as ModelKernels>::lstm_state(
+/// One half of an LSTM step with our kernel (`ModelKernels::lstm`): z `[rows, 4 hidden]`, c
+/// `[rows, hidden]`.
+pub(super) fn lstm(z: Tensor<2>, c: Tensor<2>, op: LstmOp, kernels: CellKernels) -> Tensor<2> {
+    Tensor::from_dispatch(<Dispatch as ModelKernels>::lstm(
         z.into_dispatch(),
         c.into_dispatch(),
-        kernels,
-    ))
-}
-
-/// The LSTM output h' with our kernel: z `[rows, 4 hidden]`, c' `[rows, hidden]`.
-pub(super) fn lstm_output(z: Tensor<2>, c: Tensor<2>, kernels: CellKernels) -> Tensor<2> {
-    Tensor::from_dispatch(<Dispatch as ModelKernels>::lstm_output(
-        z.into_dispatch(),
-        c.into_dispatch(),
+        op,
         kernels,
     ))
 }

@@ -4,7 +4,7 @@ use burn::backend::Flex;
 use burn::backend::flex::FlexTensor;
 use burn::tensor::{DType, Shape, TensorData};
 
-use super::cells::{self, CellKernels};
+use super::cells::{self, CellKernels, LstmOp};
 use super::extension::{ModelKernels, conv_shape, pool_shape};
 use super::{conv, pool};
 
@@ -102,38 +102,22 @@ impl ModelKernels for Flex {
         }))
     }
 
-    fn lstm_state(z: FlexTensor, c: FlexTensor, kernels: CellKernels) -> FlexTensor {
+    fn lstm(z: FlexTensor, c: FlexTensor, op: LstmOp, kernels: CellKernels) -> FlexTensor {
         let (z, c) = (contiguous(z), contiguous(c));
         let shape = c.layout().shape().to_vec();
-        by_dtype!(z, E => state(shape.clone(), cells::lstm_state::<E>(kernels, shape[1], slice(&z), slice(&c))))
+        by_dtype!(z, E => state(shape.clone(), cells::lstm::<E>(op, kernels, shape[1], slice(&z), slice(&c))))
     }
 
-    fn lstm_state_grad(
+    fn lstm_grad(
         z: FlexTensor,
         c: FlexTensor,
         grad: FlexTensor,
+        op: LstmOp,
         kernels: CellKernels,
     ) -> FlexTensor {
         let (z, c, grad) = (contiguous(z), contiguous(c), contiguous(grad));
         let hidden = c.layout().shape()[1];
-        by_dtype!(z, E => flat(cells::lstm_state_grad::<E>(kernels, hidden, slice(&z), slice(&c), slice(&grad))))
-    }
-
-    fn lstm_output(z: FlexTensor, c: FlexTensor, kernels: CellKernels) -> FlexTensor {
-        let (z, c) = (contiguous(z), contiguous(c));
-        let shape = c.layout().shape().to_vec();
-        by_dtype!(z, E => state(shape.clone(), cells::lstm_output::<E>(kernels, shape[1], slice(&z), slice(&c))))
-    }
-
-    fn lstm_output_grad(
-        z: FlexTensor,
-        c: FlexTensor,
-        grad: FlexTensor,
-        kernels: CellKernels,
-    ) -> FlexTensor {
-        let (z, c, grad) = (contiguous(z), contiguous(c), contiguous(grad));
-        let hidden = c.layout().shape()[1];
-        by_dtype!(z, E => flat(cells::lstm_output_grad::<E>(kernels, hidden, slice(&z), slice(&c), slice(&grad))))
+        by_dtype!(z, E => flat(cells::lstm_grad::<E>(op, kernels, hidden, slice(&z), slice(&c), slice(&grad))))
     }
 
     fn gru_step(xw: FlexTensor, hu: FlexTensor, h: FlexTensor, kernels: CellKernels) -> FlexTensor {

@@ -6,7 +6,7 @@ use burn::backend::NdArray;
 use burn::backend::ndarray::NdArrayTensor;
 use ndarray::{ArcArray, CowArray, IxDyn};
 
-use super::cells::{self, CellKernels};
+use super::cells::{self, CellKernels, LstmOp};
 use super::extension::{ModelKernels, Real, conv_shape, pool_shape};
 use super::{conv, pool};
 
@@ -97,43 +97,24 @@ impl ModelKernels for NdArray {
         })
     }
 
-    fn lstm_state(z: NdArrayTensor, c: NdArrayTensor, kernels: CellKernels) -> NdArrayTensor {
+    fn lstm(z: NdArrayTensor, c: NdArrayTensor, op: LstmOp, kernels: CellKernels) -> NdArrayTensor {
         by_dtype!(z, c => {
             let (z, c) = (standard(&z), standard(&c));
-            array(c.shape(), cells::lstm_state(kernels, c.shape()[1], slice(&z), slice(&c)))
+            array(c.shape(), cells::lstm(op, kernels, c.shape()[1], slice(&z), slice(&c)))
         })
     }
 
-    fn lstm_state_grad(
+    fn lstm_grad(
         z: NdArrayTensor,
         c: NdArrayTensor,
         grad: NdArrayTensor,
+        op: LstmOp,
         kernels: CellKernels,
     ) -> NdArrayTensor {
         by_dtype!(z, c, grad => {
             let (z, c, grad) = (standard(&z), standard(&c), standard(&grad));
             let hidden = c.shape()[1];
-            flat(cells::lstm_state_grad(kernels, hidden, slice(&z), slice(&c), slice(&grad)))
-        })
-    }
-
-    fn lstm_output(z: NdArrayTensor, c: NdArrayTensor, kernels: CellKernels) -> NdArrayTensor {
-        by_dtype!(z, c => {
-            let (z, c) = (standard(&z), standard(&c));
-            array(c.shape(), cells::lstm_output(kernels, c.shape()[1], slice(&z), slice(&c)))
-        })
-    }
-
-    fn lstm_output_grad(
-        z: NdArrayTensor,
-        c: NdArrayTensor,
-        grad: NdArrayTensor,
-        kernels: CellKernels,
-    ) -> NdArrayTensor {
-        by_dtype!(z, c, grad => {
-            let (z, c, grad) = (standard(&z), standard(&c), standard(&grad));
-            let hidden = c.shape()[1];
-            flat(cells::lstm_output_grad(kernels, hidden, slice(&z), slice(&c), slice(&grad)))
+            flat(cells::lstm_grad(op, kernels, hidden, slice(&z), slice(&c), slice(&grad)))
         })
     }
 

@@ -45,27 +45,29 @@ pub fn activations(args: BenchActivationsArgs) -> Result<(), CliError> {
             args.repeats
         )));
     }
-    let mut records = Vec::new();
-    for backend in backends {
-        let device = super::start_device(backend)?;
-        eprintln!(
-            "timing {} activations on {backend}: {} elements, {} repeats after {} warm-up",
-            activations.len(),
-            args.elements,
-            args.repeats,
-            bench::activations::WARMUP
-        );
-        records.extend(super::in_pool(super::cores(), || {
-            bench::activations::run(
+    // All timing on one pool thread (`in_pool`), as `run` trains.
+    let records = super::in_pool(super::cores(), || {
+        let mut records = Vec::new();
+        for backend in backends {
+            let device = super::start_device(backend)?;
+            eprintln!(
+                "timing {} activations on {backend}: {} elements, {} repeats after {} warm-up",
+                activations.len(),
+                args.elements,
+                args.repeats,
+                bench::activations::WARMUP
+            );
+            records.extend(bench::activations::run(
                 &activations,
                 &args.reference,
                 backend,
                 &device,
                 args.elements,
                 args.repeats,
-            )
-        })?);
-    }
+            ));
+        }
+        Ok::<_, CliError>(records)
+    })??;
     print(&match args.format {
         Format::Json => serde_json::to_string_pretty(&records).expect("records serialise") + "\n",
         Format::Csv => csv(&records),
@@ -167,19 +169,26 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
         args.steps,
         args.warmup
     );
-    let mut datasets = BTreeMap::new();
-    let mut records = Vec::new();
-    for cell in cells {
-        let key = (cell.experiment_index, cell.seed);
-        if !datasets.contains_key(&key) {
-            datasets.clear();
-            datasets.insert(key, load_dataset(cell)?);
+    // All timing on one pool thread (`in_pool`), as `run --jobs 1` trains.
+    let records = super::in_pool(super::cores(), || {
+        let mut datasets = BTreeMap::new();
+        let mut records = Vec::new();
+        for cell in cells {
+            let key = (cell.experiment_index, cell.seed);
+            if !datasets.contains_key(&key) {
+                datasets.clear();
+                datasets.insert(key, load_dataset(cell)?);
+            }
+            records.push(bench::training::run(
+                cell,
+                &datasets[&key],
+                &devices[&cell.backend],
+                args.warmup,
+                args.steps,
+            ));
         }
-        let (dataset, device) = (&datasets[&key], &devices[&cell.backend]);
-        records.push(super::in_pool(super::cores(), || {
-            bench::training::run(cell, dataset, device, args.warmup, args.steps)
-        })?);
-    }
+        Ok::<_, CliError>(records)
+    })??;
     print(&match args.format {
         Format::Json => serde_json::to_string_pretty(&records).expect("records serialise") + "\n",
         Format::Csv => train_csv(&records),

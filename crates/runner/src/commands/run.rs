@@ -93,37 +93,39 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     if let Some(bench) = plan.bench.as_ref().filter(|_| args.shard.is_none_or(|s| s.index == 1))
         && !out.join(bench::activations::FILE).exists()
     {
-        let mut results = Vec::new();
-        for &backend in &bench.backends {
-            let device = match devices.get(&backend) {
-                Some(d) => d.clone(),
-                None => super::start_device(backend)?,
-            };
-            for &elements in &bench.sizes {
-                eprintln!(
-                    "activation micro-benchmark on {backend}: {} activations, {elements} elements, {} repeats",
-                    bench.activations.len(),
-                    bench.repeats
-                );
-                results.extend(super::in_pool(super::cores(), || {
-                    bench::activations::run(
+        // On one pool thread (`in_pool`), as the cells trained.
+        let results = super::in_pool(super::cores(), || {
+            let mut results = Vec::new();
+            for &backend in &bench.backends {
+                let device = match devices.get(&backend) {
+                    Some(d) => d.clone(),
+                    None => super::start_device(backend)?,
+                };
+                for &elements in &bench.sizes {
+                    eprintln!(
+                        "activation micro-benchmark on {backend}: {} activations, {elements} elements, {} repeats",
+                        bench.activations.len(),
+                        bench.repeats
+                    );
+                    results.extend(bench::activations::run(
                         &bench.activations,
                         &[],
                         backend,
                         &device,
                         elements,
                         bench.repeats,
-                    )
-                })?);
+                    ));
+                }
+                if interrupt::requested() {
+                    return Err(CliError::Interrupted(format!(
+                        "interrupted during the micro-benchmark; every cell is stored in {}. Resume with:\n  {}",
+                        out.display(),
+                        resume_command(&args, &out)
+                    )));
+                }
             }
-            if interrupt::requested() {
-                return Err(CliError::Interrupted(format!(
-                    "interrupted during the micro-benchmark; every cell is stored in {}. Resume with:\n  {}",
-                    out.display(),
-                    resume_command(&args, &out)
-                )));
-            }
-        }
+            Ok(results)
+        })??;
         record::write_atomically(
             &out.join(bench::activations::FILE),
             &(serde_json::to_string_pretty(&results).expect("bench results serialise") + "\n"),
@@ -208,8 +210,6 @@ fn prepare(out: &Path, plan: &Plan, resume: bool) -> Result<BTreeSet<String>, Cl
     Ok(done)
 }
 
-/// The command that resumes this run.
-/// Logical CPUs of this machine.
 /// `--jobs`, checked: at least 1, at most 256, and no more than there are cells to train.
 fn jobs(asked: Option<usize>, cells: usize) -> Result<usize, CliError> {
     let jobs = match asked {
@@ -269,7 +269,6 @@ fn train_all(
             progress.inc(1);
         }
     };
-    // Each job trains in its own pool with its share of the cores (one job: all of them).
     let threads = (super::cores() / jobs).max(1);
     let job = || {
         if let Err(e) = super::in_pool(threads, worker) {
@@ -293,6 +292,7 @@ fn train_all(
     Ok(abandoned)
 }
 
+/// The command that resumes this run.
 fn resume_command(args: &RunArgs, out: &Path) -> String {
     let mut command =
         format!("actbench run {} --out {} --resume", args.config.display(), out.display());

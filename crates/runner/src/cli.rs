@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use std::path::PathBuf;
 
-use crate::report::format::Format;
+use actbench::report::format::Format;
 
 /// Which activation function should I use here? actbench trains every model x activation
 /// combination, measures what happens, and checks the activation-choice guidelines.
@@ -228,7 +228,7 @@ pub struct BenchActivationsArgs {
     /// Reference operations timed besides `copy` (always timed): `burn-mish`, burn's built-in
     /// mish (a chain of tensor operations under autodiff), to compare with our fused mish.
     #[arg(long, value_delimiter = ',', value_enum)]
-    pub reference: Vec<crate::bench::activations::Reference>,
+    pub reference: Vec<actbench::speed::activations::Reference>,
     /// Timed repeats per activation and mode.
     #[arg(long, default_value_t = 10)]
     pub repeats: usize,
@@ -249,8 +249,8 @@ pub struct CompareArgs {
     #[arg(long)]
     pub experiment: Option<String>,
     /// What to compare.
-    #[arg(long, value_enum, default_value_t = crate::compare::Metric::Final)]
-    pub metric: crate::compare::Metric,
+    #[arg(long, value_enum, default_value_t = actbench::compare::Metric::Final)]
+    pub metric: actbench::compare::Metric,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -272,11 +272,11 @@ pub struct RunArgs {
     /// Run only shard I of N (1-based): a deterministic, balanced part of the cells. Default
     /// --out: results/<name>/shard-I-of-N/. Combine shards with `actbench merge`.
     #[arg(long, value_name = "I/N")]
-    pub shard: Option<crate::run::plan::Shard>,
+    pub shard: Option<actbench::plan::Shard>,
     /// Seeds for every experiment, overriding the config's (and the profile's): `1-12`,
     /// `1,2,5`, `1-3,7`. With --resume, adds just the missing seeds to an existing run.
     #[arg(long, value_name = "LIST")]
-    pub seeds: Option<crate::run::plan::SeedList>,
+    pub seeds: Option<actbench::plan::SeedList>,
     /// Cells to train side by side (default: the number of cores), the backend's threads
     /// divided among them. `--jobs 1` trains one cell at a time with every thread (for timings).
     #[arg(long, value_name = "N")]

@@ -12,7 +12,7 @@ use crate::guidelines::engine::{Claim, Decision, Method, Part, decide};
 use crate::guidelines::runs::{Runs, Scale, paired};
 use crate::guidelines::thresholds::DELTA_LN_COST;
 use crate::outcome;
-use crate::run::record::CellRecord;
+use crate::records::cell::CellRecord;
 
 /// What is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]

@@ -5,17 +5,8 @@
 // placeholder, not an HTML tag.
 #![allow(rustdoc::invalid_html_tags)]
 
-mod bench;
 mod cli;
 mod commands;
-mod compare;
-mod error;
-mod guidelines;
-mod outcome;
-mod report;
-mod reproduce;
-mod run;
-mod stats;
 
 use std::process::ExitCode;
 

@@ -11,8 +11,8 @@
 //!   `target = { test = .. }` or `{ train = .. }`) reaches the target; a run that never does,
 //!   diverged runs included, counts as one epoch more than it trained (censored).
 
-use crate::run::plan::Target;
-use crate::run::record::{CellRecord, EpochRecord, Status};
+use crate::plan::Target;
+use crate::records::cell::{CellRecord, EpochRecord, Status};
 use crate::stats::mean;
 
 /// The epoch a run is judged by: the last one when it finished, the untrained model (epoch 0)

@@ -7,13 +7,13 @@ use actbench_activations::ActivationConfig;
 use actbench_activations::backend::Backend;
 use actbench_activations::config::split_list;
 
-use crate::bench::{self, activations::BenchRecord, training::TrainBenchRecord};
+use actbench::speed::{self, activations::BenchRecord, training::TrainBenchRecord};
 use crate::cli::{BenchActivationsArgs, BenchTrainArgs};
-use crate::error::CliError;
-use crate::report::format::{Format, grid};
-use crate::report::output::print;
-use crate::report::tables::num;
-use crate::run::plan::load_dataset;
+use actbench::error::CliError;
+use actbench::report::format::{Format, grid};
+use actbench::report::output::print;
+use actbench::report::tables::num;
+use actbench::plan::load_dataset;
 
 pub fn activations(args: BenchActivationsArgs) -> Result<(), CliError> {
     let backends =
@@ -55,9 +55,9 @@ pub fn activations(args: BenchActivationsArgs) -> Result<(), CliError> {
                 activations.len(),
                 args.elements,
                 args.repeats,
-                bench::activations::WARMUP
+                speed::activations::WARMUP
             );
-            records.extend(bench::activations::run(
+            records.extend(speed::activations::run(
                 &activations,
                 &args.reference,
                 backend,
@@ -109,7 +109,7 @@ pub fn render_table(records: &[BenchRecord], format: Format) -> String {
                 num(r.elements_per_s / 1e6),
                 num(r.gb_per_s),
                 reference(r, "relu").map(|x| format!("{}x", num(x))).unwrap_or_else(|| "-".into()),
-                reference(r, bench::activations::COPY)
+                reference(r, speed::activations::COPY)
                     .map(|x| format!("{}x", num(x)))
                     .unwrap_or_else(|| "-".into()),
             ]
@@ -126,7 +126,7 @@ fn csv(records: &[BenchRecord]) -> String {
         out += &format!(
             "{},{},{},{},{},{},{},{},{}\n",
             r.backend,
-            crate::report::format::csv_field(&r.activation),
+            actbench::report::format::csv_field(&r.activation),
             r.mode.name(),
             r.elements,
             r.median_s,
@@ -156,7 +156,7 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
         args.idx_dir.clone(),
         None,
     )?;
-    let cells = bench::training::cells(&plan.cells);
+    let cells = speed::training::cells(&plan.cells);
     let mut devices = BTreeMap::new();
     for cell in &cells {
         if let std::collections::btree_map::Entry::Vacant(e) = devices.entry(cell.backend) {
@@ -179,7 +179,7 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
                 datasets.clear();
                 datasets.insert(key, load_dataset(cell)?);
             }
-            records.push(bench::training::run(
+            records.push(speed::training::run(
                 cell,
                 &datasets[&key],
                 &devices[&cell.backend],
@@ -246,9 +246,9 @@ fn train_csv(records: &[TrainBenchRecord]) -> String {
     for r in records {
         out += &format!(
             "{},{},{},{},{},{},{},{},{},{},{}\n",
-            crate::report::format::csv_field(&r.experiment),
-            crate::report::format::csv_field(&r.model),
-            crate::report::format::csv_field(&r.activation),
+            actbench::report::format::csv_field(&r.experiment),
+            actbench::report::format::csv_field(&r.model),
+            actbench::report::format::csv_field(&r.activation),
             r.backend,
             r.batch_size,
             r.steps,

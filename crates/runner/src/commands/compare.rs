@@ -4,12 +4,12 @@
 use std::path::Path;
 
 use crate::cli::CompareArgs;
-use crate::compare::compare;
-use crate::error::CliError;
-use crate::guidelines::runs::Runs;
-use crate::report::comparison::render;
-use crate::report::output::print;
-use crate::run::record;
+use actbench::compare::compare;
+use actbench::error::CliError;
+use actbench::guidelines::runs::Runs;
+use actbench::report::comparison::render;
+use actbench::report::output::print;
+use actbench::records::cell as record;
 
 pub fn run(args: CompareArgs) -> Result<(), CliError> {
     let dir: &Path = &args.dir;

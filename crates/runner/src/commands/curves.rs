@@ -8,9 +8,9 @@ use actbench_activations::{ActivationConfig, REGISTRY};
 use serde::Serialize;
 
 use crate::cli::{CurvesArgs, Precision};
-use crate::error::CliError;
-use crate::report::format::{Format, csv_field, grid};
-use crate::report::output::print;
+use actbench::error::CliError;
+use actbench::report::format::{Format, csv_field, grid};
+use actbench::report::output::print;
 
 /// Most points a table or JSON output may ask for.
 const MAX_POINTS: usize = 1_000_000;

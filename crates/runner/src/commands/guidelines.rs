@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use crate::error::CliError;
-use crate::guidelines::{evaluate, split_half};
-use crate::report::format::Format;
-use crate::report::output::print;
-use crate::report::verdicts::{render, render_split_half};
-use crate::run::record;
+use actbench::error::CliError;
+use actbench::guidelines::{evaluate, split_half};
+use actbench::report::format::Format;
+use actbench::report::output::print;
+use actbench::report::verdicts::{render, render_split_half};
+use actbench::records::cell as record;
 
 pub fn run(dirs: &[PathBuf], format: Format, split: bool) -> Result<(), CliError> {
     let (records, bench) = record::read_dirs(dirs)?;

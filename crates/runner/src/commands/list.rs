@@ -7,9 +7,9 @@ use actbench_activations::{ActivationInfo, ParamKind, REGISTRY};
 use serde_json::json;
 
 use crate::cli::ListWhat;
-use crate::error::CliError;
-use crate::report::format::{Format, grid};
-use crate::report::output::print;
+use actbench::error::CliError;
+use actbench::report::format::{Format, grid};
+use actbench::report::output::print;
 
 pub fn run(what: ListWhat, config: Option<&Path>, format: Format) -> Result<(), CliError> {
     let (header, rows, json) = match what {
@@ -38,7 +38,7 @@ type Listing = (Vec<&'static str>, Vec<Vec<String>>, serde_json::Value);
 
 /// The formula activations of the config at `path`, each once, in the config's order.
 fn formulas(path: &Path) -> Result<Vec<&'static ActivationInfo>, CliError> {
-    let (config, _) = crate::run::config::load(path)?;
+    let (config, _) = actbench::config::load(path)?;
     let mut infos: Vec<&'static ActivationInfo> = Vec::new();
     for activation in config.formula_activations() {
         if !infos.iter().any(|i| i.name == activation.info().name) {

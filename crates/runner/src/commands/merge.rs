@@ -3,14 +3,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::bench;
-use crate::error::CliError;
-use crate::report::format::Format;
-use crate::report::output::print;
-use crate::report::render::render;
-use crate::report::tables::tables;
-use crate::run::record::{self, CellRecord};
-use crate::run::run_file::{RunFile, command_line};
+use actbench::speed;
+use actbench::error::CliError;
+use actbench::report::format::Format;
+use actbench::report::output::print;
+use actbench::report::render::render;
+use actbench::report::tables::tables;
+use actbench::records::cell::{self, CellRecord};
+use actbench::records::run_file::{RunFile, command_line};
 
 pub fn run(dirs: &[PathBuf], out: &Path, format: Format) -> Result<(), CliError> {
     let mut first: Option<(PathBuf, RunFile)> = None;
@@ -60,14 +60,14 @@ pub fn run(dirs: &[PathBuf], out: &Path, format: Format) -> Result<(), CliError>
         record::write(out, r)?;
     }
     // The micro-benchmark runs on shard 1 only; carry it over.
-    if let Some(dir) = dirs.iter().find(|d| d.join(bench::activations::FILE).exists()) {
-        let text = std::fs::read_to_string(dir.join(bench::activations::FILE)).map_err(|e| {
+    if let Some(dir) = dirs.iter().find(|d| d.join(speed::activations::FILE).exists()) {
+        let text = std::fs::read_to_string(dir.join(speed::activations::FILE)).map_err(|e| {
             CliError::Usage(format!(
                 "{}: cannot read: {e}",
-                dir.join(bench::activations::FILE).display()
+                dir.join(speed::activations::FILE).display()
             ))
         })?;
-        record::write_atomically(&out.join(bench::activations::FILE), &text)?;
+        record::write_atomically(&out.join(speed::activations::FILE), &text)?;
     }
     RunFile {
         shard: None,

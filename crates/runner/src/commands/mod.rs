@@ -17,9 +17,9 @@ use actbench_activations::burn::prelude::Device;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{BenchCommand, Cli, Command};
-use crate::error::CliError;
-use crate::run::config::{self, BenchConfig};
-use crate::run::plan::{Plan, PlanOptions};
+use actbench::error::CliError;
+use actbench::config::{self, BenchConfig};
+use actbench::plan::{Plan, PlanOptions};
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
@@ -47,7 +47,7 @@ pub fn plan(
     backends: Option<&[String]>,
     profile: Option<String>,
     idx_dir: Option<PathBuf>,
-    seeds: Option<crate::run::plan::SeedList>,
+    seeds: Option<actbench::plan::SeedList>,
 ) -> Result<(BenchConfig, String, Plan), CliError> {
     let (config, text) = config::load(path)?;
     let backends = match backends {

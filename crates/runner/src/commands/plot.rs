@@ -3,17 +3,17 @@
 
 use std::path::Path;
 
-use crate::bench;
-use crate::error::CliError;
-use crate::report::page::{self, Inputs};
-use crate::report::plots;
-use crate::run::record;
-use crate::run::run_file::RunFile;
+use actbench::speed;
+use actbench::error::CliError;
+use actbench::report::page::{self, Inputs};
+use actbench::report::plots;
+use actbench::records::cell as record;
+use actbench::records::run_file::RunFile;
 
 /// Draws the figures and writes both report pages; returns how many figures were drawn.
 pub fn write_all(dir: &Path) -> Result<usize, CliError> {
     let records = record::read_dir(dir)?;
-    let bench = bench::activations::read(dir)?;
+    let bench = speed::activations::read(dir)?;
     if records.is_empty() && bench.is_empty() {
         return Err(CliError::Usage(format!(
             "{}: no result records (*.json) here; run `actbench run CONFIG --out {}` first",

@@ -2,12 +2,12 @@
 
 use std::path::Path;
 
-use crate::error::CliError;
-use crate::report::format::Format;
-use crate::report::output::print;
-use crate::report::render::render;
-use crate::report::tables::tables;
-use crate::run::record;
+use actbench::error::CliError;
+use actbench::report::format::Format;
+use actbench::report::output::print;
+use actbench::report::render::render;
+use actbench::report::tables::tables;
+use actbench::records::cell as record;
 
 pub fn run(dir: &Path, format: Format) -> Result<(), CliError> {
     let records = record::read_dir(dir)?;

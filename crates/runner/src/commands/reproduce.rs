@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use crate::error::CliError;
-use crate::report::format::Format;
-use crate::report::output::print;
-use crate::report::reproductions::render;
-use crate::reproduce::reproductions;
-use crate::run::record;
+use actbench::error::CliError;
+use actbench::report::format::Format;
+use actbench::report::output::print;
+use actbench::report::reproductions::render;
+use actbench::reproduce::reproductions;
+use actbench::records::cell as record;
 
 pub fn run(dirs: &[PathBuf], format: Format) -> Result<(), CliError> {
     let (records, _) = record::read_dirs(dirs)?;

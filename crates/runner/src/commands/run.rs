@@ -12,20 +12,20 @@ use actbench_activations::burn::prelude::Device;
 use actbench_data::Dataset;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::bench;
+use actbench::speed;
 use crate::cli::RunArgs;
-use crate::error::CliError;
-use crate::guidelines;
-use crate::report::format::Format;
-use crate::report::output::{print, table};
-use crate::report::render::render;
-use crate::report::tables::tables;
-use crate::run::config;
-use crate::run::interrupt;
-use crate::run::plan::{Cell, Plan, load_dataset};
-use crate::run::record;
-use crate::run::run_file::{RunFile, command_line};
-use crate::run::train::train;
+use actbench::error::CliError;
+use actbench::guidelines;
+use actbench::report::format::Format;
+use actbench::report::output::{print, table};
+use actbench::report::render::render;
+use actbench::report::tables::tables;
+use actbench::config;
+use actbench::run::interrupt;
+use actbench::plan::{Cell, Plan, load_dataset};
+use actbench::records::cell as record;
+use actbench::records::run_file::{RunFile, command_line};
+use actbench::run::train::train;
 
 pub fn run(args: RunArgs) -> Result<(), CliError> {
     let (config, text, plan) = super::plan(
@@ -91,7 +91,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
     progress.finish_and_clear();
     // The micro-benchmark runs once per run (on the first shard), after training.
     if let Some(bench) = plan.bench.as_ref().filter(|_| args.shard.is_none_or(|s| s.index == 1))
-        && !out.join(bench::activations::FILE).exists()
+        && !out.join(speed::activations::FILE).exists()
     {
         // On one pool thread (`in_pool`), as the cells trained.
         let results = super::in_pool(super::cores(), || {
@@ -107,7 +107,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
                         bench.activations.len(),
                         bench.repeats
                     );
-                    results.extend(bench::activations::run(
+                    results.extend(speed::activations::run(
                         &bench.activations,
                         &[],
                         backend,
@@ -127,7 +127,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             Ok(results)
         })??;
         record::write_atomically(
-            &out.join(bench::activations::FILE),
+            &out.join(speed::activations::FILE),
             &(serde_json::to_string_pretty(&results).expect("bench results serialise") + "\n"),
         )?;
     }
@@ -144,23 +144,23 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
         let n = super::plot::write_all(&out)?;
         eprintln!(
             "{n} figures in {}; report: {}",
-            out.join(crate::report::plots::DIR).display(),
+            out.join(actbench::report::plots::DIR).display(),
             out.join("report.html").display()
         );
     }
     if guidelines::any_tagged(&records) {
-        let bench = bench::activations::read(&out)?;
+        let bench = speed::activations::read(&out)?;
         print(&format!(
             "\n== guideline verdicts ==\n{}",
-            crate::report::verdicts::render(&guidelines::evaluate(&records, &bench), Format::Table)
+            actbench::report::verdicts::render(&guidelines::evaluate(&records, &bench), Format::Table)
         ))?;
     }
-    let reproduced = crate::reproduce::reproductions(&records);
+    let reproduced = actbench::reproduce::reproductions(&records);
     if !reproduced.is_empty() {
         print(&format!(
             "\n== published results beside ours (`actbench reproduce {}`) ==\n{}",
             out.display(),
-            crate::report::reproductions::render(&reproduced, Format::Table)
+            actbench::report::reproductions::render(&reproduced, Format::Table)
         ))?;
     }
     Ok(())

@@ -7,7 +7,7 @@ use actbench_activations::backend::Backend;
 
 use super::engine::{Claim, Method, Part};
 use super::thresholds::{COMPUTE_BOUND_MAX_ELEMENTS, DELTA_LN_COST};
-use crate::bench::activations::{BenchRecord, Mode};
+use crate::speed::activations::{BenchRecord, Mode};
 use crate::report::tables::num;
 use crate::stats::median;
 

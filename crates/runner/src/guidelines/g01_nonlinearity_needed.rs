@@ -70,7 +70,7 @@ mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{seeds, verdict};
 
-    fn results(relu: &[f64], deep_identity: &[f64]) -> Vec<crate::run::record::CellRecord> {
+    fn results(relu: &[f64], deep_identity: &[f64]) -> Vec<crate::records::cell::CellRecord> {
         [
             seeds("G01", "g01-linear", "identity", 1, &[0.50, 0.52, 0.51]),
             seeds("G01", "g01", "identity", 2, &[0.50, 0.51, 0.49]),

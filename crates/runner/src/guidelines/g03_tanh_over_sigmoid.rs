@@ -70,7 +70,7 @@ fn check(e: &Evidence) -> Finding {
 mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{edit, seeds, verdict};
-    use crate::run::record::CellRecord;
+    use crate::records::cell::CellRecord;
 
     fn runs(activation: &str, mean: f64, metrics: &[f64]) -> Vec<CellRecord> {
         edit(seeds("G03", "g03", activation, 4, metrics), |r| {

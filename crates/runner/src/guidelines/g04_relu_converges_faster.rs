@@ -54,8 +54,8 @@ fn check(e: &Evidence) -> Finding {
 mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{seeds, verdict};
-    use crate::run::plan::Target;
-    use crate::run::record::{CellRecord, EpochRecord};
+    use crate::plan::Target;
+    use crate::records::cell::{CellRecord, EpochRecord};
 
     /// Runs (one per entry) that reach training accuracy 0.9 at epoch `reach` of 5 (6: never).
     fn runs(activation: &str, reach: &[usize]) -> Vec<CellRecord> {

@@ -64,7 +64,7 @@ fn check(e: &Evidence) -> Finding {
 pub(super) mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{seeds, verdict};
-    use crate::run::record::CellRecord;
+    use crate::records::cell::CellRecord;
 
     pub fn runs(
         guideline: &str,

@@ -49,7 +49,7 @@ fn check(e: &Evidence) -> Finding {
 mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{seeds, verdict};
-    use crate::run::record::CellRecord;
+    use crate::records::cell::CellRecord;
 
     fn prelu(moves: [f64; 3]) -> Vec<CellRecord> {
         let mut rs = seeds("G07", "g07", "prelu", 2, &[0.9, 0.91, 0.92]);

@@ -31,7 +31,7 @@ fn check(e: &Evidence) -> Finding {
     let centred =
         Scale::of("|mean hidden activation|", false, DELTA_MEAN_ACTIVATION, Method::PairedT);
     let abs_mean =
-        |r: &crate::run::record::CellRecord| mean_activation_over_training(r).map(f64::abs);
+        |r: &crate::records::cell::CellRecord| mean_activation_over_training(r).map(f64::abs);
     let mut parts = vec![paired("elu - relu", Claim::Better, &elu, &relu, &centred, abs_mean)];
     let (mut checks, mut evidence) = (Vec::new(), Vec::new());
     match elu.target() {
@@ -55,8 +55,8 @@ fn check(e: &Evidence) -> Finding {
 mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{seeds, verdict};
-    use crate::run::plan::Target;
-    use crate::run::record::CellRecord;
+    use crate::plan::Target;
+    use crate::records::cell::CellRecord;
 
     fn runs(activation: &str, means: &[f64]) -> Vec<CellRecord> {
         let mut rs = seeds("G08", "g08", activation, 3, &vec![0.9; means.len()]);

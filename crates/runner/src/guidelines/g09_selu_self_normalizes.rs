@@ -9,7 +9,7 @@ use super::thresholds::{DELTA_ACCURACY, G09_DEPTH, G09_MEAN_BOUND, G09_VARIANCE_
 use super::{Evidence, Finding, Guideline, Runs};
 use crate::outcome::{final_metric, last_hidden_moments};
 use crate::report::tables::num;
-use crate::run::record::CellRecord;
+use crate::records::cell::CellRecord;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G09",
@@ -106,7 +106,7 @@ fn check(e: &Evidence) -> Finding {
 mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{edit, seeds, verdict};
-    use crate::run::record::CellRecord;
+    use crate::records::cell::CellRecord;
 
     fn runs(
         activation: &str,

@@ -98,7 +98,7 @@ mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{seeds, verdict};
 
-    fn results(swish40: &[f64], relu40: &[f64]) -> Vec<crate::run::record::CellRecord> {
+    fn results(swish40: &[f64], relu40: &[f64]) -> Vec<crate::records::cell::CellRecord> {
         [
             seeds("G10", "g10", "swish", 10, &[0.95, 0.96, 0.97]),
             seeds("G10", "g10", "relu", 10, &[0.95, 0.96, 0.97]),

@@ -79,7 +79,7 @@ fn check(e: &Evidence) -> Finding {
 pub(super) mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{seeds, verdict_with_bench};
-    use crate::bench::activations::{BenchRecord, Mode};
+    use crate::speed::activations::{BenchRecord, Mode};
     use actbench_activations::backend::Backend;
 
     /// A compute-bound micro-benchmark record with these repeats.

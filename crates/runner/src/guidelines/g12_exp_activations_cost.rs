@@ -7,7 +7,7 @@ use actbench_activations::registry;
 
 use super::cost::{backends, compute_bound, costs_more, memory_bound, per_element, times};
 use super::{Evidence, Finding, Guideline, Verdict};
-use crate::bench::activations::Mode;
+use crate::speed::activations::Mode;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G12",

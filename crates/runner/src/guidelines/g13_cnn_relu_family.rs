@@ -82,7 +82,7 @@ mod tests {
             seeds("G13", "cnn", "elu", 1, &[0.88, 0.89, 0.9]),
         ]
         .concat();
-        let with = |others: Vec<crate::run::record::CellRecord>| {
+        let with = |others: Vec<crate::records::cell::CellRecord>| {
             verdict("G13", &[family.clone(), others].concat()).verdict
         };
         let both = [

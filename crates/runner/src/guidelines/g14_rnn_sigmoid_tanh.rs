@@ -10,7 +10,7 @@ use actbench_models::config::RnnCell;
 use super::engine::Claim;
 use super::runs::final_metric;
 use super::{Evidence, Finding, Guideline, Runs, Verdict};
-use crate::run::record::{CellRecord, Status};
+use crate::records::cell::{CellRecord, Status};
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G14",
@@ -92,7 +92,7 @@ mod tests {
         gate: &str,
         activation: &str,
         mse: &[f64],
-    ) -> Vec<crate::run::record::CellRecord> {
+    ) -> Vec<crate::records::cell::CellRecord> {
         edit(seeds("G14", &format!("{cell:?}-{gate}"), activation, 1, mse), |r| {
             r.higher_is_better = false;
             r.metric = "mse".into();
@@ -107,7 +107,7 @@ mod tests {
         })
     }
 
-    fn results(vanilla_relu: &[f64], lstm_swapped: &[f64]) -> Vec<crate::run::record::CellRecord> {
+    fn results(vanilla_relu: &[f64], lstm_swapped: &[f64]) -> Vec<crate::records::cell::CellRecord> {
         [
             runs(RnnCell::Vanilla, "sigmoid", "tanh", &[0.01, 0.012, 0.011]),
             runs(RnnCell::Vanilla, "sigmoid", "relu", vanilla_relu),

@@ -77,7 +77,7 @@ mod tests {
     use super::super::testing::{edit, seeds, verdict};
     use actbench_activations::OutputActivation;
 
-    fn runs(output: OutputActivation, metrics: &[f64]) -> Vec<crate::run::record::CellRecord> {
+    fn runs(output: OutputActivation, metrics: &[f64]) -> Vec<crate::records::cell::CellRecord> {
         edit(seeds("G15", "binary", "relu", 2, metrics), |r| r.cell.output = output)
     }
 

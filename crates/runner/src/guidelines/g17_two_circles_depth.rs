@@ -11,7 +11,7 @@ use super::runs::{Scale, final_metric, paired, single};
 use super::thresholds::{DELTA_LOG10_GRADIENT, G17_ABOVE_CHANCE};
 use super::{Evidence, Finding, Guideline, Runs, Verdict};
 use crate::outcome;
-use crate::run::record::CellRecord;
+use crate::records::cell::CellRecord;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G17",
@@ -116,7 +116,7 @@ mod tests {
     use super::super::testing::{edit, seeds, verdict};
     use actbench_models::{InitScheme, ModelConfig};
 
-    fn tanh(init: InitScheme, metrics: &[f64], grad: f64) -> Vec<crate::run::record::CellRecord> {
+    fn tanh(init: InitScheme, metrics: &[f64], grad: f64) -> Vec<crate::records::cell::CellRecord> {
         edit(seeds("G17", "g17", "tanh", 5, metrics), |r| {
             r.cell.model = ModelConfig::Mlp {
                 depth: 5,
@@ -132,7 +132,7 @@ mod tests {
         })
     }
 
-    fn results(tanh_uniform: &[f64], tanh_he: &[f64]) -> Vec<crate::run::record::CellRecord> {
+    fn results(tanh_uniform: &[f64], tanh_he: &[f64]) -> Vec<crate::records::cell::CellRecord> {
         [
             seeds("G17", "g17", "relu", 5, &[0.9, 0.91, 0.92]),
             seeds("G17", "g17", "relu", 15, &[0.95, 0.9, 0.97]),

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::bench::activations::BenchRecord;
-use crate::run::record::CellRecord;
+use crate::speed::activations::BenchRecord;
+use crate::records::cell::CellRecord;
 
 mod cost;
 pub mod engine;

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::engine::{Claim, Method, Part};
 use super::thresholds::{DELTA_ACCURACY, DELTA_EPOCHS, DELTA_LOG10_MSE};
 use crate::outcome;
-use crate::run::plan::Target;
-use crate::run::record::CellRecord;
+use crate::plan::Target;
+use crate::records::cell::CellRecord;
 
 /// A set of runs (cells), in the order of the records.
 #[derive(Debug, Clone, Default)]

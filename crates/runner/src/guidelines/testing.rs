@@ -7,9 +7,9 @@ use actbench_activations::{ActivationConfig, OutputActivation};
 use actbench_data::{DatasetConfig, DatasetKind, Task};
 use actbench_models::ModelConfig;
 
-use crate::run::config::{OptimizerKind, TrainConfig};
-use crate::run::plan::Cell;
-use crate::run::record::{
+use crate::config::{OptimizerKind, TrainConfig};
+use crate::plan::Cell;
+use crate::records::cell::{
     CellRecord, Environment, EpochRecord, LayerRecord, SCHEMA_VERSION, Status,
 };
 
@@ -143,7 +143,7 @@ pub fn verdict(id: &str, records: &[CellRecord]) -> super::GuidelineResult {
 pub fn verdict_with_bench(
     id: &str,
     records: &[CellRecord],
-    bench: &[crate::bench::activations::BenchRecord],
+    bench: &[crate::speed::activations::BenchRecord],
 ) -> super::GuidelineResult {
     super::evaluate(records, bench).into_iter().find(|r| r.id == id).unwrap()
 }

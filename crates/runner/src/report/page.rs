@@ -5,14 +5,14 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::bench::activations::BenchRecord;
+use crate::speed::activations::BenchRecord;
 use crate::error::CliError;
 use crate::guidelines::{self, GuidelineResult};
 use crate::report::plots::{self, Figure};
 use crate::report::tables::{ExperimentTable, columns, num, tables};
 use crate::reproduce::Reproduction;
-use crate::run::record::{CellRecord, write_atomically};
-use crate::run::run_file::RunFile;
+use crate::records::cell::{CellRecord, write_atomically};
+use crate::records::run_file::RunFile;
 
 /// What the pages are made from.
 pub struct Inputs<'a> {

@@ -8,8 +8,8 @@ use actbench_activations::backend::Backend;
 use serde::Serialize;
 
 use crate::outcome;
-use crate::run::plan::Target;
-use crate::run::record::{CellRecord, Status};
+use crate::plan::Target;
+use crate::records::cell::{CellRecord, Status};
 use crate::stats::{geometric_mean, mean, std_dev};
 
 /// One experiment's comparison.

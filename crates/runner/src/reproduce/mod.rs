@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::outcome;
-use crate::run::config::OptimizerKind;
-use crate::run::record::CellRecord;
+use crate::config::OptimizerKind;
+use crate::records::cell::CellRecord;
 use crate::stats::{mean, mean_ci95, std_dev};
 use sources::{Measure, Moment, Source, Value};
 

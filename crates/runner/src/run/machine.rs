@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use crate::run::record::Environment;
+use crate::records::cell::Environment;
 
 /// burn version this build links (checked against Cargo.lock by a test).
 pub const BURN_VERSION: &str = "0.22.1";

@@ -1,10 +1,6 @@
-//! Running a matrix: config -> validated plan -> training -> stored records (with interrupts,
-//! shards and resume).
+//! Training a plan's cells: one cell at a time or `--jobs` side by side, with interrupts; each
+//! finished cell is stored as its record.
 
-pub mod config;
 pub mod interrupt;
 pub mod machine;
-pub mod plan;
-pub mod record;
-pub mod run_file;
 pub mod train;

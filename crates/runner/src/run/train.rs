@@ -11,10 +11,10 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 
-use crate::run::config::OptimizerKind;
+use crate::config::OptimizerKind;
 use crate::run::machine;
-use crate::run::plan::Cell;
-use crate::run::record::{
+use crate::plan::Cell;
+use crate::records::cell::{
     CellRecord, Divergence, EpochRecord, LayerRecord, SCHEMA_VERSION, Status,
 };
 

@@ -8,8 +8,8 @@ use actbench_activations::burn::tensor::DType;
 use actbench_activations::{ActivationConfig, Family, REGISTRY, curve, registry};
 
 use super::chart::{Bar, Chart, Figure, Layout, Series, stem};
-use crate::bench::activations::{BenchRecord, COPY, Mode};
-use crate::run::record::CellRecord;
+use crate::speed::activations::{BenchRecord, COPY, Mode};
+use crate::records::cell::CellRecord;
 use crate::stats::{mean, std_dev};
 
 /// Palette index of an activation: its registry position, so colours agree across figures.
@@ -149,7 +149,7 @@ pub fn curves() -> Vec<Figure> {
 type Band = (Vec<(f64, f64)>, Vec<(f64, f64, f64)>);
 
 /// Mean ± std over runs of `value` at each epoch (epochs present in every run).
-fn band(runs: &[&CellRecord], value: impl Fn(&crate::run::record::EpochRecord) -> f64) -> Band {
+fn band(runs: &[&CellRecord], value: impl Fn(&crate::records::cell::EpochRecord) -> f64) -> Band {
     let epochs = runs.iter().map(|r| r.epochs.len()).min().unwrap_or(0);
     let (mut line, mut area) = (Vec::new(), Vec::new());
     for e in 0..epochs {
@@ -239,8 +239,8 @@ pub fn learning_curves(records: &[CellRecord]) -> Vec<Figure> {
 /// Geometric mean over runs of a per-layer positive quantity, per layer index.
 fn per_layer(
     runs: &[&CellRecord],
-    epoch: impl Fn(&CellRecord) -> Option<&crate::run::record::EpochRecord>,
-    value: impl Fn(&crate::run::record::LayerRecord) -> Option<f64>,
+    epoch: impl Fn(&CellRecord) -> Option<&crate::records::cell::EpochRecord>,
+    value: impl Fn(&crate::records::cell::LayerRecord) -> Option<f64>,
     geometric: bool,
 ) -> Vec<(f64, f64)> {
     let layers = runs
@@ -278,7 +278,7 @@ pub fn gradients(records: &[CellRecord]) -> Vec<Figure> {
             let mut series = Vec::new();
             for label in labels(&deep) {
                 let group: Vec<&CellRecord> = deep.iter().copied().filter(|r| r.cell.activation.label() == label).collect();
-                let layer = |l: &crate::run::record::LayerRecord| (l.layer != "output").then_some(l.grad_norm);
+                let layer = |l: &crate::records::cell::LayerRecord| (l.layer != "output").then_some(l.grad_norm);
                 series.push(Series::new(format!("{label} trained"), per_layer(&group, crate::outcome::judged_epoch, layer, true), colour(&label)));
                 let mut init = Series::new(format!("{label} init"), per_layer(&group, |r| r.epochs.first(), layer, true), colour(&label));
                 init.dashed = true;

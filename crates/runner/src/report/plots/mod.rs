@@ -8,9 +8,9 @@ mod figures;
 
 use std::path::{Path, PathBuf};
 
-use crate::bench::activations::BenchRecord;
+use crate::speed::activations::BenchRecord;
 use crate::error::CliError;
-use crate::run::record::CellRecord;
+use crate::records::cell::CellRecord;
 
 pub use chart::Figure;
 

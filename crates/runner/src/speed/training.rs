@@ -17,7 +17,7 @@ use actbench_data::{Dataset, rng};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::run::plan::Cell;
+use crate::plan::Cell;
 use crate::run::train::{Start, train_step};
 
 /// One cell's training throughput: the contract of `actbench bench train --format json`.

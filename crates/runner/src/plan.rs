@@ -10,7 +10,7 @@ use actbench_models::{Head, ModelConfig};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CliError;
-use crate::run::config::{BenchConfig, TrainConfig};
+use crate::config::{BenchConfig, TrainConfig};
 
 /// One training run: everything needed to reproduce it. Stored in its result record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -476,7 +476,7 @@ impl Plan {
 /// The experiment's dataset (with `--idx-dir` applied), or its fallback when the dataset's files
 /// are missing; with the reason for the fallback and the loaded data.
 fn choose_dataset(
-    experiment: &crate::run::config::ExperimentConfig,
+    experiment: &crate::config::ExperimentConfig,
     options: &PlanOptions,
     seed: u64,
 ) -> Result<(DatasetConfig, Option<String>, Dataset), String> {
@@ -507,7 +507,7 @@ fn choose_dataset(
 }
 
 fn bench_plan(
-    section: &crate::run::config::BenchSection,
+    section: &crate::config::BenchSection,
     run_backends: &[Backend],
     repeats: Option<usize>,
 ) -> Result<BenchPlan, String> {
@@ -639,7 +639,7 @@ mod fuzz {
     use proptest::prelude::*;
 
     use super::Plan;
-    use crate::run::config::BenchConfig;
+    use crate::config::BenchConfig;
 
     const VALID: &str = r#"name = "fuzz"
 seeds = [1, 2]

@@ -115,7 +115,7 @@ pub struct ExperimentConfig {
     /// Target for "epochs to target": a number (the test metric), `{ test = .. }` or
     /// `{ train = .. }`.
     #[serde(default)]
-    pub target: Option<crate::run::plan::Target>,
+    pub target: Option<crate::plan::Target>,
     /// Seeds for this experiment (default: the file's).
     #[serde(default)]
     pub seeds: Option<Vec<u64>>,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CliError;
-use crate::run::plan::Cell;
+use crate::plan::Cell;
 
 /// Version of this record layout; readers refuse others.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -202,8 +202,8 @@ fn read_text(path: &Path) -> Result<String, CliError> {
 pub fn is_record_file(name: &str) -> bool {
     (name.ends_with(".json") || name.ends_with(".json.gz"))
         && !name.starts_with('.')
-        && name != crate::run::run_file::RUN_FILE
-        && name != crate::bench::activations::FILE
+        && name != crate::records::run_file::RUN_FILE
+        && name != crate::speed::activations::FILE
 }
 
 pub fn read_dir(dir: &Path) -> Result<Vec<CellRecord>, CliError> {
@@ -226,7 +226,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<CellRecord>, CliError> {
 /// (e.g. the guideline run and the reproduction run). A cell present in two of them is an error.
 pub fn read_dirs(
     dirs: &[PathBuf],
-) -> Result<(Vec<CellRecord>, Vec<crate::bench::activations::BenchRecord>), CliError> {
+) -> Result<(Vec<CellRecord>, Vec<crate::speed::activations::BenchRecord>), CliError> {
     let (mut records, mut bench) = (Vec::new(), Vec::new());
     let mut seen: std::collections::BTreeMap<String, &Path> = Default::default();
     for dir in dirs {
@@ -241,7 +241,7 @@ pub fn read_dirs(
             }
             records.push(record);
         }
-        bench.extend(crate::bench::activations::read(dir)?);
+        bench.extend(crate::speed::activations::read(dir)?);
     }
     records.sort_by(|a, b| a.cell.id.cmp(&b.cell.id));
     Ok((records, bench))

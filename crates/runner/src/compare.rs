@@ -29,12 +29,17 @@ pub enum Metric {
 /// One setting's comparison: the contract of `compare --format json` (`settings`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Setting {
+    /// Experiment name.
     pub experiment: String,
+    /// Hidden layers.
     pub depth: usize,
+    /// Output activation.
     pub output: String,
+    /// Backend the runs trained on.
     pub backend: String,
     /// Mean of A's and B's values over their paired seeds, in the part's unit.
     pub mean_a: Option<f64>,
+    /// Mean of B's values over the same seeds.
     pub mean_b: Option<f64>,
     /// The paired comparison A - B (positive: A better).
     #[serde(flatten)]
@@ -74,9 +79,13 @@ impl Outcome {
 /// The whole comparison: the contract of `compare --format json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
+    /// Activation A (its label).
     pub a: String,
+    /// Activation B.
     pub b: String,
+    /// What is compared.
     pub metric: Metric,
+    /// One comparison per setting where both ran.
     pub settings: Vec<Setting>,
     /// Settings where only one of the two ran, or (epochs) without a target.
     pub skipped: Vec<String>,

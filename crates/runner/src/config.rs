@@ -14,7 +14,7 @@ use crate::error::CliError;
 /// A benchmark matrix: experiments x activations x (depths) x (outputs) x seeds x backends.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BenchConfig {
+pub struct Config {
     /// Run name; results go to `results/<name>/` unless `--out` says otherwise.
     pub name: String,
     /// What the run is for.
@@ -38,7 +38,8 @@ pub struct BenchConfig {
     pub experiments: Vec<ExperimentConfig>,
     /// Activation micro-benchmark run after training (its results feed guidelines G11, G12).
     #[serde(default)]
-    pub bench: Option<BenchSection>,
+    #[serde(rename = "bench")]
+    pub timing: Option<TimingSection>,
     /// Named profiles (`--profile quick`): fewer seeds or epochs for a faster, rougher run.
     #[serde(default)]
     pub profile: BTreeMap<String, Profile>,
@@ -62,7 +63,7 @@ pub struct Profile {
 /// `[bench]`: the activation micro-benchmark of a run.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BenchSection {
+pub struct TimingSection {
     /// Activations to time (ReLU should be among them: times are compared to it).
     pub activations: Vec<ActivationConfig>,
     /// Backends to time on (default: the run's backends).
@@ -115,7 +116,7 @@ pub struct ExperimentConfig {
     /// Target for "epochs to target": a number (the test metric), `{ test = .. }` or
     /// `{ train = .. }`.
     #[serde(default)]
-    pub target: Option<crate::plan::Target>,
+    pub target: Option<Target>,
     /// Seeds for this experiment (default: the file's).
     #[serde(default)]
     pub seeds: Option<Vec<u64>>,
@@ -131,18 +132,24 @@ pub struct ExperimentConfig {
     pub fallback_dataset: Option<DatasetConfig>,
     /// The published experiment this one reproduces, and what differs from it.
     #[serde(default)]
-    pub reproduces: Option<crate::reproduce::Reproduces>,
+    pub reproduces: Option<Reproduces>,
 }
 
 /// Training settings as written (every field optional, so experiments override the file's).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainOverrides {
+    /// Epochs (see [`TrainConfig`] for each field's meaning and default).
     pub epochs: Option<usize>,
+    /// Samples per training step.
     pub batch_size: Option<usize>,
+    /// Optimizer.
     pub optimizer: Option<OptimizerKind>,
+    /// Learning rate.
     pub learning_rate: Option<f64>,
+    /// Momentum (SGD).
     pub momentum: Option<f64>,
+    /// Samples of each split evaluated per epoch.
     pub eval_samples: Option<usize>,
 }
 
@@ -173,12 +180,12 @@ pub struct TrainConfig {
     pub eval_samples: usize,
 }
 
-impl BenchConfig {
+impl Config {
     /// The formula activations of the experiments and of the `[bench]` section, in config order
     /// (repeats included).
     pub fn formula_activations(&self) -> impl Iterator<Item = &ActivationConfig> {
         let listed = self.experiments.iter().flat_map(|e| &e.activations);
-        let benched = self.bench.iter().flat_map(|b| &b.activations);
+        let benched = self.timing.iter().flat_map(|b| &b.activations);
         listed.chain(benched).filter(|a| a.formula().is_some())
     }
 }
@@ -226,19 +233,105 @@ fn default_reference() -> String {
 }
 
 /// Reads and parses a config file; errors name the file, the line and the key.
-pub fn load(path: &Path) -> Result<(BenchConfig, String), CliError> {
+pub fn load(path: &Path) -> Result<(Config, String), CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Usage(format!("{}: cannot read config: {e}", path.display())))?;
-    let config = toml::from_str::<BenchConfig>(&text).map_err(|e| {
+    let config = toml::from_str::<Config>(&text).map_err(|e| {
         CliError::Usage(format!("{}: {}", path.display(), e.to_string().trim_end()))
     })?;
     Ok((config, text))
 }
 
 /// Where results go by default: `results/<name>/`, or `results/<name>-<profile>/`.
-pub fn default_out(config: &BenchConfig, profile: Option<&str>) -> PathBuf {
+pub fn default_out(config: &Config, profile: Option<&str>) -> PathBuf {
     match profile {
         Some(p) => PathBuf::from("results").join(format!("{}-{p}", config.name)),
         None => PathBuf::from("results").join(&config.name),
     }
+}
+
+/// A metric target for "epochs to target", on the split it names: `target = 0.9` (the test
+/// metric), `target = { test = 0.9 }` or `target = { train = 0.9 }`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    /// The test metric.
+    Test(f64),
+    /// The training metric.
+    Train(f64),
+}
+
+impl Target {
+    /// The metric value to reach.
+    pub fn value(self) -> f64 {
+        match self {
+            Target::Test(v) | Target::Train(v) => v,
+        }
+    }
+
+    /// `test` or `train`.
+    pub fn split(self) -> &'static str {
+        match self {
+            Target::Test(_) => "test",
+            Target::Train(_) => "train",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        const EXPECTED: &str = "a number (the test metric), { test = .. } or { train = .. }";
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Target;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(EXPECTED)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Target, E> {
+                Ok(Target::Test(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Target, E> {
+                Ok(Target::Test(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Target, E> {
+                Ok(Target::Test(v as f64))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Target, A::Error> {
+                use serde::de::Error;
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(A::Error::custom(format!("empty target: expected {EXPECTED}")));
+                };
+                let value: f64 = map.next_value()?;
+                let target = match key.as_str() {
+                    "test" => Target::Test(value),
+                    "train" => Target::Train(value),
+                    other => {
+                        return Err(A::Error::custom(format!(
+                            "unknown target split `{other}`: expected {EXPECTED}"
+                        )));
+                    }
+                };
+                if map.next_key::<String>()?.is_some() {
+                    return Err(A::Error::custom(format!(
+                        "one split per target: expected {EXPECTED}"
+                    )));
+                }
+                Ok(target)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// An experiment's claim to reproduce a published one, as written in the config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reproduces {
+    /// The source's id (see `actbench reproduce --help`).
+    pub source: String,
+    /// What differs from the source, and why (CPU budget, Fashion-MNIST for MNIST...).
+    pub differences: String,
 }

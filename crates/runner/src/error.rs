@@ -3,6 +3,9 @@
 
 use thiserror::Error;
 
+/// Exit code after an interrupt (128 + SIGINT, as shells report it).
+pub const INTERRUPTED: u8 = 130;
+
 /// Anything that stops a command.
 #[derive(Debug, Error)]
 pub enum CliError {
@@ -23,7 +26,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => 2,
             CliError::Runtime(_) => 1,
-            CliError::Interrupted(_) => crate::run::interrupt::EXIT_CODE,
+            CliError::Interrupted(_) => INTERRUPTED,
         }
     }
 }

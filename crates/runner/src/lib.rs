@@ -6,7 +6,7 @@
 //!
 //! | layer | modules | what it does |
 //! |---|---|---|
-//! | leaves | [`error`], [`stats`] | errors with exit codes, statistics |
+//! | leaves | [`error`], [`num`], [`stats`] | errors with exit codes, number formatting, statistics |
 //! | config | [`config`] | TOML -> typed config |
 //! | plan | [`plan`] | config -> a complete, validated plan (nothing trains before it is valid) |
 //! | records | [`records`] | the contract on disk: cell records, the run file, activation timings |
@@ -20,8 +20,10 @@
 //! this library and prints.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod error;
+pub mod num;
 pub mod stats;
 
 pub mod config;
@@ -38,3 +40,12 @@ pub mod compare;
 pub mod reproduce;
 
 pub mod report;
+
+/// The ids a config may name: the guideline catalogue's and the reproduction sources'. The plan
+/// sits below both catalogues, so they are handed to [`plan::Plan::build`] from here.
+pub fn known_ids() -> plan::KnownIds {
+    plan::KnownIds {
+        guidelines: guidelines::CATALOGUE.iter().map(|g| g.id.to_string()).collect(),
+        sources: reproduce::sources::catalogue().iter().map(|s| s.id.to_string()).collect(),
+    }
+}

@@ -29,6 +29,11 @@ pub fn final_metric(r: &CellRecord) -> Option<f64> {
     judged_epoch(r).map(|e| e.test_metric)
 }
 
+/// The final training metric ([`judged_epoch`]): whether the model fitted its training data.
+pub fn final_train_metric(r: &CellRecord) -> Option<f64> {
+    judged_epoch(r).map(|e| e.train_metric)
+}
+
 /// Epochs until the metric first reaches `target` on its split; never reached (or diverged):
 /// epochs + 1.
 pub fn epochs_to(r: &CellRecord, target: Target) -> f64 {
@@ -115,7 +120,7 @@ pub fn mean_of(values: impl Iterator<Item = f64>) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::guidelines::testing::run;
+    use crate::records::testing::run;
 
     #[test]
     fn a_run_that_diverged_at_initialisation_has_no_outcome() {

@@ -9,8 +9,9 @@ use actbench_data::{Dataset, DatasetConfig};
 use actbench_models::{Head, ModelConfig};
 use serde::{Deserialize, Serialize};
 
+pub use crate::config::Target;
+use crate::config::{Config, Profile, TrainConfig};
 use crate::error::CliError;
-use crate::config::{BenchConfig, TrainConfig};
 
 /// One training run: everything needed to reproduce it. Stored in its result record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,88 +52,12 @@ pub struct Cell {
     pub dataset_fallback: Option<String>,
     /// The published experiment this cell's experiment reproduces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reproduces: Option<crate::reproduce::Reproduces>,
-}
-
-/// A metric target for "epochs to target", on the split it names: `target = 0.9` (the test
-/// metric), `target = { test = 0.9 }` or `target = { train = 0.9 }`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Target {
-    /// The test metric.
-    Test(f64),
-    /// The training metric.
-    Train(f64),
-}
-
-impl Target {
-    /// The metric value to reach.
-    pub fn value(self) -> f64 {
-        match self {
-            Target::Test(v) | Target::Train(v) => v,
-        }
-    }
-
-    /// `test` or `train`.
-    pub fn split(self) -> &'static str {
-        match self {
-            Target::Test(_) => "test",
-            Target::Train(_) => "train",
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Target {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        const EXPECTED: &str = "a number (the test metric), { test = .. } or { train = .. }";
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Target;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str(EXPECTED)
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Target, E> {
-                Ok(Target::Test(v))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Target, E> {
-                Ok(Target::Test(v as f64))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Target, E> {
-                Ok(Target::Test(v as f64))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Target, A::Error> {
-                use serde::de::Error;
-                let Some(key) = map.next_key::<String>()? else {
-                    return Err(A::Error::custom(format!("empty target: expected {EXPECTED}")));
-                };
-                let value: f64 = map.next_value()?;
-                let target = match key.as_str() {
-                    "test" => Target::Test(value),
-                    "train" => Target::Train(value),
-                    other => {
-                        return Err(A::Error::custom(format!(
-                            "unknown target split `{other}`: expected {EXPECTED}"
-                        )));
-                    }
-                };
-                if map.next_key::<String>()?.is_some() {
-                    return Err(A::Error::custom(format!(
-                        "one split per target: expected {EXPECTED}"
-                    )));
-                }
-                Ok(target)
-            }
-        }
-        deserializer.deserialize_any(Visitor)
-    }
+    pub reproduces: Option<crate::config::Reproduces>,
 }
 
 /// One name, one formula: a formula activation's name must mean the same formula (and
 /// parameters) everywhere in a config, since tables, comparisons and records go by the name.
-fn check_formula_names(config: &BenchConfig) -> Result<(), String> {
+fn check_formula_names(config: &Config) -> Result<(), String> {
     let mut seen: BTreeMap<String, &ActivationConfig> = BTreeMap::new();
     for activation in config.formula_activations() {
         match seen.get(&activation.label()) {
@@ -185,14 +110,14 @@ pub struct Plan {
     /// Cells in run order.
     pub cells: Vec<Cell>,
     /// The activation micro-benchmark to run after training, if the config asks for one.
-    pub bench: Option<BenchPlan>,
+    pub timing: Option<TimingPlan>,
     /// Notes for the user (fallback data used).
     pub notes: Vec<String>,
 }
 
 /// A validated `[bench]` section.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BenchPlan {
+pub struct TimingPlan {
     /// Activations to time.
     pub activations: Vec<ActivationConfig>,
     /// Backends to time on.
@@ -258,6 +183,14 @@ impl std::str::FromStr for SeedList {
     }
 }
 
+impl std::fmt::Display for SeedList {
+    /// As `--seeds` takes it back: `1,2,5`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let seeds: Vec<String> = self.0.iter().map(u64::to_string).collect();
+        f.write_str(&seeds.join(","))
+    }
+}
+
 /// Allowed name characters.
 fn valid_name(name: &str) -> bool {
     !name.is_empty()
@@ -267,58 +200,34 @@ fn valid_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
+/// The ids a config may name, from the catalogues that live above the plan (the guidelines and
+/// the reproduction sources): `actbench::known_ids()` gives the real ones.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KnownIds {
+    /// Guideline ids (`G01`...), matched without regard to case.
+    pub guidelines: Vec<String>,
+    /// Reproduction source ids (`two-circles`...).
+    pub sources: Vec<String>,
+}
+
 impl Plan {
-    /// Expands and validates `config` (read from `file`) with the command line's `options`.
+    /// Expands and validates `config` (read from `file`) with the command line's `options`;
+    /// guideline tags and reproduction sources must be among `known`.
     pub fn build(
-        config: &BenchConfig,
+        config: &Config,
         file: &str,
         options: &PlanOptions,
+        known: &KnownIds,
     ) -> Result<Plan, CliError> {
         let bad = |what: String| CliError::Usage(format!("{file}: {what}"));
-        let profile = match &options.profile {
-            None => None,
-            Some(name) => Some(config.profile.get(name).ok_or_else(|| {
-                let known: Vec<&str> = config.profile.keys().map(String::as_str).collect();
-                bad(format!(
-                    "--profile {name}: no [profile.{name}] in this config; it has: {}",
-                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
-                ))
-            })?),
-        };
-        for (name, p) in &config.profile {
-            if let Some(scale) = p.epoch_scale
-                && !(scale.is_finite() && scale > 0.0 && scale <= 100.0)
-            {
-                return Err(bad(format!(
-                    "profile.{name}.epoch_scale = {scale}: must be a number in (0, 100]"
-                )));
-            }
-            if let Some(seeds) = &p.seeds
-                && (seeds.is_empty() || seeds.iter().collect::<BTreeSet<_>>().len() != seeds.len())
-            {
-                return Err(bad(format!(
-                    "profile.{name}.seeds must be a non-empty list without repeats"
-                )));
-            }
-        }
-        let backends = options.backends.clone();
+        let profile = profile(config, options).map_err(bad)?;
         if !valid_name(&config.name) {
             return Err(bad(format!(
                 "name = {:?}: use 1 to 64 of a-z, 0-9, '-' and '_'",
                 config.name
             )));
         }
-        let backends = match backends {
-            Some(b) => b,
-            None => config
-                .backends
-                .iter()
-                .map(|b| b.parse::<Backend>().map_err(|e| bad(format!("backends: {e}"))))
-                .collect::<Result<Vec<_>, _>>()?,
-        };
-        if backends.is_empty() {
-            return Err(bad("backends: give at least one (flex, ndarray, wgpu, cuda)".into()));
-        }
+        let backends = backends(config, options).map_err(bad)?;
         for b in &backends {
             if !b.is_compiled() {
                 return Err(CliError::from(b.device().unwrap_err()));
@@ -334,132 +243,29 @@ impl Plan {
         let mut cells = Vec::new();
         let mut notes = Vec::new();
         for (index, experiment) in config.experiments.iter().enumerate() {
-            let at = |what: String| bad(format!("experiment `{}`: {what}", experiment.name));
-            if !valid_name(&experiment.name) {
-                return Err(bad(format!(
-                    "experiment name {:?}: use 1 to 64 of a-z, 0-9, '-' and '_'",
-                    experiment.name
-                )));
-            }
             if !names.insert(experiment.name.clone()) {
                 return Err(bad(format!(
                     "two experiments are called `{}`; names must be unique",
                     experiment.name
                 )));
             }
-            if experiment.activations.is_empty() {
-                return Err(at(
-                    "`activations` is empty; list at least one (see `actbench list activations`)"
-                        .into(),
-                ));
-            }
-            let labels: BTreeSet<String> =
-                experiment.activations.iter().map(|a| a.label()).collect();
-            if labels.len() != experiment.activations.len() {
-                return Err(at("`activations` lists the same activation twice".into()));
-            }
-            for id in &experiment.guidelines {
-                if crate::guidelines::find(id).is_none() {
-                    return Err(at(format!(
-                        "guidelines: unknown id {id:?}; the catalogue has G01 to G{:02}",
-                        crate::guidelines::CATALOGUE.len()
-                    )));
-                }
-            }
-            if let Some(r) = &experiment.reproduces
-                && crate::reproduce::sources::find(&r.source).is_none()
-            {
-                let ids: Vec<&str> =
-                    crate::reproduce::sources::catalogue().iter().map(|s| s.id).collect();
-                return Err(at(format!(
-                    "reproduces: unknown source {:?}; the catalogue has {}",
-                    r.source,
-                    ids.join(", ")
-                )));
-            }
-            let seeds = match (&options.seeds, profile.and_then(|p| p.seeds.clone())) {
-                (Some(list), _) => list.0.clone(),
-                (None, Some(seeds)) => seeds,
-                (None, None) => experiment.seeds.clone().unwrap_or_else(|| config.seeds.clone()),
-            };
-            if seeds.is_empty() || seeds.iter().collect::<BTreeSet<_>>().len() != seeds.len() {
-                return Err(at("`seeds` must be a non-empty list without repeats".into()));
-            }
-            let mut train = experiment.train.over(&config.train).complete();
-            if let Some(scale) = profile.and_then(|p| p.epoch_scale) {
-                train.epochs = ((train.epochs as f64 * scale).round() as usize).max(1);
-            }
-            validate_train(&train).map_err(&at)?;
-            if let Some(t) = experiment.target
-                && !t.value().is_finite()
-            {
-                return Err(at(format!("`target` = {} must be a finite number", t.value())));
-            }
-            // Load the data once now: bad options, missing or corrupt files fail before training.
-            let (dataset_config, dataset_fallback, dataset) =
-                choose_dataset(experiment, options, seeds[0]).map_err(at)?;
-            if let Some(reason) = &dataset_fallback {
+            let at = |what: String| bad(format!("experiment `{}`: {what}", experiment.name));
+            let expanded = Experiment::validate(
+                config, experiment, options, profile, known, &backends, &reference, index,
+            )
+            .map_err(|e| match e {
+                ExperimentError::Name(what) => bad(what),
+                ExperimentError::At(what) => at(what),
+            })?;
+            if let Some(reason) = &expanded.dataset_fallback {
                 notes.push(format!("experiment `{}`: {reason}", experiment.name));
             }
-            if dataset.train.len() < train.batch_size.min(2) || dataset.test.is_empty() {
-                return Err(at(format!(
-                    "dataset: {} training and {} test samples is too few",
-                    dataset.train.len(),
-                    dataset.test.len()
-                )));
-            }
-            let depths = if experiment.depths.is_empty() {
-                vec![experiment.model.depth()]
-            } else {
-                experiment.depths.clone()
-            };
-            let outputs = if experiment.outputs.is_empty() {
-                vec![Head::natural_output(dataset.task)]
-            } else {
-                experiment.outputs.clone()
-            };
-            for &depth in &depths {
-                let model = experiment.model.clone().with_depth(depth);
-                model.validate(dataset.input).map_err(|e| at(format!("model: {e}")))?;
-                for &output in &outputs {
-                    for (activation_index, activation) in experiment.activations.iter().enumerate()
-                    {
-                        for &seed in &seeds {
-                            for &backend in &backends {
-                                cells.push(Cell {
-                                    id: format!(
-                                        "{}/{}/d{depth}/{}/s{seed}/{backend}",
-                                        experiment.name,
-                                        activation.label(),
-                                        output.name()
-                                    ),
-                                    experiment: experiment.name.clone(),
-                                    experiment_index: index,
-                                    activation_index,
-                                    description: experiment.description.clone(),
-                                    activation: activation.clone(),
-                                    model: model.clone(),
-                                    dataset: dataset_config.clone(),
-                                    output,
-                                    train: train.clone(),
-                                    seed,
-                                    backend,
-                                    target: experiment.target,
-                                    reference: reference.label(),
-                                    guidelines: experiment.guidelines.clone(),
-                                    dataset_fallback: dataset_fallback.clone(),
-                                    reproduces: experiment.reproduces.clone(),
-                                });
-                            }
-                        }
-                    }
-                }
-            }
+            cells.extend(expanded.cells);
         }
-        let bench = match &config.bench {
+        let timing = match &config.timing {
             None => None,
             Some(section) => Some(
-                bench_plan(section, &backends, profile.and_then(|p| p.bench_repeats))
+                timing_plan(section, &backends, profile.and_then(|p| p.bench_repeats))
                     .map_err(|e| bad(format!("bench: {e}")))?,
             ),
         };
@@ -467,10 +273,211 @@ impl Plan {
             name: config.name.clone(),
             description: config.description.clone(),
             cells,
-            bench,
+            timing,
             notes,
         })
     }
+}
+
+/// The profile `--profile` names (checked to exist), after checking every profile's values.
+fn profile<'a>(config: &'a Config, options: &PlanOptions) -> Result<Option<&'a Profile>, String> {
+    for (name, p) in &config.profile {
+        if let Some(scale) = p.epoch_scale
+            && !(scale.is_finite() && scale > 0.0 && scale <= 100.0)
+        {
+            return Err(format!(
+                "profile.{name}.epoch_scale = {scale}: must be a number in (0, 100]"
+            ));
+        }
+        if let Some(seeds) = &p.seeds {
+            check_seeds(seeds).map_err(|e| format!("profile.{name}.seeds {e}"))?;
+        }
+    }
+    match &options.profile {
+        None => Ok(None),
+        Some(name) => config.profile.get(name).map(Some).ok_or_else(|| {
+            let known: Vec<&str> = config.profile.keys().map(String::as_str).collect();
+            format!(
+                "--profile {name}: no [profile.{name}] in this config; it has: {}",
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            )
+        }),
+    }
+}
+
+/// The command line's backends, or else the config's; at least one.
+fn backends(config: &Config, options: &PlanOptions) -> Result<Vec<Backend>, String> {
+    let backends = match &options.backends {
+        Some(b) => b.clone(),
+        None => config
+            .backends
+            .iter()
+            .map(|b| b.parse::<Backend>().map_err(|e| format!("backends: {e}")))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    if backends.is_empty() {
+        return Err("backends: give at least one (flex, ndarray, wgpu, cuda)".into());
+    }
+    Ok(backends)
+}
+
+/// The one check of a seed list, wherever it comes from (config, experiment or profile; the
+/// command line's `--seeds` is checked as it is parsed).
+fn check_seeds(seeds: &[u64]) -> Result<(), String> {
+    if seeds.is_empty() || seeds.iter().collect::<BTreeSet<_>>().len() != seeds.len() {
+        return Err("must be a non-empty list without repeats".into());
+    }
+    Ok(())
+}
+
+/// Why an experiment is refused: its name (reported on the file), or anything else (reported
+/// on the experiment).
+enum ExperimentError {
+    Name(String),
+    At(String),
+}
+
+impl From<String> for ExperimentError {
+    fn from(what: String) -> Self {
+        ExperimentError::At(what)
+    }
+}
+
+/// One experiment, validated and expanded into its cells.
+struct Experiment {
+    cells: Vec<Cell>,
+    dataset_fallback: Option<String>,
+}
+
+impl Experiment {
+    #[allow(clippy::too_many_arguments)]
+    fn validate(
+        config: &Config,
+        experiment: &crate::config::ExperimentConfig,
+        options: &PlanOptions,
+        profile: Option<&Profile>,
+        known: &KnownIds,
+        backends: &[Backend],
+        reference: &ActivationConfig,
+        index: usize,
+    ) -> Result<Experiment, ExperimentError> {
+        if !valid_name(&experiment.name) {
+            return Err(ExperimentError::Name(format!(
+                "experiment name {:?}: use 1 to 64 of a-z, 0-9, '-' and '_'",
+                experiment.name
+            )));
+        }
+        if experiment.activations.is_empty() {
+            return Err(
+                "`activations` is empty; list at least one (see `actbench list activations`)"
+                    .to_string()
+                    .into(),
+            );
+        }
+        let labels: BTreeSet<String> = experiment.activations.iter().map(|a| a.label()).collect();
+        if labels.len() != experiment.activations.len() {
+            return Err("`activations` lists the same activation twice".to_string().into());
+        }
+        check_ids(experiment, known)?;
+        let seeds = match (&options.seeds, profile.and_then(|p| p.seeds.clone())) {
+            (Some(list), _) => list.0.clone(),
+            (None, Some(seeds)) => seeds,
+            (None, None) => experiment.seeds.clone().unwrap_or_else(|| config.seeds.clone()),
+        };
+        check_seeds(&seeds).map_err(|e| format!("`seeds` {e}"))?;
+        let mut train = experiment.train.over(&config.train).complete();
+        if let Some(scale) = profile.and_then(|p| p.epoch_scale) {
+            train.epochs = ((train.epochs as f64 * scale).round() as usize).max(1);
+        }
+        validate_train(&train)?;
+        if let Some(t) = experiment.target
+            && !t.value().is_finite()
+        {
+            return Err(format!("`target` = {} must be a finite number", t.value()).into());
+        }
+        // Load the data once now: bad options, missing or corrupt files fail before training.
+        let (dataset_config, dataset_fallback, dataset) =
+            choose_dataset(experiment, options, seeds[0])?;
+        if dataset.train.len() < train.batch_size.min(2) || dataset.test.is_empty() {
+            return Err(format!(
+                "dataset: {} training and {} test samples is too few",
+                dataset.train.len(),
+                dataset.test.len()
+            )
+            .into());
+        }
+        let depths = if experiment.depths.is_empty() {
+            vec![experiment.model.depth()]
+        } else {
+            experiment.depths.clone()
+        };
+        let outputs = if experiment.outputs.is_empty() {
+            vec![Head::natural_output(dataset.task)]
+        } else {
+            experiment.outputs.clone()
+        };
+        let mut cells = Vec::new();
+        for &depth in &depths {
+            let model = experiment.model.clone().with_depth(depth);
+            model.validate(dataset.input).map_err(|e| format!("model: {e}"))?;
+            for &output in &outputs {
+                for (activation_index, activation) in experiment.activations.iter().enumerate() {
+                    for &seed in &seeds {
+                        for &backend in backends {
+                            cells.push(Cell {
+                                id: format!(
+                                    "{}/{}/d{depth}/{}/s{seed}/{backend}",
+                                    experiment.name,
+                                    activation.label(),
+                                    output.name()
+                                ),
+                                experiment: experiment.name.clone(),
+                                experiment_index: index,
+                                activation_index,
+                                description: experiment.description.clone(),
+                                activation: activation.clone(),
+                                model: model.clone(),
+                                dataset: dataset_config.clone(),
+                                output,
+                                train: train.clone(),
+                                seed,
+                                backend,
+                                target: experiment.target,
+                                reference: reference.label(),
+                                guidelines: experiment.guidelines.clone(),
+                                dataset_fallback: dataset_fallback.clone(),
+                                reproduces: experiment.reproduces.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Experiment { cells, dataset_fallback })
+    }
+}
+
+/// The experiment's guideline tags and reproduction source are in the catalogues.
+fn check_ids(experiment: &crate::config::ExperimentConfig, known: &KnownIds) -> Result<(), String> {
+    for id in &experiment.guidelines {
+        if !known.guidelines.iter().any(|k| k.eq_ignore_ascii_case(id)) {
+            return Err(format!(
+                "guidelines: unknown id {id:?}; the catalogue has {} to {}",
+                known.guidelines.first().map(String::as_str).unwrap_or("none"),
+                known.guidelines.last().map(String::as_str).unwrap_or("none"),
+            ));
+        }
+    }
+    if let Some(r) = &experiment.reproduces
+        && !known.sources.contains(&r.source)
+    {
+        return Err(format!(
+            "reproduces: unknown source {:?}; the catalogue has {}",
+            r.source,
+            known.sources.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 /// The experiment's dataset (with `--idx-dir` applied), or its fallback when the dataset's files
@@ -506,11 +513,11 @@ fn choose_dataset(
     }
 }
 
-fn bench_plan(
-    section: &crate::config::BenchSection,
+fn timing_plan(
+    section: &crate::config::TimingSection,
     run_backends: &[Backend],
     repeats: Option<usize>,
-) -> Result<BenchPlan, String> {
+) -> Result<TimingPlan, String> {
     if section.activations.is_empty() {
         return Err("`activations` is empty; list at least one".into());
     }
@@ -539,7 +546,7 @@ fn bench_plan(
     if !(1..=10_000).contains(&repeats) {
         return Err(format!("repeats = {repeats}: must be between 1 and 10000"));
     }
-    Ok(BenchPlan {
+    Ok(TimingPlan {
         activations: section.activations.clone(),
         backends,
         sizes: if section.compute_bound_elements == section.elements {
@@ -638,8 +645,16 @@ mod fuzz {
 
     use proptest::prelude::*;
 
-    use super::Plan;
-    use crate::config::BenchConfig;
+    use super::{KnownIds, Plan};
+    use crate::config::Config;
+
+    /// Catalogue ids as the plan sees them (the real ones live above it).
+    fn known() -> KnownIds {
+        KnownIds {
+            guidelines: (1..=17).map(|i| format!("G{i:02}")).collect(),
+            sources: vec!["two-circles".into()],
+        }
+    }
 
     const VALID: &str = r#"name = "fuzz"
 seeds = [1, 2]
@@ -698,8 +713,8 @@ target = 0.8
                     text.replace_range(start..end, snippet);
                 }
             }
-            if let Ok(config) = toml::from_str::<BenchConfig>(&text)
-                && let Err(e) = Plan::build(&config, "fuzz.toml", &Default::default()) {
+            if let Ok(config) = toml::from_str::<Config>(&text)
+                && let Err(e) = Plan::build(&config, "fuzz.toml", &Default::default(), &known()) {
                     prop_assert!(e.to_string().contains("fuzz.toml"), "{}", e);
                 }
         }
@@ -717,9 +732,9 @@ target = 0.8
 
     #[test]
     fn the_unmutated_config_plans() {
-        let config: BenchConfig = toml::from_str(VALID).unwrap();
+        let config: Config = toml::from_str(VALID).unwrap();
         assert_eq!(
-            Plan::build(&config, "fuzz.toml", &Default::default()).unwrap().cells.len(),
+            Plan::build(&config, "fuzz.toml", &Default::default(), &known()).unwrap().cells.len(),
             3 * 2 * 2
         );
     }

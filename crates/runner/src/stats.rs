@@ -20,8 +20,11 @@ pub fn median(values: &[f64]) -> f64 {
 /// Median, fastest and slowest of repeated timings (NaN and infinities for no values).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spread {
+    /// The median.
     pub median: f64,
+    /// The smallest value.
     pub min: f64,
+    /// The largest value.
     pub max: f64,
 }
 

@@ -4,8 +4,12 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use actbench::guidelines::{evaluate, split_half};
+use actbench::records::cell::read_dirs;
+use actbench::report::format::Format;
+use actbench::report::verdicts::render;
 use common::{actbench, temp, text};
 use serde_json::Value;
 
@@ -169,18 +173,38 @@ fn quick_profile_judges_every_guideline() {
 }
 
 /// The published reference run was made from configs/guidelines.toml as it is now: same cells,
-/// and its committed verdict table is what `actbench guidelines` prints for its records.
+/// and its committed verdict table is what the library renders for its records.
 #[test]
 fn published_reference_matches_its_config_and_verdicts() {
     common::assert_reference_has_planned_cells(CONFIG, REFERENCE);
-    let verdicts =
-        actbench(&["guidelines", REFERENCE, REPRODUCTIONS_REFERENCE, "--format", "markdown"]);
-    assert!(verdicts.status.success(), "{}", text(&verdicts.stderr));
+    let (records, timings) =
+        read_dirs(&[PathBuf::from(REFERENCE), PathBuf::from(REPRODUCTIONS_REFERENCE)]).unwrap();
+    let verdicts = render(&evaluate(&records, &timings), Format::Markdown);
     let published = std::fs::read_to_string(Path::new(REFERENCE).join("verdicts.md")).unwrap();
     assert!(
-        published.contains(&text(&verdicts.stdout)),
+        published.contains(&verdicts),
         "results/reference/guidelines/verdicts.md is stale: re-render it with `actbench guidelines {REFERENCE} {REPRODUCTIONS_REFERENCE} --format markdown`"
     );
+}
+
+/// A verdict is a pure function of the records: the same records in any order give the same
+/// table, and the split-half check on the published run agrees with it on every decisive rule.
+#[test]
+fn verdicts_are_a_pure_function_of_the_records() {
+    let (mut records, timings) =
+        read_dirs(&[PathBuf::from(REFERENCE), PathBuf::from(REPRODUCTIONS_REFERENCE)]).unwrap();
+    let first = evaluate(&records, &timings);
+    records.reverse();
+    for (a, b) in evaluate(&records, &timings).iter().zip(&first) {
+        let (a, b) = (serde_json::to_value(a).unwrap(), serde_json::to_value(b).unwrap());
+        for (key, value) in a.as_object().unwrap() {
+            assert_eq!(value, &b[key], "{} {key}", b["id"]);
+        }
+    }
+    assert_eq!(first.len(), actbench::guidelines::CATALOGUE.len());
+    let halves = split_half(&records, &timings);
+    let unstable: Vec<&str> = halves.iter().filter(|h| h.unstable).map(|h| h.id.as_str()).collect();
+    assert!(unstable.is_empty(), "the halves disagree on {unstable:?}");
 }
 
 #[test]

@@ -115,6 +115,50 @@ fn sigint_stops_cleanly_and_says_how_to_resume() {
     assert_eq!(record_files(&out).len(), 8);
 }
 
+/// The resume command printed after an interrupt keeps every flag that shapes the run: run as
+/// printed, it finishes the same run (`--seeds 1,2` of a config that names seeds 1, 2 and 3).
+#[test]
+fn the_printed_resume_command_finishes_the_same_run() {
+    let config = write_config(
+        "resume-seeds",
+        &std::fs::read_to_string(config("resume-seeds-base"))
+            .unwrap()
+            .replace("seeds = [1, 2]", "seeds = [1, 2, 3]"),
+    );
+    let out = temp("resume-seeds");
+    let child = actbench_command()
+        .args(["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(["--seeds", "1,2", "--jobs", "2", "--no-plots"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut child = child;
+    wait_for_records(&out, 1, &mut child);
+    assert!(Command::new("kill").args(["-INT", &pid.to_string()]).status().unwrap().success());
+    let o = child.wait_with_output().unwrap();
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{stderr}");
+    let printed = stderr
+        .lines()
+        .skip_while(|l| !l.ends_with("Resume with:"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no resume command in\n{stderr}"))
+        .trim()
+        .to_string();
+    assert!(printed.contains("--seeds 1,2") && printed.contains("--jobs 2"), "{printed}");
+    let words: Vec<&str> = printed.split_whitespace().collect();
+    assert_eq!(words[0], "actbench", "{printed}");
+    let resumed = actbench(&words[1..]);
+    assert!(resumed.status.success(), "{printed}\n{}", text(&resumed.stderr));
+    // The run is complete: 4 activations x seeds 1 and 2, and no seed 3.
+    let records = records(&out);
+    assert_eq!(records.len(), 8, "{printed}");
+    assert!(records.iter().all(|r| [1, 2].contains(&r["cell"]["seed"].as_u64().unwrap())));
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
 #[test]
 fn shards_plus_merge_give_the_same_tables_as_one_run() {
     let config = config("shards");

@@ -7,13 +7,16 @@ use actbench_activations::ActivationConfig;
 use actbench_activations::backend::Backend;
 use actbench_activations::config::split_list;
 
-use actbench::speed::{self, activations::BenchRecord, training::TrainBenchRecord};
 use crate::cli::{BenchActivationsArgs, BenchTrainArgs};
 use actbench::error::CliError;
+use actbench::num::num;
+use actbench::plan::load_dataset;
+use actbench::records::activation_timing::ActivationTiming;
 use actbench::report::format::{Format, grid};
 use actbench::report::output::print;
-use actbench::report::tables::num;
-use actbench::plan::load_dataset;
+use actbench::run::device::start_device;
+use actbench::run::pool::{cores, in_pool};
+use actbench::speed::{self, training::TrainingThroughput};
 
 pub fn activations(args: BenchActivationsArgs) -> Result<(), CliError> {
     let backends =
@@ -46,10 +49,10 @@ pub fn activations(args: BenchActivationsArgs) -> Result<(), CliError> {
         )));
     }
     // All timing on one pool thread (`in_pool`), as `run` trains.
-    let records = super::in_pool(super::cores(), || {
+    let records = in_pool(cores(), || {
         let mut records = Vec::new();
         for backend in backends {
-            let device = super::start_device(backend)?;
+            let device = start_device(backend)?;
             eprintln!(
                 "timing {} activations on {backend}: {} elements, {} repeats after {} warm-up",
                 activations.len(),
@@ -77,8 +80,8 @@ pub fn activations(args: BenchActivationsArgs) -> Result<(), CliError> {
 
 /// The micro-benchmark as an aligned table: median and spread, throughput, and time relative to
 /// relu (when measured) and to the copy.
-pub fn render_table(records: &[BenchRecord], format: Format) -> String {
-    let reference = |r: &BenchRecord, name: &str| {
+pub fn render_table(records: &[ActivationTiming], format: Format) -> String {
+    let reference = |r: &ActivationTiming, name: &str| {
         records
             .iter()
             .find(|o| o.activation == name && o.mode == r.mode && o.backend == r.backend)
@@ -109,7 +112,7 @@ pub fn render_table(records: &[BenchRecord], format: Format) -> String {
                 num(r.elements_per_s / 1e6),
                 num(r.gb_per_s),
                 reference(r, "relu").map(|x| format!("{}x", num(x))).unwrap_or_else(|| "-".into()),
-                reference(r, speed::activations::COPY)
+                reference(r, actbench::records::activation_timing::COPY)
                     .map(|x| format!("{}x", num(x)))
                     .unwrap_or_else(|| "-".into()),
             ]
@@ -118,7 +121,7 @@ pub fn render_table(records: &[BenchRecord], format: Format) -> String {
     grid(format, &header, &rows)
 }
 
-fn csv(records: &[BenchRecord]) -> String {
+fn csv(records: &[ActivationTiming]) -> String {
     let mut out = String::from(
         "backend,activation,mode,elements,median_s,min_s,max_s,elements_per_s,gb_per_s\n",
     );
@@ -149,7 +152,7 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
     if args.warmup > 100_000 {
         return Err(CliError::Usage(format!("--warmup {}: must be at most 100000", args.warmup)));
     }
-    let (_, _, plan) = super::plan(
+    let (_, _, plan) = super::load::plan(
         &args.config,
         args.backend.as_deref(),
         args.profile.clone(),
@@ -160,7 +163,7 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
     let mut devices = BTreeMap::new();
     for cell in &cells {
         if let std::collections::btree_map::Entry::Vacant(e) = devices.entry(cell.backend) {
-            e.insert(super::start_device(cell.backend)?);
+            e.insert(start_device(cell.backend)?);
         }
     }
     eprintln!(
@@ -170,7 +173,7 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
         args.warmup
     );
     // All timing on one pool thread (`in_pool`), as `run --jobs 1` trains.
-    let records = super::in_pool(super::cores(), || {
+    let records = in_pool(cores(), || {
         let mut datasets = BTreeMap::new();
         let mut records = Vec::new();
         for cell in cells {
@@ -198,7 +201,7 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
 
 /// Training throughput as an aligned table, with each cell's step time relative to its
 /// experiment's reference activation (same model and backend).
-pub fn render_train_table(records: &[TrainBenchRecord], format: Format) -> String {
+pub fn render_train_table(records: &[TrainingThroughput], format: Format) -> String {
     let header = [
         "experiment",
         "model",
@@ -239,7 +242,7 @@ pub fn render_train_table(records: &[TrainBenchRecord], format: Format) -> Strin
     grid(format, &header, &rows)
 }
 
-fn train_csv(records: &[TrainBenchRecord]) -> String {
+fn train_csv(records: &[TrainingThroughput]) -> String {
     let mut out = String::from(
         "experiment,model,activation,backend,batch_size,steps,median_step_s,min_step_s,max_step_s,samples_per_s,diverged\n",
     );

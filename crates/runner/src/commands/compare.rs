@@ -7,9 +7,9 @@ use crate::cli::CompareArgs;
 use actbench::compare::compare;
 use actbench::error::CliError;
 use actbench::guidelines::runs::Runs;
+use actbench::records::cell as record;
 use actbench::report::comparison::render;
 use actbench::report::output::print;
-use actbench::records::cell as record;
 
 pub fn run(args: CompareArgs) -> Result<(), CliError> {
     let dir: &Path = &args.dir;

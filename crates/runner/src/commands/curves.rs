@@ -11,6 +11,7 @@ use crate::cli::{CurvesArgs, Precision};
 use actbench::error::CliError;
 use actbench::report::format::{Format, csv_field, grid};
 use actbench::report::output::print;
+use actbench::run::device::start_device;
 
 /// Most points a table or JSON output may ask for.
 const MAX_POINTS: usize = 1_000_000;
@@ -35,7 +36,7 @@ pub fn run(args: CurvesArgs) -> Result<(), CliError> {
             "--dtype f64: backend `{backend}` computes in float32 only; use --backend flex or ndarray"
         )));
     }
-    let device = super::start_device(backend)?;
+    let device = start_device(backend)?;
     let dtype = match args.dtype {
         Precision::F32 => DType::F32,
         Precision::F64 => DType::F64,

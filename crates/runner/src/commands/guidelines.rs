@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use actbench::error::CliError;
 use actbench::guidelines::{evaluate, split_half};
+use actbench::records::cell as record;
 use actbench::report::format::Format;
 use actbench::report::output::print;
 use actbench::report::verdicts::{render, render_split_half};
-use actbench::records::cell as record;
 
 pub fn run(dirs: &[PathBuf], format: Format, split: bool) -> Result<(), CliError> {
     let (records, bench) = record::read_dirs(dirs)?;

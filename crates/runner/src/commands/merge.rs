@@ -3,14 +3,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use actbench::speed;
 use actbench::error::CliError;
+use actbench::records::cell::{self as record, CellRecord};
+use actbench::records::run_file::{RunFile, command_line};
 use actbench::report::format::Format;
 use actbench::report::output::print;
 use actbench::report::render::render;
 use actbench::report::tables::tables;
-use actbench::records::cell::{self, CellRecord};
-use actbench::records::run_file::{RunFile, command_line};
 
 pub fn run(dirs: &[PathBuf], out: &Path, format: Format) -> Result<(), CliError> {
     let mut first: Option<(PathBuf, RunFile)> = None;
@@ -60,14 +59,20 @@ pub fn run(dirs: &[PathBuf], out: &Path, format: Format) -> Result<(), CliError>
         record::write(out, r)?;
     }
     // The micro-benchmark runs on shard 1 only; carry it over.
-    if let Some(dir) = dirs.iter().find(|d| d.join(speed::activations::FILE).exists()) {
-        let text = std::fs::read_to_string(dir.join(speed::activations::FILE)).map_err(|e| {
-            CliError::Usage(format!(
-                "{}: cannot read: {e}",
-                dir.join(speed::activations::FILE).display()
-            ))
-        })?;
-        record::write_atomically(&out.join(speed::activations::FILE), &text)?;
+    if let Some(dir) =
+        dirs.iter().find(|d| d.join(actbench::records::activation_timing::FILE).exists())
+    {
+        let text = std::fs::read_to_string(dir.join(actbench::records::activation_timing::FILE))
+            .map_err(|e| {
+                CliError::Usage(format!(
+                    "{}: cannot read: {e}",
+                    dir.join(actbench::records::activation_timing::FILE).display()
+                ))
+            })?;
+        actbench::records::atomic::write_atomically(
+            &out.join(actbench::records::activation_timing::FILE),
+            &text,
+        )?;
     }
     RunFile {
         shard: None,

@@ -3,17 +3,16 @@
 
 use std::path::Path;
 
-use actbench::speed;
 use actbench::error::CliError;
-use actbench::report::page::{self, Inputs};
-use actbench::report::plots;
 use actbench::records::cell as record;
 use actbench::records::run_file::RunFile;
+use actbench::report::page::{self, Inputs};
+use actbench::report::plots;
 
 /// Draws the figures and writes both report pages; returns how many figures were drawn.
 pub fn write_all(dir: &Path) -> Result<usize, CliError> {
     let records = record::read_dir(dir)?;
-    let bench = speed::activations::read(dir)?;
+    let bench = actbench::records::activation_timing::read(dir)?;
     if records.is_empty() && bench.is_empty() {
         return Err(CliError::Usage(format!(
             "{}: no result records (*.json) here; run `actbench run CONFIG --out {}` first",

@@ -3,11 +3,11 @@
 use std::path::Path;
 
 use actbench::error::CliError;
+use actbench::records::cell as record;
 use actbench::report::format::Format;
 use actbench::report::output::print;
 use actbench::report::render::render;
 use actbench::report::tables::tables;
-use actbench::records::cell as record;
 
 pub fn run(dir: &Path, format: Format) -> Result<(), CliError> {
     let records = record::read_dir(dir)?;

@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 
 use actbench::error::CliError;
+use actbench::records::cell as record;
 use actbench::report::format::Format;
 use actbench::report::output::print;
 use actbench::report::reproductions::render;
 use actbench::reproduce::reproductions;
-use actbench::records::cell as record;
 
 pub fn run(dirs: &[PathBuf], format: Format) -> Result<(), CliError> {
     let (records, _) = record::read_dirs(dirs)?;

@@ -7,18 +7,18 @@ use actbench_activations::backend::Backend;
 
 use super::engine::{Claim, Method, Part};
 use super::thresholds::{COMPUTE_BOUND_MAX_ELEMENTS, DELTA_LN_COST};
-use crate::speed::activations::{BenchRecord, Mode};
-use crate::report::tables::num;
+use crate::num::num;
+use crate::records::activation_timing::{ActivationTiming, Mode};
 use crate::stats::median;
 
 /// Backends in the micro-benchmark, in order.
-pub fn backends(bench: &[BenchRecord]) -> Vec<Backend> {
+pub fn backends(bench: &[ActivationTiming]) -> Vec<Backend> {
     bench.iter().map(|b| b.backend).collect::<std::collections::BTreeSet<_>>().into_iter().collect()
 }
 
 /// The compute-bound tensor size benchmarked on `backend` (the smallest, if in cache), and the
 /// memory-bound one (the largest, if larger).
-pub fn sizes(bench: &[BenchRecord], backend: Backend) -> (Option<usize>, Option<usize>) {
+pub fn sizes(bench: &[ActivationTiming], backend: Backend) -> (Option<usize>, Option<usize>) {
     let sizes: std::collections::BTreeSet<usize> =
         bench.iter().filter(|b| b.backend == backend).map(|b| b.elements).collect();
     let compute = sizes.first().copied().filter(|n| *n <= COMPUTE_BOUND_MAX_ELEMENTS);
@@ -29,7 +29,7 @@ pub fn sizes(bench: &[BenchRecord], backend: Backend) -> (Option<usize>, Option<
 /// The evidence line of the memory-bound times of `activations` on `backend` (none when the
 /// benchmark has no memory-bound size there).
 pub fn memory_bound(
-    bench: &[BenchRecord],
+    bench: &[ActivationTiming],
     backend: Backend,
     activations: &[String],
 ) -> Option<String> {
@@ -43,7 +43,7 @@ pub fn memory_bound(
 
 /// The compute-bound size benchmarked on `backend`, or the evidence that says cost cannot be
 /// judged there.
-pub fn compute_bound(bench: &[BenchRecord], backend: Backend) -> Result<usize, String> {
+pub fn compute_bound(bench: &[ActivationTiming], backend: Backend) -> Result<usize, String> {
     sizes(bench, backend).0.ok_or_else(|| {
         format!("{backend}: no compute-bound (in-cache) size benchmarked: cost not judged")
     })
@@ -51,7 +51,7 @@ pub fn compute_bound(bench: &[BenchRecord], backend: Backend) -> Result<usize, S
 
 /// The forward+backward repeats of `activation` on `backend` at `elements`.
 pub fn times<'a>(
-    bench: &'a [BenchRecord],
+    bench: &'a [ActivationTiming],
     activation: &str,
     backend: Backend,
     elements: usize,

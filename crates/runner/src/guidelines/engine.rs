@@ -24,6 +24,7 @@
 use serde::Serialize;
 
 use super::thresholds::{ALPHA, MAX_SEEDS_NEEDED, MIN_PAIRS};
+use crate::num::num;
 use crate::stats::{
     binomial_half_upper, holm, mean, median, std_dev, student_t_quantile, student_t_upper,
 };
@@ -39,9 +40,19 @@ pub enum Claim {
     /// Within ±delta.
     Tied,
     /// In [low, high].
-    Inside { low: f64, high: f64 },
+    Inside {
+        /// Lower end.
+        low: f64,
+        /// Upper end.
+        high: f64,
+    },
     /// Below `low` or above `high`.
-    Outside { low: f64, high: f64 },
+    Outside {
+        /// Lower end.
+        low: f64,
+        /// Upper end.
+        high: f64,
+    },
 }
 
 /// How the estimate and its interval are computed.
@@ -58,8 +69,11 @@ pub enum Method {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Decision {
+    /// The claimed side, beyond the boundary.
     Holds,
+    /// The other side.
     Fails,
+    /// Neither, at the corrected level (or fewer than three pairs).
     Undecided,
 }
 
@@ -84,6 +98,23 @@ enum Side {
 /// One-sided tests: a decision holds when, for some conjunction, every test rejects.
 type Tests = Vec<Vec<(f64, Side)>>;
 
+/// The two groups a paired part compares, as measured: what a reader needs to see which way the
+/// difference goes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Groups {
+    /// The first group (`elu`), the `a` of "a - b".
+    pub a: String,
+    /// Its value over the paired seeds (mean; median for the sign method), in the part's unit.
+    pub a_value: f64,
+    /// The second group (`relu`).
+    pub b: String,
+    /// Its value over the same seeds.
+    pub b_value: f64,
+    /// Whether larger values of the unit are better (the difference is oriented so that
+    /// positive means `a` is better).
+    pub higher_is_better: bool,
+}
+
 /// One part of a guideline, decided: the contract of `guidelines --format json` (`parts`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Part {
@@ -104,6 +135,7 @@ pub struct Part {
     pub difference: Option<f64>,
     /// 95% confidence interval; none where unbounded (too few values).
     pub ci_low: Option<f64>,
+    /// Upper end of the interval.
     pub ci_high: Option<f64>,
     /// Paired Cohen's d (mean / standard deviation of the sample) for `t`, or the sign effect
     /// (share of positive minus share of negative values) for `sign`; none for ranges.
@@ -117,6 +149,9 @@ pub struct Part {
     /// For an undecided part: seeds that would decide it at the observed estimate and spread
     /// (none: no number up to the cap would).
     pub seeds_needed: Option<usize>,
+    /// For a part comparing two groups: both, with their values and the direction of the unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Groups>,
     #[serde(skip)]
     sample: Vec<f64>,
     #[serde(skip)]
@@ -169,21 +204,23 @@ impl Part {
             p_adjusted: p,
             decision: Decision::Undecided,
             seeds_needed: None,
+            groups: None,
             sample,
             lean,
         }
     }
 
-    /// `relu - tanh: +0.12 [0.08, 0.16] accuracy, d = 3.1, n = 9, p_adj = 0.001 → holds`.
+    /// The part with the groups it compares (see [`Groups`]).
+    pub fn with_groups(mut self, groups: Groups) -> Part {
+        self.groups = Some(groups);
+        self
+    }
+
+    /// `relu - tanh: +0.12 [0.08, 0.16] accuracy, d = 3.1, n = 9, p_adj = 0.001 → holds`; a
+    /// part with [`Groups`] names both values and the direction in words: `elu - relu: elu 0.637
+    /// vs relu 0.294 |mean|, lower is better: elu worse by 0.343 [0.288, 0.399] (...) → fails`.
     pub fn text(&self) -> String {
-        let num = crate::report::tables::num;
         let opt = |v: Option<f64>, unbounded: &str| v.map(num).unwrap_or_else(|| unbounded.into());
-        let estimate = match self.difference {
-            Some(d) if !matches!(self.claim, Claim::Inside { .. } | Claim::Outside { .. }) => {
-                format!("{}{}", if d > 0.0 { "+" } else { "" }, num(d))
-            }
-            other => opt(other, "-"),
-        };
         let boundary = match (self.claim, self.delta) {
             (Claim::Better, Some(d)) => format!("better by > {}", num(d)),
             (Claim::NotWorse, Some(d)) => format!("not worse by > {}", num(d)),
@@ -207,15 +244,47 @@ impl Part {
             }
             _ => String::new(),
         };
+        let tail = format!(
+            "({boundary}{effect}, n = {}, p_adj = {}) → {}{needed}",
+            self.n_pairs,
+            num(self.p_adjusted),
+            self.decision.name()
+        );
+        if let (Some(g), Some(d)) = (&self.groups, self.difference) {
+            // The interval of "better by" is the interval of the difference; of "worse by", the
+            // interval of its negation.
+            let (word, size, low, high) = if d >= 0.0 {
+                ("better", d, self.ci_low, self.ci_high)
+            } else {
+                ("worse", -d, self.ci_high.map(|h| -h), self.ci_low.map(|l| -l))
+            };
+            return format!(
+                "{}: {} {} vs {} {} {}, {} is better: {} {word} by {} [{}, {}] {tail}",
+                self.label,
+                g.a,
+                num(g.a_value),
+                g.b,
+                num(g.b_value),
+                self.unit,
+                if g.higher_is_better { "higher" } else { "lower" },
+                g.a,
+                num(size),
+                opt(low, "-∞"),
+                opt(high, "∞"),
+            );
+        }
+        let estimate = match self.difference {
+            Some(d) if !matches!(self.claim, Claim::Inside { .. } | Claim::Outside { .. }) => {
+                format!("{}{}", if d > 0.0 { "+" } else { "" }, num(d))
+            }
+            other => opt(other, "-"),
+        };
         format!(
-            "{}: {estimate} [{}, {}] {} ({boundary}{effect}, n = {}, p_adj = {}) → {}{needed}",
+            "{}: {estimate} [{}, {}] {} {tail}",
             self.label,
             opt(self.ci_low, "-∞"),
             opt(self.ci_high, "∞"),
             self.unit,
-            self.n_pairs,
-            num(self.p_adjusted),
-            self.decision.name()
         )
     }
 }

@@ -3,9 +3,10 @@
 //! and identity plus the standard nonlinearities at depth 2 and 5, on two circles.
 
 use super::engine::Claim;
+use super::finding::{Finding, Verdict};
+use super::rule::{Evidence, Guideline};
 use super::runs::{Scale, paired};
 use super::thresholds::{G01_IDENTITY_NEAR_LINEAR, G01_NONLINEAR_MARGIN, G01_SHALLOW_DEPTH};
-use super::{Evidence, Finding, Guideline, Verdict};
 use crate::outcome;
 
 pub const GUIDELINE: Guideline = Guideline {
@@ -84,7 +85,11 @@ mod tests {
     fn holds_when_nonlinear_wins_by_the_margin_and_deep_identity_is_linear() {
         let v = verdict("G01", &results(&[0.97, 0.98, 0.99], &[0.50, 0.52, 0.51]));
         assert_eq!(v.verdict, Holds, "{v:?}");
-        assert!(v.evidence.contains("relu - identity at d2: +0.48"), "{}", v.evidence);
+        assert!(
+            v.evidence.contains("relu - identity at d2: relu 0.980 vs identity at d2 0.500 test accuracy, higher is better: relu better by 0.480"),
+            "{}",
+            v.evidence
+        );
         assert_eq!(v.parts.len(), 2);
     }
 

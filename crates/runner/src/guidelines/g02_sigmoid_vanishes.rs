@@ -5,13 +5,14 @@
 use actbench_activations::ActivationConfig;
 
 use super::engine::{Claim, Method};
+use super::finding::{Finding, Verdict};
+use super::rule::{Evidence, Guideline};
 use super::runs::{Scale, paired};
 use super::thresholds::{G02_DEPTH, G02_RATIO_FACTOR, G02_SIGMOID_MAX_SLOPE, G02_SLOPE_TOLERANCE};
-use super::{Evidence, Finding, Guideline, Verdict};
-use crate::speed::activations::max_slope;
+use crate::num::num;
 use crate::outcome::{gradient_ratio, mean_of};
-use crate::report::tables::num;
 use crate::records::cell::CellRecord;
+use crate::speed::activations::max_slope;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G02",
@@ -89,7 +90,10 @@ mod tests {
     use super::super::testing::{seeds, verdict};
 
     /// Runs at depth 20 whose first hidden layer's gradient norm is `first` (last layer: 1).
-    fn with_first_layer(activation: &str, first: [f64; 3]) -> Vec<crate::records::cell::CellRecord> {
+    fn with_first_layer(
+        activation: &str,
+        first: [f64; 3],
+    ) -> Vec<crate::records::cell::CellRecord> {
         let mut rs = seeds("G02", "g02", activation, 20, &[0.6, 0.6, 0.6]);
         for (r, f) in rs.iter_mut().zip(first) {
             for e in &mut r.epochs {

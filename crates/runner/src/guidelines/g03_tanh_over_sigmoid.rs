@@ -3,9 +3,10 @@
 //! experiment's target, final accuracy.
 
 use super::engine::{Claim, Method};
+use super::finding::{Finding, Verdict};
+use super::rule::{Evidence, Guideline};
 use super::runs::{Scale, final_metric, paired, single};
 use super::thresholds::G03_MEAN_TOLERANCE;
-use super::{Evidence, Finding, Guideline, Verdict};
 use crate::outcome::{epochs_to_target, mean_activation_over_training};
 
 pub const GUIDELINE: Guideline = Guideline {

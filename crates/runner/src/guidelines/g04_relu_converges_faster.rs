@@ -4,8 +4,9 @@
 //! 1, so the comparison is censored and uses the sign test.
 
 use super::engine::Claim;
+use super::finding::{Finding, Verdict};
+use super::rule::{Evidence, Guideline};
 use super::runs::{Scale, paired};
-use super::{Evidence, Finding, Guideline, Verdict};
 use crate::outcome::epochs_to_target;
 
 pub const GUIDELINE: Guideline = Guideline {

@@ -4,9 +4,10 @@
 //! derivative is zero on every evaluation sample, after training.
 
 use super::engine::{Claim, Method};
+use super::finding::Finding;
+use super::rule::{Evidence, Guideline};
 use super::runs::{Runs, Scale, paired, single};
 use super::thresholds::{DELTA_DEAD_FRACTION, G05_DEAD_MIN};
-use super::{Evidence, Finding, Guideline};
 use crate::outcome::dead_fraction;
 
 pub const GUIDELINE: Guideline = Guideline {

@@ -2,10 +2,11 @@
 //! ReLU. Same runs as G05.
 
 use super::engine::{Claim, Method};
+use super::finding::Finding;
 use super::g05_relu_dies::percent;
+use super::rule::{Evidence, Guideline};
 use super::runs::{Scale, final_metric, single};
 use super::thresholds::G06_DEAD_MAX;
-use super::{Evidence, Finding, Guideline};
 use crate::outcome::dead_fraction;
 
 pub const GUIDELINE: Guideline = Guideline {

@@ -3,11 +3,12 @@
 //! move, and accuracy.
 
 use super::engine::{Claim, Method};
+use super::finding::Finding;
+use super::rule::{Evidence, Guideline};
 use super::runs::{Scale, final_metric, single};
 use super::thresholds::G07_ALPHA_MOVE;
-use super::{Evidence, Finding, Guideline};
+use crate::num::num;
 use crate::outcome::{judged_epoch, learned_movement};
-use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G07",
@@ -34,7 +35,13 @@ fn check(e: &Evidence) -> Finding {
         single("prelu slope movement", Claim::Better, &prelu, &moved, 0.0, learned_movement),
         final_metric("prelu - leaky-relu", Claim::NotWorse, &prelu, &leaky),
     ];
-    let first = prelu.0[0];
+    // The first run in plan order (whatever the order of the records): the lowest seed of the
+    // first experiment.
+    let first = *prelu
+        .0
+        .iter()
+        .min_by_key(|r| (r.cell.experiment_index, r.cell.seed, &r.cell.id))
+        .expect("runs");
     let slopes: Vec<String> = judged_epoch(first)
         .map(|e| e.learned.iter().map(|(k, v)| format!("{k} {}", num(*v))).collect())
         .unwrap_or_default();

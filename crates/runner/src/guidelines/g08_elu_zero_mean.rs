@@ -3,9 +3,10 @@
 //! to the experiment's target.
 
 use super::engine::{Claim, Method};
+use super::finding::{Finding, Verdict};
+use super::rule::{Evidence, Guideline};
 use super::runs::{Scale, paired};
 use super::thresholds::DELTA_MEAN_ACTIVATION;
-use super::{Evidence, Finding, Guideline, Verdict};
 use crate::outcome::{epochs_to_target, mean_activation_over_training};
 
 pub const GUIDELINE: Guideline = Guideline {

@@ -4,11 +4,13 @@
 //! and variance at init, and the accuracy lost from the shallowest to the deepest net.
 
 use super::engine::{Claim, Method, Part};
+use super::finding::Finding;
+use super::rule::{Evidence, Guideline};
+use super::runs::Runs;
 use super::runs::Scale;
 use super::thresholds::{DELTA_ACCURACY, G09_DEPTH, G09_MEAN_BOUND, G09_VARIANCE_RANGE};
-use super::{Evidence, Finding, Guideline, Runs};
+use crate::num::num;
 use crate::outcome::{final_metric, last_hidden_moments};
-use crate::report::tables::num;
 use crate::records::cell::CellRecord;
 
 pub const GUIDELINE: Guideline = Guideline {

@@ -4,9 +4,11 @@
 //! per setting in the evidence and holds only when it holds in every setting.
 
 use super::engine::{Claim, Part};
+use super::finding::{Finding, Verdict};
+use super::rule::{Evidence, Guideline};
+use super::runs::Runs;
 use super::runs::{Scale, final_metric};
 use super::thresholds::G10_DEEP;
-use super::{Evidence, Finding, Guideline, Runs, Verdict};
 use crate::outcome;
 
 pub const GUIDELINE: Guideline = Guideline {
@@ -77,11 +79,7 @@ fn check(e: &Evidence) -> Finding {
             .iter()
             .map(|d| {
                 let m = |a: &str| runs.activation(a).depth(*d).mean(outcome::final_metric);
-                format!(
-                    "d{d} {} vs {}",
-                    crate::report::tables::num(m("swish")),
-                    crate::report::tables::num(m("relu"))
-                )
+                format!("d{d} {} vs {}", crate::num::num(m("swish")), crate::num::num(m("relu")))
             })
             .collect();
         evidence.push(format!(

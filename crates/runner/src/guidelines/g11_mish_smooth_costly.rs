@@ -4,8 +4,9 @@
 
 use super::cost::{backends, compute_bound, costs_more, memory_bound, per_element, times};
 use super::engine::Claim;
+use super::finding::{Finding, Verdict};
+use super::rule::{Evidence, Guideline};
 use super::runs::final_metric;
-use super::{Evidence, Finding, Guideline, Verdict};
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G11",
@@ -41,15 +42,15 @@ fn check(e: &Evidence) -> Finding {
         evidence.push("needs mish and swish runs at the same depth".into());
         checks.push(Verdict::Inconclusive);
     }
-    let backends = backends(e.bench);
+    let backends = backends(e.timings);
     if backends.is_empty() {
         evidence.push("no activation micro-benchmark in these results: cost not judged".into());
         checks.push(Verdict::Inconclusive);
     }
     for backend in backends {
         let compared: Vec<String> = ["mish", "swish", "relu"].map(String::from).to_vec();
-        evidence.extend(memory_bound(e.bench, backend, &compared));
-        let n = match compute_bound(e.bench, backend) {
+        evidence.extend(memory_bound(e.timings, backend, &compared));
+        let n = match compute_bound(e.timings, backend) {
             Ok(n) => n,
             Err(why) => {
                 evidence.push(why);
@@ -57,7 +58,7 @@ fn check(e: &Evidence) -> Finding {
                 continue;
             }
         };
-        match (times(e.bench, "mish", backend, n), times(e.bench, "swish", backend, n)) {
+        match (times(e.timings, "mish", backend, n), times(e.timings, "swish", backend, n)) {
             (Some(mish), Some(swish)) => {
                 evidence.push(format!(
                     "{backend} compute-bound ({n} elements): {}, {}",
@@ -79,12 +80,12 @@ fn check(e: &Evidence) -> Finding {
 pub(super) mod tests {
     use super::super::Verdict::*;
     use super::super::testing::{seeds, verdict_with_bench};
-    use crate::speed::activations::{BenchRecord, Mode};
+    use crate::records::activation_timing::{ActivationTiming, Mode};
     use actbench_activations::backend::Backend;
 
     /// A compute-bound micro-benchmark record with these repeats.
-    pub fn timed(activation: &str, times: &[f64]) -> BenchRecord {
-        BenchRecord {
+    pub fn timed(activation: &str, times: &[f64]) -> ActivationTiming {
+        ActivationTiming {
             activation: activation.into(),
             mode: Mode::ForwardBackward,
             elements: 1024,
@@ -122,7 +123,7 @@ pub(super) mod tests {
             seeds("G11", "g10", "swish", 40, &[0.9, 0.91, 0.92]),
         ]
         .concat();
-        let big = |a: &str, t: &[f64]| BenchRecord { elements: 1 << 20, ..timed(a, t) };
+        let big = |a: &str, t: &[f64]| ActivationTiming { elements: 1 << 20, ..timed(a, t) };
         let v = verdict_with_bench(
             "G11",
             &runs,

@@ -6,8 +6,9 @@
 use actbench_activations::registry;
 
 use super::cost::{backends, compute_bound, costs_more, memory_bound, per_element, times};
-use super::{Evidence, Finding, Guideline, Verdict};
-use crate::speed::activations::Mode;
+use super::finding::{Finding, Verdict};
+use super::rule::{Evidence, Guideline};
+use crate::records::activation_timing::Mode;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G12",
@@ -23,7 +24,7 @@ fn threshold() -> String {
 }
 
 fn check(e: &Evidence) -> Finding {
-    let backends = backends(e.bench);
+    let backends = backends(e.timings);
     if backends.is_empty() {
         return Finding::missing(
             "no activation micro-benchmark in these results (the config's [bench] section runs one)",
@@ -37,7 +38,7 @@ fn check(e: &Evidence) -> Finding {
     for backend in backends {
         // The exponential activations benchmarked on this backend, each once, in bench order.
         let mut names: Vec<String> = Vec::new();
-        for b in e.bench.iter().filter(|b| {
+        for b in e.timings.iter().filter(|b| {
             b.backend == backend && b.mode == Mode::ForwardBackward && needs_exp(&b.activation)
         }) {
             if !names.contains(&b.activation) {
@@ -46,8 +47,8 @@ fn check(e: &Evidence) -> Finding {
         }
         let listed: Vec<String> =
             std::iter::once("relu".to_string()).chain(names.iter().cloned()).collect();
-        evidence.extend(memory_bound(e.bench, backend, &listed));
-        let n = match compute_bound(e.bench, backend) {
+        evidence.extend(memory_bound(e.timings, backend, &listed));
+        let n = match compute_bound(e.timings, backend) {
             Ok(n) => n,
             Err(why) => {
                 evidence.push(why);
@@ -55,14 +56,14 @@ fn check(e: &Evidence) -> Finding {
                 continue;
             }
         };
-        let Some(relu) = times(e.bench, "relu", backend, n) else {
+        let Some(relu) = times(e.timings, "relu", backend, n) else {
             evidence.push(format!("{backend}: relu not benchmarked"));
             checks.push(Verdict::Inconclusive);
             continue;
         };
         let mut shown = vec![per_element("relu", relu, n)];
-        for a in names.iter().filter(|a| times(e.bench, a, backend, n).is_some()) {
-            let other = times(e.bench, a, backend, n).expect("listed");
+        for a in names.iter().filter(|a| times(e.timings, a, backend, n).is_some()) {
+            let other = times(e.timings, a, backend, n).expect("listed");
             shown.push(per_element(a, other, n));
             parts.push(costs_more(format!("{backend}: {a} / relu time"), other, relu));
         }

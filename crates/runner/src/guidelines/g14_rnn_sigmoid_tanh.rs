@@ -8,8 +8,10 @@ use actbench_models::ModelConfig;
 use actbench_models::config::RnnCell;
 
 use super::engine::Claim;
+use super::finding::{Finding, Verdict};
+use super::rule::{Evidence, Guideline};
+use super::runs::Runs;
 use super::runs::final_metric;
-use super::{Evidence, Finding, Guideline, Runs, Verdict};
 use crate::records::cell::{CellRecord, Status};
 
 pub const GUIDELINE: Guideline = Guideline {
@@ -107,7 +109,10 @@ mod tests {
         })
     }
 
-    fn results(vanilla_relu: &[f64], lstm_swapped: &[f64]) -> Vec<crate::records::cell::CellRecord> {
+    fn results(
+        vanilla_relu: &[f64],
+        lstm_swapped: &[f64],
+    ) -> Vec<crate::records::cell::CellRecord> {
         [
             runs(RnnCell::Vanilla, "sigmoid", "tanh", &[0.01, 0.012, 0.011]),
             runs(RnnCell::Vanilla, "sigmoid", "relu", vanilla_relu),

@@ -6,10 +6,11 @@ use actbench_activations::OutputActivation;
 use actbench_data::Task;
 
 use super::engine::Claim;
+use super::finding::{Finding, Verdict};
+use super::rule::{Evidence, Guideline};
 use super::runs::final_metric;
-use super::{Evidence, Finding, Guideline, Verdict};
+use crate::num::num;
 use crate::outcome;
-use crate::report::tables::num;
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G15",

@@ -3,8 +3,9 @@
 //! else on the built-in images, equal epochs.
 
 use super::engine::Claim;
+use super::finding::Finding;
+use super::rule::{Evidence, Guideline};
 use super::runs::final_metric;
-use super::{Evidence, Finding, Guideline};
 
 pub const GUIDELINE: Guideline = Guideline {
     id: "G16",

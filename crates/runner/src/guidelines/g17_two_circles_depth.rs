@@ -7,9 +7,11 @@
 use actbench_models::ModelConfig;
 
 use super::engine::{Claim, Method};
+use super::finding::{Finding, Verdict};
+use super::rule::{Evidence, Guideline};
+use super::runs::Runs;
 use super::runs::{Scale, final_metric, paired, single};
 use super::thresholds::{DELTA_LOG10_GRADIENT, G17_ABOVE_CHANCE};
-use super::{Evidence, Finding, Guideline, Runs, Verdict};
 use crate::outcome;
 use crate::records::cell::CellRecord;
 

@@ -1,4 +1,4 @@
-//! The guideline verdicts: every rule of the catalogue (`shared/guidelines.md`, G01 to G17) as a
+//! The guideline verdicts: every rule of the catalogue (`docs/guidelines.md`, G01 to G17) as a
 //! pure function of stored results. Each guideline lives in its own file with the claim, the
 //! thresholds it prints, the rule and tests on constructed result sets; `thresholds.rs` holds
 //! every number; `engine.rs` decides every part of every rule the same way (paired by seed, 95%
@@ -9,11 +9,13 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::speed::activations::BenchRecord;
+use crate::records::activation_timing::ActivationTiming;
 use crate::records::cell::CellRecord;
 
 mod cost;
 pub mod engine;
+pub mod finding;
+pub mod rule;
 pub mod runs;
 pub mod thresholds;
 
@@ -37,148 +39,10 @@ mod g17_two_circles_depth;
 #[cfg(test)]
 pub mod testing;
 
-use engine::{Decision, Part};
+use engine::Part;
+pub use finding::{Finding, Verdict};
+pub use rule::{Evidence, Guideline};
 pub use runs::Runs;
-
-/// What the measurements say about a claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Verdict {
-    /// The claim holds on these runs.
-    Holds,
-    /// The measurements contradict the claim.
-    Fails,
-    /// Not enough evidence either way (noise, too few seeds, or no experiment for it).
-    Inconclusive,
-}
-
-impl Verdict {
-    /// As printed.
-    pub fn name(self) -> &'static str {
-        match self {
-            Verdict::Holds => "holds",
-            Verdict::Fails => "fails",
-            Verdict::Inconclusive => "inconclusive",
-        }
-    }
-
-    /// `holds` if `condition`, else `fails`.
-    pub fn from(condition: bool) -> Verdict {
-        if condition { Verdict::Holds } else { Verdict::Fails }
-    }
-
-    /// Every part must hold: fails if any part fails, holds if all hold (and there is at least
-    /// one), else inconclusive.
-    pub fn all(parts: impl IntoIterator<Item = Verdict>) -> Verdict {
-        let parts: Vec<Verdict> = parts.into_iter().collect();
-        if parts.contains(&Verdict::Fails) {
-            Verdict::Fails
-        } else if !parts.is_empty() && parts.iter().all(|v| *v == Verdict::Holds) {
-            Verdict::Holds
-        } else {
-            Verdict::Inconclusive
-        }
-    }
-
-    /// One part suffices: holds if any part holds, fails if all fail, else inconclusive.
-    pub fn any(parts: impl IntoIterator<Item = Verdict>) -> Verdict {
-        let parts: Vec<Verdict> = parts.into_iter().collect();
-        if parts.contains(&Verdict::Holds) {
-            Verdict::Holds
-        } else if !parts.is_empty() && parts.iter().all(|v| *v == Verdict::Fails) {
-            Verdict::Fails
-        } else {
-            Verdict::Inconclusive
-        }
-    }
-}
-
-impl From<Decision> for Verdict {
-    fn from(d: Decision) -> Verdict {
-        match d {
-            Decision::Holds => Verdict::Holds,
-            Decision::Fails => Verdict::Fails,
-            Decision::Undecided => Verdict::Inconclusive,
-        }
-    }
-}
-
-/// What a rule found: the verdict, its decided parts, and the context behind them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
-    /// The verdict.
-    pub verdict: Verdict,
-    /// The statistical parts, decided together (Holm).
-    pub parts: Vec<Part>,
-    /// Context the parts do not carry (exact checks, counts, notes), one clause each.
-    pub evidence: Vec<String>,
-}
-
-impl Finding {
-    /// Inconclusive because the results hold nothing to judge by.
-    pub fn missing(what: impl Into<String>) -> Finding {
-        Finding { verdict: Verdict::Inconclusive, parts: Vec::new(), evidence: vec![what.into()] }
-    }
-
-    /// Decides `parts` together; the guideline holds when every part and every exact `checks`
-    /// verdict holds, fails when any fails.
-    pub fn all(parts: Vec<Part>, checks: Vec<Verdict>, evidence: Vec<String>) -> Finding {
-        Finding::combined(parts, evidence, |d| {
-            Verdict::all(d.iter().copied().chain(checks.iter().copied()))
-        })
-    }
-
-    /// Decides `parts` together and lets `combine` turn their decisions (in order) into the
-    /// verdict, for rules whose parts are not all required.
-    pub fn combined(
-        mut parts: Vec<Part>,
-        evidence: Vec<String>,
-        combine: impl Fn(&[Verdict]) -> Verdict,
-    ) -> Finding {
-        engine::decide(&mut parts);
-        let decisions: Vec<Verdict> = parts.iter().map(|p| p.decision.into()).collect();
-        Finding { verdict: combine(&decisions), parts, evidence }
-    }
-
-    /// Seeds that would decide an inconclusive finding: the most any undecided part needs (none
-    /// when some undecided part cannot be decided by more seeds at its observed effect).
-    pub fn seeds_needed(&self) -> Option<usize> {
-        if self.verdict != Verdict::Inconclusive {
-            return None;
-        }
-        let undecided: Vec<&Part> =
-            self.parts.iter().filter(|p| p.decision == Decision::Undecided).collect();
-        if undecided.is_empty() {
-            return None;
-        }
-        undecided.iter().map(|p| p.seeds_needed).try_fold(0, |most, n| n.map(|n| most.max(n)))
-    }
-}
-
-/// The stored results a rule may read.
-pub struct Evidence<'a> {
-    /// The cells tagged with the guideline's id.
-    pub runs: Runs<'a>,
-    /// The run's activation micro-benchmark (empty if it had none).
-    pub bench: &'a [BenchRecord],
-}
-
-/// One guideline of the catalogue.
-pub struct Guideline {
-    /// `G01`...
-    pub id: &'static str,
-    /// Kebab-case name (`sigmoid-vanishes`).
-    pub name: &'static str,
-    /// The claim as practitioners state it.
-    pub claim: &'static str,
-    /// The thresholds the rule uses, as printed beside the verdict.
-    pub threshold: fn() -> String,
-    /// Whether the rule reads training runs (tagged experiments); G12 reads only the
-    /// micro-benchmark.
-    pub needs_runs: bool,
-    /// The rule.
-    pub check: fn(&Evidence) -> Finding,
-}
 
 /// The catalogue, in order.
 pub const CATALOGUE: [Guideline; 17] = [
@@ -243,7 +107,7 @@ pub struct GuidelineResult {
 
 /// Every guideline's verdict on `records` (and the micro-benchmark `bench`), one row per
 /// guideline and backend of the tagged runs. Pure: the same results always give the same table.
-pub fn evaluate(records: &[CellRecord], bench: &[BenchRecord]) -> Vec<GuidelineResult> {
+pub fn evaluate(records: &[CellRecord], bench: &[ActivationTiming]) -> Vec<GuidelineResult> {
     let mut results = Vec::new();
     for g in &CATALOGUE {
         let tagged = Runs::tagged(records, g.id);
@@ -260,7 +124,7 @@ pub fn evaluate(records: &[CellRecord], bench: &[BenchRecord]) -> Vec<GuidelineR
                     g.id
                 ))
             } else {
-                (g.check)(&Evidence { runs: runs.clone(), bench })
+                (g.check)(&Evidence { runs: runs.clone(), timings: bench })
             };
             let evidence: Vec<String> = finding
                 .evidence
@@ -294,14 +158,21 @@ pub fn evaluate(records: &[CellRecord], bench: &[BenchRecord]) -> Vec<GuidelineR
 /// One guideline judged on all the seeds and on the odd and the even seeds alone.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SplitHalf {
+    /// `G01`...
     pub id: String,
+    /// Kebab-case name.
     pub name: String,
+    /// Backend of the runs.
     pub backend: String,
+    /// The verdict on every seed.
     pub all_seeds: Verdict,
+    /// On the odd seeds alone.
     pub odd_seeds: Verdict,
+    /// On the even seeds alone.
     pub even_seeds: Verdict,
     /// Seeds in the smallest group of each half.
     pub odd_n: usize,
+    /// The same for the even half.
     pub even_n: usize,
     /// True when the full run is decisive and a half says otherwise (either half decisive
     /// the other way, or inconclusive).
@@ -309,7 +180,7 @@ pub struct SplitHalf {
 }
 
 /// The stability check: verdicts on the odd and on the even seeds, beside the full verdict.
-pub fn split_half(records: &[CellRecord], bench: &[BenchRecord]) -> Vec<SplitHalf> {
+pub fn split_half(records: &[CellRecord], bench: &[ActivationTiming]) -> Vec<SplitHalf> {
     let half = |odd: bool| -> Vec<CellRecord> {
         records.iter().filter(|r| (r.cell.seed % 2 == 1) == odd).cloned().collect()
     };

@@ -7,7 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::engine::{Claim, Method, Part};
+use super::engine::{Claim, Groups, Method, Part};
+use super::finding::Finding;
 use super::thresholds::{DELTA_ACCURACY, DELTA_EPOCHS, DELTA_LOG10_MSE};
 use crate::outcome;
 use crate::plan::Target;
@@ -39,10 +40,10 @@ impl<'a> Runs<'a> {
     }
 
     /// The runs of activations `a` and `b`; when either has none, the finding that says so.
-    pub fn pair(&self, a: &str, b: &str) -> Result<(Runs<'a>, Runs<'a>), super::Finding> {
+    pub fn pair(&self, a: &str, b: &str) -> Result<(Runs<'a>, Runs<'a>), Finding> {
         let (first, second) = (self.activation(a), self.activation(b));
         if first.is_empty() || second.is_empty() {
-            return Err(super::Finding::missing(format!("needs {a} and {b} runs")));
+            return Err(Finding::missing(format!("needs {a} and {b} runs")));
         }
         Ok((first, second))
     }
@@ -89,14 +90,23 @@ impl<'a> Runs<'a> {
     }
 
     /// The data used, each source once (with the reason when a fallback replaced the first
-    /// choice).
+    /// choice), in the order of the experiments (as [`Runs::experiments`]), whatever the order of
+    /// the records.
     pub fn data(&self) -> String {
+        let mut described: Vec<(usize, &str, String)> = self
+            .0
+            .iter()
+            .map(|r| {
+                let text = match &r.cell.dataset_fallback {
+                    Some(reason) => format!("{} (fallback: {reason})", r.dataset_source),
+                    None => r.dataset_source.clone(),
+                };
+                (r.cell.experiment_index, r.cell.experiment.as_str(), text)
+            })
+            .collect();
+        described.sort();
         let mut sources: Vec<String> = Vec::new();
-        for r in &self.0 {
-            let text = match &r.cell.dataset_fallback {
-                Some(reason) => format!("{} (fallback: {reason})", r.dataset_source),
-                None => r.dataset_source.clone(),
-            };
+        for (_, _, text) in described {
             if !sources.contains(&text) {
                 sources.push(text);
             }
@@ -217,7 +227,8 @@ impl Scale {
 }
 
 /// The part "`a` compared with `b`" per seed: the per-seed difference of `value` (on `scale`),
-/// positive when `a` is better.
+/// positive when `a` is better. The label reads "a - b" (after an optional "context: "); the
+/// part carries both groups' values so that it prints them with the direction in words.
 pub fn paired(
     label: impl Into<String>,
     claim: Claim,
@@ -226,15 +237,38 @@ pub fn paired(
     scale: &Scale,
     value: impl Fn(&CellRecord) -> Option<f64>,
 ) -> Part {
+    let label = label.into();
     let (first, second) = (a.by_seed(&value), b.by_seed(&value));
     let sign = if scale.higher_is_better { 1.0 } else { -1.0 };
-    let sample = first
+    let pairs: Vec<(f64, f64)> = first
         .iter()
-        .filter_map(|(seed, x)| {
-            second.get(seed).map(|y| sign * (scale.value(*x) - scale.value(*y)))
-        })
+        .filter_map(|(seed, x)| second.get(seed).map(|y| (scale.value(*x), scale.value(*y))))
         .collect();
-    Part::new(label, &scale.unit, claim, scale.method, scale.delta, sample)
+    let sample = pairs.iter().map(|(x, y)| sign * (x - y)).collect();
+    let part = Part::new(label.clone(), &scale.unit, claim, scale.method, scale.delta, sample);
+    let finite: Vec<(f64, f64)> = pairs.into_iter().filter(|(x, y)| (x - y).is_finite()).collect();
+    let centre = |values: Vec<f64>| match scale.method {
+        Method::PairedT => crate::stats::mean(&values),
+        Method::Sign => crate::stats::median(&values),
+    };
+    match group_names(&label) {
+        Some((a_name, b_name)) if !finite.is_empty() => part.with_groups(Groups {
+            a: a_name,
+            a_value: centre(finite.iter().map(|p| p.0).collect()),
+            b: b_name,
+            b_value: centre(finite.iter().map(|p| p.1).collect()),
+            higher_is_better: scale.higher_is_better,
+        }),
+        _ => part,
+    }
+}
+
+/// The two group names of a label "context: a - b, detail" (context and detail optional).
+fn group_names(label: &str) -> Option<(String, String)> {
+    let tail = label.rsplit_once(": ").map_or(label, |(_, t)| t);
+    let compared = tail.split_once(", ").map_or(tail, |(c, _)| c);
+    let (a, b) = compared.split_once(" - ")?;
+    (!a.is_empty() && !b.is_empty() && !b.contains(" - ")).then(|| (a.to_string(), b.to_string()))
 }
 
 /// "`a` better than `b` on the final test metric" per seed.

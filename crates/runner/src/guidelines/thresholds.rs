@@ -1,6 +1,6 @@
 //! Every number a verdict depends on, in one place: the engine's levels, the minimal difference
 //! that matters (delta) for each metric, and the catalogue's own thresholds
-//! (`shared/guidelines.md`). Each verdict prints the ones it used. Change one only with a reason
+//! (`docs/guidelines.md`). Each verdict prints the ones it used. Change one only with a reason
 //! in the commit message.
 
 /// Level of every decision (two-sided scale; Holm-corrected within a guideline).
@@ -40,6 +40,7 @@ pub const G02_RATIO_FACTOR: f64 = 100.0;
 pub const G02_DEPTH: usize = 20;
 /// G02: the claimed maximum of the sigmoid derivative, and the tolerance of the numerical check.
 pub const G02_SIGMOID_MAX_SLOPE: f64 = 0.25;
+/// G02: how far the numerical maximum may be from the claimed one.
 pub const G02_SLOPE_TOLERANCE: f64 = 1e-6;
 
 /// G03: a mean hidden activation within this distance of its expected centre is "near".

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::atomic::write_atomically;
 use crate::error::CliError;
 use crate::plan::Cell;
 
@@ -144,17 +145,6 @@ pub fn write(dir: &Path, record: &CellRecord) -> Result<PathBuf, CliError> {
     Ok(path)
 }
 
-/// Writes `text` to `path` through a hidden temporary file (`.<name>.tmp-<pid>`) and a rename.
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, text)
-        .map_err(|e| CliError::Runtime(format!("{}: cannot write: {e}", tmp.display())))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        CliError::Runtime(format!("{}: cannot rename into place: {e}", path.display()))
-    })
-}
-
 /// Reads one record, refusing other schema versions.
 pub fn read(path: &Path) -> Result<CellRecord, CliError> {
     let text = read_text(path)?;
@@ -203,9 +193,10 @@ pub fn is_record_file(name: &str) -> bool {
     (name.ends_with(".json") || name.ends_with(".json.gz"))
         && !name.starts_with('.')
         && name != crate::records::run_file::RUN_FILE
-        && name != crate::speed::activations::FILE
+        && name != crate::records::activation_timing::FILE
 }
 
+/// Every result record in `dir`, sorted by cell id.
 pub fn read_dir(dir: &Path) -> Result<Vec<CellRecord>, CliError> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         CliError::Usage(format!("{}: cannot read results directory: {e}", dir.display()))
@@ -226,7 +217,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<CellRecord>, CliError> {
 /// (e.g. the guideline run and the reproduction run). A cell present in two of them is an error.
 pub fn read_dirs(
     dirs: &[PathBuf],
-) -> Result<(Vec<CellRecord>, Vec<crate::speed::activations::BenchRecord>), CliError> {
+) -> Result<(Vec<CellRecord>, Vec<crate::records::activation_timing::ActivationTiming>), CliError> {
     let (mut records, mut bench) = (Vec::new(), Vec::new());
     let mut seen: std::collections::BTreeMap<String, &Path> = Default::default();
     for dir in dirs {
@@ -241,7 +232,7 @@ pub fn read_dirs(
             }
             records.push(record);
         }
-        bench.extend(crate::speed::activations::read(dir)?);
+        bench.extend(crate::records::activation_timing::read(dir)?);
     }
     records.sort_by(|a, b| a.cell.id.cmp(&b.cell.id));
     Ok((records, bench))

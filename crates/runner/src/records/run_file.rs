@@ -38,7 +38,7 @@ pub struct RunFile {
 impl RunFile {
     /// Writes `dir/run.json` atomically.
     pub fn write(&self, dir: &Path) -> Result<(), CliError> {
-        crate::records::cell::write_atomically(
+        super::atomic::write_atomically(
             &dir.join(RUN_FILE),
             &(serde_json::to_string_pretty(self).expect("json") + "\n"),
         )

@@ -3,8 +3,8 @@
 
 use crate::compare::{Comparison, Outcome};
 use crate::guidelines::engine::{Decision, Method};
+use crate::num::num;
 use crate::report::format::{Format, grid};
-use crate::report::tables::num;
 
 /// `holds`, `fails` or `inconclusive`, as the verdict tables say it.
 pub fn verdict(decision: Decision) -> &'static str {

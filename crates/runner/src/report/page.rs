@@ -5,14 +5,16 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::speed::activations::BenchRecord;
 use crate::error::CliError;
 use crate::guidelines::{self, GuidelineResult};
-use crate::report::plots::{self, Figure};
-use crate::report::tables::{ExperimentTable, columns, num, tables};
-use crate::reproduce::Reproduction;
-use crate::records::cell::{CellRecord, write_atomically};
+use crate::num::num;
+use crate::records::activation_timing::ActivationTiming;
+use crate::records::atomic::write_atomically;
+use crate::records::cell::CellRecord;
 use crate::records::run_file::RunFile;
+use crate::report::plots::{self, Figure};
+use crate::report::tables::{ExperimentTable, columns, tables};
+use crate::reproduce::Reproduction;
 
 /// What the pages are made from.
 pub struct Inputs<'a> {
@@ -21,7 +23,7 @@ pub struct Inputs<'a> {
     /// The records.
     pub records: &'a [CellRecord],
     /// The micro-benchmark.
-    pub bench: &'a [BenchRecord],
+    pub bench: &'a [ActivationTiming],
     /// The figures (already drawn under `plots/`).
     pub figures: &'a [Figure],
 }

@@ -1,8 +1,8 @@
 //! `reproduce`'s tables: per source, its setup and ours, what differs, then one row per
 //! published number with ours beside it (mean, 95% CI, the 95% range of one run) and the reading.
 
+use crate::num::num;
 use crate::report::format::{Format, grid};
-use crate::report::tables::num;
 use crate::reproduce::{Agreement, Reproduction, Row};
 
 /// The reproductions in `format` (JSON: the [`Reproduction`] structs).

@@ -7,6 +7,7 @@ use actbench_activations::OutputActivation;
 use actbench_activations::backend::Backend;
 use serde::Serialize;
 
+use crate::num::num;
 use crate::outcome;
 use crate::plan::Target;
 use crate::records::cell::{CellRecord, Status};
@@ -158,20 +159,6 @@ fn row(label: &str, (depth, output, backend): VariantKey, records: &[&CellRecord
         epoch_time_relative: None,
         dead_fraction: (!dead.is_empty()).then(|| mean(&dead)),
         gradient_ratio: if ratios.len() == records.len() { geometric_mean(&ratios) } else { None },
-    }
-}
-
-/// A number with about 3 significant digits.
-pub fn num(v: f64) -> String {
-    if v == 0.0 {
-        "0".into()
-    } else if !v.is_finite() {
-        format!("{v}")
-    } else if v.abs() >= 0.01 && v.abs() < 1e5 {
-        let digits = (2 - v.abs().log10().floor() as i32).clamp(0, 4) as usize;
-        format!("{v:.digits$}")
-    } else {
-        format!("{v:.2e}")
     }
 }
 

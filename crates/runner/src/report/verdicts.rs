@@ -39,6 +39,7 @@ fn id(r: &GuidelineResult, results: &[GuidelineResult], name: String) -> String 
     }
 }
 
+/// The verdict table with a one-line count of each outcome, in `format`.
 pub fn render(results: &[GuidelineResult], format: Format) -> String {
     let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
     let summary = format!(

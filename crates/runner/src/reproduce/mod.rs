@@ -7,23 +7,14 @@ pub mod sources;
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::outcome;
 use crate::config::OptimizerKind;
+pub use crate::config::Reproduces;
+use crate::outcome;
 use crate::records::cell::CellRecord;
 use crate::stats::{mean, mean_ci95, std_dev};
 use sources::{Measure, Moment, Source, Value};
-
-/// An experiment's claim to reproduce a published one, as written in the config.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Reproduces {
-    /// The source's id (see `actbench reproduce --help`).
-    pub source: String,
-    /// What differs from the source, and why (CPU budget, Fashion-MNIST for MNIST...).
-    pub differences: String,
-}
 
 /// Whether our number agrees with the published one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -275,7 +266,7 @@ fn reading(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::guidelines::testing::{edit, seeds};
+    use crate::records::testing::{edit, seeds};
     use actbench_models::{InitScheme, ModelConfig};
 
     /// Runs of `activation` at `depth` reproducing `source`, with these final metrics.

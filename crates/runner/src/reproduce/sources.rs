@@ -1,4 +1,4 @@
-//! The published results actbench reproduces (shared/guidelines.md, "Published numbers to
+//! The published results actbench reproduces (docs/guidelines.md, "Published numbers to
 //! reproduce beside our own"): each source's setup and numbers, and which measurement of our
 //! runs each number stands beside. Experiments name their source with `reproduces`.
 
@@ -49,13 +49,43 @@ pub enum Value {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Measure {
     /// Final test metric of `activation` at `depth` (and with `init`, for MLPs, when given).
-    Final { activation: &'static str, depth: usize, init: Option<InitScheme> },
+    Final {
+        /// The activation's label.
+        activation: &'static str,
+        /// Hidden layers.
+        depth: usize,
+        /// Weight initialisation, when the source names one.
+        init: Option<InitScheme>,
+    },
     /// Final test metric of `a` minus `b` at `depth`, paired by seed.
-    Gap { a: &'static str, b: &'static str, depth: usize },
+    Gap {
+        /// The first activation.
+        a: &'static str,
+        /// The activation subtracted.
+        b: &'static str,
+        /// Hidden layers.
+        depth: usize,
+    },
     /// Final test metric of `activation` at depth `to` minus at depth `from`, paired by seed.
-    Drop { activation: &'static str, from: usize, to: usize },
+    Drop {
+        /// The activation's label.
+        activation: &'static str,
+        /// The shallower depth.
+        from: usize,
+        /// The deeper depth.
+        to: usize,
+    },
     /// The last hidden layer's output mean or variance, at init or after training.
-    LastLayer { activation: &'static str, depth: usize, moment: Moment, trained: bool },
+    LastLayer {
+        /// The activation's label.
+        activation: &'static str,
+        /// Hidden layers.
+        depth: usize,
+        /// Mean or variance.
+        moment: Moment,
+        /// After training (true) or at init.
+        trained: bool,
+    },
 }
 
 /// A moment of a layer's outputs.

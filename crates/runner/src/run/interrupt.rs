@@ -5,8 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
 
-/// Exit code after an interrupt (128 + SIGINT, as shells report it).
-pub const EXIT_CODE: u8 = 130;
+use crate::error::INTERRUPTED as EXIT_CODE;
 
 /// Installs the handler (once per process).
 pub fn install() {

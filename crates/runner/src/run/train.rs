@@ -12,11 +12,11 @@ use burn::prelude::*;
 use burn::tensor::TensorData;
 
 use crate::config::OptimizerKind;
-use crate::run::machine;
 use crate::plan::Cell;
 use crate::records::cell::{
     CellRecord, Divergence, EpochRecord, LayerRecord, SCHEMA_VERSION, Status,
 };
+use crate::run::machine;
 
 /// Samples per forward pass when evaluating whole splits.
 const EVAL_BATCH: usize = 1024;

@@ -19,42 +19,11 @@ use actbench_activations::{ActivationConfig, curve};
 use actbench_data::rng;
 use burn::prelude::*;
 use burn::tensor::TensorData;
-use serde::{Deserialize, Serialize};
+
+use crate::records::activation_timing::{ActivationTiming, COPY, Implementation, Mode};
 
 /// Untimed repeats before timing.
 pub const WARMUP: usize = 2;
-
-/// What is timed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Mode {
-    /// y = f(x).
-    #[serde(rename = "forward")]
-    Forward,
-    /// y = f(x), then dL/dx from dL/dy = 1 through autodiff.
-    #[serde(rename = "forward+backward")]
-    ForwardBackward,
-}
-
-impl Mode {
-    /// As printed.
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Forward => "forward",
-            Mode::ForwardBackward => "forward+backward",
-        }
-    }
-
-    /// Bytes of memory traffic per element (see the module doc).
-    pub fn bytes_per_element(self) -> f64 {
-        match self {
-            Mode::Forward => 8.0,
-            Mode::ForwardBackward => 20.0,
-        }
-    }
-}
-
-/// Label of the memory-bandwidth reference row.
-pub const COPY: &str = "copy";
 
 /// Reference operations timed on request, next to the copy (which is always timed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -80,59 +49,6 @@ impl Reference {
     }
 }
 
-/// How a timed operation is implemented, so that unlike things are not compared as if alike.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Implementation {
-    /// A registered activation (its own file: a one-pass kernel or burn operations).
-    #[default]
-    BuiltIn,
-    /// A formula from a config: composed tensor operations, derivative by autodiff.
-    Formula,
-    /// A reference operation (`copy`, `burn-mish`).
-    Reference,
-}
-
-impl Implementation {
-    /// As printed.
-    pub fn name(self) -> &'static str {
-        match self {
-            Implementation::BuiltIn => "built-in",
-            Implementation::Formula => "formula (composed ops)",
-            Implementation::Reference => "reference",
-        }
-    }
-}
-
-/// One activation, mode and backend: the contract of `actbench bench activations --format json`
-/// and of `bench-activations.json` in a results directory. Times in seconds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BenchRecord {
-    /// Activation label, or `copy` for the reference (x * 1).
-    pub activation: String,
-    /// `forward` or `forward+backward`.
-    pub mode: Mode,
-    /// Elements of the float32 tensor.
-    pub elements: usize,
-    /// Median time of one pass over the tensor, seconds.
-    pub median_s: f64,
-    /// Fastest repeat, seconds.
-    pub min_s: f64,
-    /// Slowest repeat, seconds.
-    pub max_s: f64,
-    /// Elements per second at the median.
-    pub elements_per_s: f64,
-    /// Effective memory bandwidth at the median, GB/s (10^9 bytes), by the traffic model above.
-    pub gb_per_s: f64,
-    /// Backend.
-    pub backend: Backend,
-    /// Built-in activation, formula (composed tensor operations) or reference operation.
-    #[serde(default)]
-    pub implementation: Implementation,
-    /// Every timed repeat, seconds.
-    pub times_s: Vec<f64>,
-}
-
 /// Times the copy, `references` and `activations`, in both modes, on `backend`.
 pub fn run(
     activations: &[ActivationConfig],
@@ -141,7 +57,7 @@ pub fn run(
     device: &Device,
     elements: usize,
     repeats: usize,
-) -> Vec<BenchRecord> {
+) -> Vec<ActivationTiming> {
     let mut data = rng::seeded(0, 77);
     let values: Vec<f32> =
         (0..elements).map(|_| rng::uniform(&mut data, -5.0, 5.0) as f32).collect();
@@ -196,7 +112,7 @@ pub fn run(
                     forward_backward,
                 ),
             ]
-            .map(|r| BenchRecord { implementation: op.implementation, ..r })
+            .map(|r| ActivationTiming { implementation: op.implementation, ..r })
         })
         .collect()
 }
@@ -258,10 +174,10 @@ fn summarise(
     elements: usize,
     backend: Backend,
     times: Vec<f64>,
-) -> BenchRecord {
+) -> ActivationTiming {
     let spread = crate::stats::spread(&times);
     let median = spread.median;
-    BenchRecord {
+    ActivationTiming {
         activation,
         mode,
         elements,
@@ -274,26 +190,6 @@ fn summarise(
         implementation: Implementation::BuiltIn,
         times_s: times,
     }
-}
-
-/// File of a run's micro-benchmark inside its results directory.
-pub const FILE: &str = "bench-activations.json";
-
-/// Reads `dir/bench-activations.json`, if the run has one.
-pub fn read(dir: &std::path::Path) -> Result<Vec<BenchRecord>, crate::error::CliError> {
-    let path = dir.join(FILE);
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        crate::error::CliError::Usage(format!("{}: cannot read: {e}", path.display()))
-    })?;
-    serde_json::from_str(&text).map_err(|e| {
-        crate::error::CliError::Usage(format!(
-            "{}: damaged micro-benchmark results: {e}",
-            path.display()
-        ))
-    })
 }
 
 /// The largest |f'(x)| of `config` on a fine grid over [-20, 20], in float64 on the first

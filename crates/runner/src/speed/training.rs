@@ -23,7 +23,7 @@ use crate::run::train::{Start, train_step};
 /// One cell's training throughput: the contract of `actbench bench train --format json`.
 /// Times in seconds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrainBenchRecord {
+pub struct TrainingThroughput {
     /// Experiment name.
     pub experiment: String,
     /// Model, as labelled in reports (e.g. `mlp d5 w64 he-normal`).
@@ -76,7 +76,7 @@ pub fn run(
     device: &Device,
     warmup: usize,
     steps: usize,
-) -> TrainBenchRecord {
+) -> TrainingThroughput {
     let Start { head, train_device, mut model, mut optimizer, batches, mut masks } =
         Start::new(cell, dataset, device);
     let batch_size = cell.train.batch_size.min(dataset.train.len());
@@ -103,10 +103,15 @@ pub fn run(
     summarise(cell, batch_size, diverged, times)
 }
 
-fn summarise(cell: &Cell, batch_size: usize, diverged: bool, times: Vec<f64>) -> TrainBenchRecord {
+fn summarise(
+    cell: &Cell,
+    batch_size: usize,
+    diverged: bool,
+    times: Vec<f64>,
+) -> TrainingThroughput {
     let spread = crate::stats::spread(&times);
     let median = spread.median;
-    TrainBenchRecord {
+    TrainingThroughput {
         experiment: cell.experiment.clone(),
         model: cell.model.label(),
         activation: cell.activation.label(),

@@ -42,17 +42,15 @@ pub fn write_config(name: &str, body: &str) -> PathBuf {
     path
 }
 
-/// Result record files of `dir` (not run.json, not hidden temporaries), sorted.
+/// Result record files of `dir` (as the library tells them apart), sorted.
 pub fn record_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| {
             d.map(|e| e.unwrap().path())
                 .filter(|p| {
-                    let name = p.file_name().unwrap().to_string_lossy();
-                    (name.ends_with(".json") || name.ends_with(".json.gz"))
-                        && !p.ends_with("run.json")
-                        && !p.ends_with("bench-activations.json")
-                        && !p.file_name().unwrap().to_string_lossy().starts_with('.')
+                    actbench::records::cell::is_record_file(
+                        &p.file_name().unwrap().to_string_lossy(),
+                    )
                 })
                 .collect()
         })

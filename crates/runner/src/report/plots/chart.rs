@@ -62,7 +62,14 @@ pub enum Layout {
     /// One chart.
     Single(Chart),
     /// Panels in rows of `columns`, under a common title.
-    Grid { title: String, columns: usize, panels: Vec<Chart> },
+    Grid {
+        /// The common title.
+        title: String,
+        /// Panels per row.
+        columns: usize,
+        /// The panels, row by row.
+        panels: Vec<Chart>,
+    },
 }
 
 /// A figure with its file name and caption.

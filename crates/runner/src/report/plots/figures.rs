@@ -8,7 +8,7 @@ use actbench_activations::burn::tensor::DType;
 use actbench_activations::{ActivationConfig, Family, REGISTRY, curve, registry};
 
 use super::chart::{Bar, Chart, Figure, Layout, Series, stem};
-use crate::speed::activations::{BenchRecord, COPY, Mode};
+use crate::records::activation_timing::{ActivationTiming, COPY, Mode};
 use crate::records::cell::CellRecord;
 use crate::stats::{mean, std_dev};
 
@@ -386,7 +386,7 @@ pub fn dead_units(records: &[CellRecord]) -> Vec<Figure> {
 }
 
 /// Forward+backward time relative to ReLU, one panel per benchmarked backend.
-pub fn cost(bench: &[BenchRecord], reference: &str) -> Vec<Figure> {
+pub fn cost(bench: &[ActivationTiming], reference: &str) -> Vec<Figure> {
     let mut backends: Vec<(Backend, usize)> =
         bench.iter().map(|b| (b.backend, b.elements)).collect();
     backends.sort();
@@ -394,7 +394,7 @@ pub fn cost(bench: &[BenchRecord], reference: &str) -> Vec<Figure> {
     let panels: Vec<Chart> = backends
         .iter()
         .filter_map(|&(backend, elements)| {
-            let rows: Vec<&BenchRecord> = bench
+            let rows: Vec<&ActivationTiming> = bench
                 .iter()
                 .filter(|b| {
                     b.backend == backend

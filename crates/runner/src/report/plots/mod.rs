@@ -8,8 +8,8 @@ mod figures;
 
 use std::path::{Path, PathBuf};
 
-use crate::speed::activations::BenchRecord;
 use crate::error::CliError;
+use crate::records::activation_timing::ActivationTiming;
 use crate::records::cell::CellRecord;
 
 pub use chart::Figure;
@@ -19,7 +19,7 @@ pub const DIR: &str = "plots";
 
 /// Every figure of a run, in report order: activation curves, then per experiment (learning
 /// curves, gradients by layer, layer statistics, depth, dead units), the published curves beside ours, then the cost comparison.
-pub fn figures(records: &[CellRecord], bench: &[BenchRecord]) -> Vec<Figure> {
+pub fn figures(records: &[CellRecord], bench: &[ActivationTiming]) -> Vec<Figure> {
     let mut all = figures::curves();
     all.extend(figures::learning_curves(records));
     all.extend(figures::gradients(records));

@@ -28,10 +28,22 @@ pub enum BackendError {
     #[error(
         "backend `{backend}` is not compiled into this build; rebuild with `--features {feature}` (compiled backends: {compiled})"
     )]
-    NotCompiled { backend: Backend, feature: &'static str, compiled: String },
+    NotCompiled {
+        /// The backend asked for.
+        backend: Backend,
+        /// The cargo feature that compiles it in.
+        feature: &'static str,
+        /// The backends this build has.
+        compiled: String,
+    },
     /// Compiled in, but no device could be started.
     #[error("backend `{backend}` is compiled in but no device could be started: {reason}")]
-    NoDevice { backend: Backend, reason: String },
+    NoDevice {
+        /// The backend asked for.
+        backend: Backend,
+        /// Why no device started.
+        reason: String,
+    },
     /// Not a backend name.
     #[error("unknown backend `{0}`; valid backends: flex, ndarray, wgpu, cuda")]
     Unknown(String),

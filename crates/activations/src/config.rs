@@ -7,18 +7,22 @@
 //!
 //! A formula activation (see [`crate::formula`]) is a table with a `formula`
 //! (`{ name = "sq-swish", formula = "x * sigmoid(x)^2" }`) or the string `formula:TEXT`.
+//!
+//! The constructors that look a name up in the registry (`new`, `FromStr`, `Deserialize`,
+//! `formula_spec`) are in `config/parse.rs`: this file stays below the registry and the
+//! activations, which build themselves from an [`ActivationConfig`].
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::error::ActivationError;
-use crate::formula::{Formula, FormulaSpec};
+use crate::formula::Formula;
 use crate::info::{ActivationInfo, ParamKind, ParamSpec};
-use crate::registry;
+
+mod parse;
 
 /// A parameter value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -49,23 +53,11 @@ pub struct ActivationConfig {
 }
 
 impl ActivationConfig {
-    /// The activation called `name` with default parameters.
-    pub fn new(name: &str) -> Result<Self, ActivationError> {
-        let info = registry::info(name)?;
-        let values = info.params.iter().map(|p| (p.name, default_value(p))).collect();
-        Ok(Self { info, values, formula: None })
-    }
-
     /// A formula activation with its parameters at their given values.
     pub fn from_formula(formula: Arc<Formula>) -> Self {
         let info = formula.info();
         let values = info.params.iter().map(|p| (p.name, default_value(p))).collect();
         Self { info, values, formula: Some(formula) }
-    }
-
-    /// Checks `spec` (see [`crate::formula`]) and builds its config.
-    pub fn formula_spec(spec: &FormulaSpec) -> Result<Self, ActivationError> {
-        spec.build().map(Self::from_formula)
     }
 
     /// The formula, for a formula activation.
@@ -151,47 +143,6 @@ impl fmt::Display for ActivationConfig {
     }
 }
 
-impl FromStr for ActivationConfig {
-    type Err = ActivationError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        if let Some(rest) = text.trim().strip_prefix("formula:") {
-            return Self::formula_spec(&FormulaSpec::inline(rest)?);
-        }
-        let mut parts = text.trim().split(':');
-        let name = parts.next().unwrap_or_default().trim();
-        let mut config = Self::new(name)?;
-        let info = config.info;
-        for (position, part) in parts.enumerate() {
-            let part = part.trim();
-            let (spec, raw) = match part.split_once('=') {
-                Some((key, raw)) => {
-                    let spec =
-                        info.param(key.trim()).ok_or_else(|| ActivationError::UnknownParam {
-                            activation: info.name.to_string(),
-                            param: key.trim().to_string(),
-                            valid: describe_params(info),
-                        })?;
-                    (spec, raw.trim())
-                }
-                None => {
-                    let spec = info.params.get(position).ok_or_else(|| {
-                        ActivationError::TooManyValues {
-                            activation: info.name.to_string(),
-                            text: text.to_string(),
-                            valid: describe_params(info),
-                        }
-                    })?;
-                    (spec, part)
-                }
-            };
-            let value = parse_value(info, spec, raw)?;
-            config = config.with(spec.name, value)?;
-        }
-        Ok(config)
-    }
-}
-
 /// Splits a comma-separated list of activations, leaving commas inside parentheses alone:
 /// `relu,formula:max(x, 0)` is two activations.
 pub fn split_list(text: &str) -> Vec<String> {
@@ -217,18 +168,6 @@ fn default_value(spec: &ParamSpec) -> ParamValue {
         ParamKind::Number { default, .. } => ParamValue::Number(default),
         ParamKind::Flag { default } => ParamValue::Flag(default),
     }
-}
-
-fn parse_value(
-    info: &ActivationInfo,
-    spec: &ParamSpec,
-    raw: &str,
-) -> Result<ParamValue, ActivationError> {
-    let parsed = match spec.kind {
-        ParamKind::Number { .. } => raw.parse::<f64>().ok().map(ParamValue::Number),
-        ParamKind::Flag { .. } => raw.parse::<bool>().ok().map(ParamValue::Flag),
-    };
-    parsed.ok_or_else(|| bad_value(info, spec, raw.to_string()))
 }
 
 fn check_value(
@@ -287,36 +226,6 @@ impl Serialize for ActivationConfig {
             map.serialize_entry(spec.name, &self.values[spec.name])?;
         }
         map.end()
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawConfig {
-    Short(String),
-    Formula(FormulaSpec),
-    Table {
-        name: String,
-        #[serde(flatten)]
-        params: BTreeMap<String, ParamValue>,
-    },
-}
-
-impl<'de> Deserialize<'de> for ActivationConfig {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = RawConfig::deserialize(deserializer).map_err(|_| {
-            serde::de::Error::custom(
-                "an activation is a string like \"leaky-relu:0.1\", a table like { name = \"leaky-relu\", slope = 0.1 }, or a formula like { name = \"my-act\", formula = \"x * sigmoid(beta * x)\", params = { beta = 1.0 }, learnable = [\"beta\"] } (params: numbers; learnable: parameter names; no other keys)",
-            )
-        })?;
-        let config = match raw {
-            RawConfig::Short(text) => text.parse(),
-            RawConfig::Formula(spec) => ActivationConfig::formula_spec(&spec),
-            RawConfig::Table { name, params } => ActivationConfig::new(&name).and_then(|config| {
-                params.into_iter().try_fold(config, |config, (key, value)| config.with(&key, value))
-            }),
-        };
-        config.map_err(serde::de::Error::custom)
     }
 }
 

@@ -55,6 +55,8 @@ pub use kernel::Kernel;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
 use slices::Pass;
 
+/// The one-pass kernels as backend ops: each backend implements them (`on_flex.rs`,
+/// `on_ndarray.rs`, `on_cube.rs`), and under autodiff one node (`FusedBackward`) joins the two.
 #[backend_extension(Flex: cfg(feature = "flex"), NdArray: cfg(feature = "ndarray"), Cube: cfg(any(feature = "wgpu", feature = "cuda")), Autodiff)]
 pub trait FusedActivation: Backend {
     /// `f(x)`, one pass.

@@ -111,9 +111,21 @@ pub struct ParamSpec {
 #[serde(rename_all = "kebab-case")]
 pub enum ParamKind {
     /// A real number in `[min, max]`, or `(min, max]` when `min_exclusive`.
-    Number { default: f64, min: f64, max: f64, min_exclusive: bool },
+    Number {
+        /// Value when the config does not set it.
+        default: f64,
+        /// Lower bound.
+        min: f64,
+        /// Upper bound (inclusive).
+        max: f64,
+        /// Whether `min` itself is excluded.
+        min_exclusive: bool,
+    },
     /// A switch.
-    Flag { default: bool },
+    Flag {
+        /// Value when the config does not set it.
+        default: bool,
+    },
 }
 
 impl ParamSpec {

@@ -60,3 +60,8 @@ pub fn sigmoid_pair<const D: usize>(z: Tensor<D>) -> (Tensor<D>, Tensor<D>) {
     let one_minus_s = big.mask_where(non_negative, small);
     (s, one_minus_s)
 }
+
+/// The value of a one-element tensor, as f64 (for recording trained parameters).
+pub fn scalar(t: Tensor<1>) -> f64 {
+    t.into_data().iter::<f64>().next().unwrap_or(f64::NAN)
+}

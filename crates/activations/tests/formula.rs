@@ -9,8 +9,8 @@
 
 mod common;
 
-use actbench_activations::formula::FormulaSpec;
-use actbench_activations::{ActivationConfig, burn};
+use actbench_activations::formula::{FormulaSpec, check};
+use actbench_activations::{ActivationConfig, ActivationError, burn};
 use burn::prelude::*;
 use common::*;
 use proptest::prelude::*;
@@ -294,10 +294,46 @@ fn bad_formulas_are_refused_with_their_reason() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
-    /// Random text: parsing never panics, and every accepted formula is finite on the grid.
+    /// Random text: parsing never panics; an accepted formula is recorded as written and is
+    /// finite, with a finite derivative, on the check grid; a refused one is a formula error
+    /// under its label that points at a column inside the text (syntax, unknown names) or names
+    /// the whole formula's fault (no x, not finite).
     #[test]
     fn random_text_never_panics(text in "[x0-9a-z .+*/^()<>=!,é-]{0,30}") {
-        let _ = FormulaSpec { name: None, formula: text, params: Default::default(), learnable: vec![] }.build();
+        let spec = FormulaSpec {
+            name: None,
+            formula: text.clone(),
+            params: Default::default(),
+            learnable: vec![],
+        };
+        match spec.build() {
+            Ok(f) => {
+                prop_assert_eq!(f.info().name, spec.label());
+                prop_assert_eq!(f.info().formula, format!("f(x) = {}", text.trim()));
+                let sampled = check::sample(&f).unwrap();
+                let finite = sampled.y.iter().chain(&sampled.dy).all(|v| v.is_finite());
+                prop_assert!(finite, "{text:?} was accepted but is not finite on the grid");
+            }
+            Err(ActivationError::Formula { label, message }) => {
+                prop_assert_eq!(label, spec.label());
+                let lines: Vec<&str> = message.lines().collect();
+                match lines[0].rsplit_once(" (column ") {
+                    Some((_, column)) => {
+                        let column: usize = column.trim_end_matches(')').parse().unwrap();
+                        prop_assert!((1..=text.chars().count() + 1).contains(&column), "{message}");
+                        prop_assert_eq!(lines.len(), 3, "{}", message);
+                        prop_assert_eq!(lines[1], format!("    {text}"));
+                        prop_assert_eq!(lines[2], format!("    {}^", " ".repeat(column - 1)));
+                    }
+                    None => prop_assert!(
+                        message == format!("the formula `{text}` does not use x")
+                            || message.contains("a formula must be finite"),
+                        "{text:?}: {message}"
+                    ),
+                }
+            }
+            Err(other) => prop_assert!(false, "{text:?}: not a formula error: {other:?}"),
+        }
     }
 
     /// Random token sequences (closer to real formulas than random characters).

@@ -7,11 +7,20 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Task {
     /// One class per sample (binary when `classes == 2`).
-    Classification { classes: usize },
+    Classification {
+        /// Number of classes.
+        classes: usize,
+    },
     /// Several independent yes/no labels per sample.
-    MultiLabel { labels: usize },
+    MultiLabel {
+        /// Number of labels.
+        labels: usize,
+    },
     /// Real-valued targets.
-    Regression { outputs: usize },
+    Regression {
+        /// Number of values per sample.
+        outputs: usize,
+    },
 }
 
 impl Task {
@@ -30,11 +39,26 @@ impl Task {
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum InputShape {
     /// A feature vector.
-    Vector { features: usize },
+    Vector {
+        /// Number of features.
+        features: usize,
+    },
     /// An image, channels first.
-    Image { channels: usize, height: usize, width: usize },
+    Image {
+        /// Number of channels.
+        channels: usize,
+        /// Rows of pixels.
+        height: usize,
+        /// Columns of pixels.
+        width: usize,
+    },
     /// A sequence of feature vectors, step-major.
-    Sequence { steps: usize, features: usize },
+    Sequence {
+        /// Number of time steps.
+        steps: usize,
+        /// Features per step.
+        features: usize,
+    },
 }
 
 impl InputShape {
@@ -54,7 +78,12 @@ pub enum Targets {
     /// Class index per sample.
     Classes(Vec<usize>),
     /// `width` values per sample, row-major (multi-label 0/1 or regression).
-    Values { values: Vec<f32>, width: usize },
+    Values {
+        /// The values, `width` per sample.
+        values: Vec<f32>,
+        /// Values per sample.
+        width: usize,
+    },
 }
 
 /// One split: `len` samples.

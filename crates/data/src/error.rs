@@ -9,21 +9,54 @@ use thiserror::Error;
 pub enum DataError {
     /// A file could not be opened or read.
     #[error("{path}: cannot read: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why it could not be read.
+        source: std::io::Error,
+    },
     /// A file's content is not what its format requires.
     #[error("{path}: {problem}")]
-    Corrupt { path: PathBuf, problem: String },
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// The images and labels files disagree.
     #[error("{images} has {image_count} images but {labels} has {label_count} labels")]
-    CountMismatch { images: PathBuf, image_count: usize, labels: PathBuf, label_count: usize },
+    CountMismatch {
+        /// The images file.
+        images: PathBuf,
+        /// Images it holds.
+        image_count: usize,
+        /// The labels file.
+        labels: PathBuf,
+        /// Labels it holds.
+        label_count: usize,
+    },
     /// A directory lacks a file it needs.
     #[error(
         "{dir}: no `{name}` (or `{name}.gz`); an IDX dataset directory holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, raw or gzipped (Debian: apt-get install dataset-fashion-mnist)"
     )]
-    MissingFile { dir: PathBuf, name: String },
+    MissingFile {
+        /// The dataset directory.
+        dir: PathBuf,
+        /// The file it lacks.
+        name: String,
+    },
     /// A generator option is out of range.
     #[error("dataset `{dataset}`: `{option}` = {value} is not allowed; it must be {allowed}")]
-    BadOption { dataset: String, option: String, value: String, allowed: String },
+    BadOption {
+        /// The dataset.
+        dataset: String,
+        /// The option.
+        option: String,
+        /// The value given.
+        value: String,
+        /// What the option allows.
+        allowed: String,
+    },
 }
 
 impl DataError {

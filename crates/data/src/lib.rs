@@ -5,6 +5,7 @@
 //! values, a train and a test split, and a [`Task`] that says what the targets mean.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod config;
 pub mod dataset;

@@ -15,8 +15,8 @@ use crate::dense::Dense;
 use crate::dropout::{Dropout, DropoutRng};
 use crate::init::param;
 use crate::kernels;
-use crate::model::LayerTrace;
 use crate::stats::{GradStat, grad_stat};
+use crate::trace::LayerTrace;
 
 /// Conv block: `a = f(BN(conv(h))) (+ h when residual)`; after the front end
 /// `h = dropout(h)`; dense layer: `a = dropout(f(BN(W h + b)))`.

@@ -7,13 +7,36 @@ use thiserror::Error;
 pub enum ModelError {
     /// An option is out of range.
     #[error("model `{model}`: `{option}` = {value} is not allowed; it must be {allowed}")]
-    BadOption { model: &'static str, option: &'static str, value: String, allowed: String },
+    BadOption {
+        /// The model kind.
+        model: &'static str,
+        /// The option.
+        option: &'static str,
+        /// The value given.
+        value: String,
+        /// What the option allows.
+        allowed: String,
+    },
     /// Too many parameters to train here.
     #[error(
         "model `{model}` would have {parameters} parameters; the limit is {limit} (use a smaller depth, width or channels)"
     )]
-    TooLarge { model: &'static str, parameters: u128, limit: u128 },
+    TooLarge {
+        /// The model kind.
+        model: &'static str,
+        /// Parameters the config asks for.
+        parameters: u128,
+        /// The most allowed.
+        limit: u128,
+    },
     /// The dataset's inputs do not have the shape this model reads.
     #[error("model `{model}` cannot read {input}: {hint}")]
-    WrongInput { model: &'static str, input: String, hint: &'static str },
+    WrongInput {
+        /// The model kind.
+        model: &'static str,
+        /// The dataset's input shape.
+        input: String,
+        /// Which shape the model reads, and what to use instead.
+        hint: &'static str,
+    },
 }

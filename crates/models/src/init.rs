@@ -25,7 +25,12 @@ pub enum InitScheme {
     /// burn's Linear default: weights and biases U(+-1 / sqrt(fan_in)).
     BurnDefault,
     /// Weights and biases U(min, max), e.g. the classic two-circles setup's U(0, 1).
-    Uniform { min: f64, max: f64 },
+    Uniform {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
 }
 
 impl InitScheme {

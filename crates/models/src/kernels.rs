@@ -1,6 +1,7 @@
 //! Our CNN's convolution (stride 1, "same" padding, odd square kernel) and 2x2 max-pooling, and
-//! the element-wise steps of our LSTM and GRU cells, as burn backend-extension ops on the CPU backends (`extension.rs`; flex: `on_flex.rs`, ndarray:
-//! `on_ndarray.rs`), each with a hand-written autodiff node.
+//! the element-wise steps of our LSTM and GRU cells, as burn backend-extension ops on the CPU
+//! backends (`extension.rs`; flex: `on_flex.rs`, ndarray: `on_ndarray.rs`; the float types they
+//! take: `real.rs`), each with a hand-written autodiff node.
 //!
 //! Why: profiled on flex (`perf record`, one CNN training step), burn's general 3-D convolution
 //! and pooling took half the step outside the matrix products: its convolution converts NCHW to
@@ -10,8 +11,8 @@
 //! product per image (`conv.rs`, the `gemm` crate flex itself uses, with flex's features: its
 //! AVX-512 kernels would be about 7% faster here, but would make results on AVX-512 machines
 //! differ in the last bits from those on AVX2-only machines) or one pass over memory
-//! (`pool.rs`), on every core, the same code on both backends. Other backends (wgpu, cuda) and other dtypes keep burn's ops;
-//! [`conv2d`] and [`max_pool2x2`] choose.
+//! (`pool.rs`), on every core, the same code on both backends. Other backends (wgpu, cuda) and
+//! other dtypes keep burn's ops; [`conv2d`] and [`max_pool2x2`] choose.
 //!
 //! Results agree with burn's ops to rounding (tests below); the pooling picks the same maximum.
 //!
@@ -42,6 +43,8 @@ mod on_flex;
 mod on_ndarray;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
 mod pool;
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+mod real;
 
 pub use memory::keep_freed_buffers;
 

@@ -10,8 +10,8 @@ use rand_chacha::ChaCha8Rng;
 use crate::config::ModelConfig;
 use crate::dense::Dense;
 use crate::dropout::{Dropout, DropoutRng};
-use crate::model::LayerTrace;
 use crate::stats::{GradStat, grad_stat};
+use crate::trace::LayerTrace;
 
 /// Hidden layer i: `a_i = dropout(f(BN(W_i a_{i-1} + b_i))) (+ a_{i-1} when residual and i > 0)`.
 #[derive(Module, Debug)]

@@ -13,35 +13,8 @@ use crate::error::ModelError;
 use crate::head::Head;
 use crate::mlp::Mlp;
 use crate::rnn::Rnn;
-use crate::stats::{ActivationStat, GradStat, activation_stat};
-
-/// A hidden layer's outputs on a batch, with its activation's derivative at the
-/// pre-activations (both `[samples, units]`), recorded by [`Model::forward_traced`].
-#[derive(Debug, Clone)]
-pub struct LayerTrace {
-    /// Layer name.
-    pub layer: String,
-    /// Outputs, one column per unit (channels for conv layers, hidden units for RNNs).
-    pub outputs: Tensor<2>,
-    /// f'(pre-activation), same shape.
-    pub slopes: Tensor<2>,
-}
-
-impl LayerTrace {
-    /// Records `activation` applied to `pre`, whose result is `outputs` (needs an autodiff device).
-    pub fn new(layer: String, activation: &Activation, pre: Tensor<2>, outputs: Tensor<2>) -> Self {
-        let x = pre.detach().require_grad();
-        let y = activation.forward(x.clone());
-        let grads = y.sum().backward();
-        let slopes = x.grad(&grads).expect("pre-activation gradient");
-        Self { layer, outputs: outputs.detach(), slopes }
-    }
-
-    /// Mean, variance and dead-unit fraction.
-    pub fn stat(self) -> ActivationStat {
-        activation_stat(self.layer, self.outputs, self.slopes)
-    }
-}
+use crate::stats::GradStat;
+use crate::trace::LayerTrace;
 
 /// A model: an MLP, a CNN or an RNN, with its hidden activation and output layer.
 #[derive(Module, Debug)]

@@ -19,8 +19,8 @@ use crate::config::{ModelConfig, RnnCell};
 use crate::dense::Dense;
 use crate::init::param;
 use crate::kernels;
-use crate::model::LayerTrace;
 use crate::stats::{GradStat, grad_stat};
+use crate::trace::LayerTrace;
 
 /// One recurrent layer.
 ///

@@ -17,7 +17,14 @@ impl ActivationModule for Celu {
         name: "celu",
         formula: "f(x) = x if x > 0 else alpha * (exp(x / alpha) - 1)",
         family: Family::ExponentialLinear,
-        properties: Properties { zero_centred: false, bounded_below: true, bounded_above: false, monotonic: true, smooth: true, needs_exp: true },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: true,
+            bounded_above: false,
+            monotonic: true,
+            smooth: true,
+            needs_exp: true,
+        },
         params: &[ParamSpec::positive("alpha", 1.0, 100.0, "width and negative saturation value")],
         reference: "Barron 2017, Continuously Differentiable Exponential Linear Units",
     };
@@ -36,6 +43,8 @@ impl ActivationModule for Celu {
         {
             return crate::fused::apply(x, kernel);
         }
-        apply(x, |input, want_slope| exponential_linear(input, 1.0, self.alpha, self.alpha, want_slope))
+        apply(x, |input, want_slope| {
+            exponential_linear(input, 1.0, self.alpha, self.alpha, want_slope)
+        })
     }
 }

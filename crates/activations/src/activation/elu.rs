@@ -17,7 +17,14 @@ impl ActivationModule for Elu {
         name: "elu",
         formula: "f(x) = x if x > 0 else alpha * (exp(x) - 1)",
         family: Family::ExponentialLinear,
-        properties: Properties { zero_centred: false, bounded_below: true, bounded_above: false, monotonic: true, smooth: false, needs_exp: true },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: true,
+            bounded_above: false,
+            monotonic: true,
+            smooth: false,
+            needs_exp: true,
+        },
         params: &[ParamSpec::positive("alpha", 1.0, 100.0, "negative saturation value")],
         reference: "Clevert, Unterthiner & Hochreiter 2016, Fast and Accurate Deep Network Learning by ELUs",
     };

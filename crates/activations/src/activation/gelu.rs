@@ -18,7 +18,14 @@ impl ActivationModule for Gelu {
         name: "gelu",
         formula: "f(x) = x * Phi(x) = x / 2 * (1 + erf(x / sqrt(2)))",
         family: Family::SelfGated,
-        properties: Properties { zero_centred: false, bounded_below: true, bounded_above: false, monotonic: false, smooth: true, needs_exp: true },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: true,
+            bounded_above: false,
+            monotonic: false,
+            smooth: true,
+            needs_exp: true,
+        },
         params: &[],
         reference: "Hendrycks & Gimpel 2016, Gaussian Error Linear Units (GELUs)",
     };
@@ -38,7 +45,12 @@ impl ActivationModule for Gelu {
             return crate::fused::apply(x, kernel);
         }
         apply(x, |input, want_slope| {
-            let cdf = input.clone().mul_scalar(std::f64::consts::FRAC_1_SQRT_2).erf().add_scalar(1.0).mul_scalar(0.5);
+            let cdf = input
+                .clone()
+                .mul_scalar(std::f64::consts::FRAC_1_SQRT_2)
+                .erf()
+                .add_scalar(1.0)
+                .mul_scalar(0.5);
             let slope = want_slope.then(|| {
                 let pdf = input.clone().square().mul_scalar(-0.5).exp().mul_scalar(INV_SQRT_2PI);
                 cdf.clone() + input.clone() * pdf

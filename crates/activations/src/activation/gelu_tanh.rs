@@ -26,7 +26,14 @@ impl ActivationModule for GeluTanh {
         name: "gelu-tanh",
         formula: "f(x) = x / 2 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))",
         family: Family::SelfGated,
-        properties: Properties { zero_centred: false, bounded_below: true, bounded_above: false, monotonic: false, smooth: true, needs_exp: true },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: true,
+            bounded_above: false,
+            monotonic: false,
+            smooth: true,
+            needs_exp: true,
+        },
         params: &[],
         reference: "Hendrycks & Gimpel 2016, Gaussian Error Linear Units (GELUs)",
     };
@@ -50,12 +57,17 @@ impl ActivationModule for GeluTanh {
             let positive = x_full.clone().greater_elem(0.0);
             let input = x_full.clone().clamp(-SATURATED_ABOVE, SATURATED_ABOVE);
             let square = input.clone().square();
-            let two_u = (input.clone() + input.clone() * square.clone().mul_scalar(CUBIC)).mul_scalar(2.0 * SQRT_2_OVER_PI);
+            let two_u = (input.clone() + input.clone() * square.clone().mul_scalar(CUBIC))
+                .mul_scalar(2.0 * SQRT_2_OVER_PI);
             let (s, one_minus_s) = sigmoid_pair(two_u);
             let slope = want_slope.then(|| {
-                let two_du = square.mul_scalar(3.0 * CUBIC).add_scalar(1.0).mul_scalar(2.0 * SQRT_2_OVER_PI);
+                let two_du =
+                    square.mul_scalar(3.0 * CUBIC).add_scalar(1.0).mul_scalar(2.0 * SQRT_2_OVER_PI);
                 let slope = s.clone() + input.clone() * s.clone() * one_minus_s * two_du;
-                slope.mask_where(saturated.clone(), x_full.zeros_like().mask_fill(positive.clone(), 1.0))
+                slope.mask_where(
+                    saturated.clone(),
+                    x_full.zeros_like().mask_fill(positive.clone(), 1.0),
+                )
             });
             let value = (input * s).mask_where(saturated, x_full.clone().clamp_min(0.0));
             (value, slope)

@@ -13,7 +13,14 @@ impl ActivationModule for HardSigmoid {
         name: "hard-sigmoid",
         formula: "f(x) = min(max(x / 6 + 1/2, 0), 1)",
         family: Family::SigmoidFamily,
-        properties: Properties { zero_centred: false, bounded_below: true, bounded_above: true, monotonic: true, smooth: false, needs_exp: false },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: true,
+            bounded_above: true,
+            monotonic: true,
+            smooth: false,
+            needs_exp: false,
+        },
         params: &[],
         reference: "Howard et al. 2019, Searching for MobileNetV3",
     };
@@ -33,7 +40,8 @@ impl ActivationModule for HardSigmoid {
             return crate::fused::apply(x, kernel);
         }
         apply(x, |input, want_slope| {
-            let slope = want_slope.then(|| input.zeros_like().mask_fill(open_interval(&input, -3.0, 3.0), 1.0 / 6.0));
+            let slope = want_slope
+                .then(|| input.zeros_like().mask_fill(open_interval(&input, -3.0, 3.0), 1.0 / 6.0));
             (input.add_scalar(3.0).clamp(0.0, 6.0).div_scalar(6.0), slope)
         })
     }

@@ -14,7 +14,14 @@ impl ActivationModule for HardSwish {
         name: "hard-swish",
         formula: "f(x) = x * min(max(x + 3, 0), 6) / 6",
         family: Family::SelfGated,
-        properties: Properties { zero_centred: false, bounded_below: true, bounded_above: false, monotonic: false, smooth: false, needs_exp: false },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: true,
+            bounded_above: false,
+            monotonic: false,
+            smooth: false,
+            needs_exp: false,
+        },
         params: &[],
         reference: "Howard et al. 2019, Searching for MobileNetV3",
     };
@@ -37,7 +44,12 @@ impl ActivationModule for HardSwish {
             let slope = want_slope.then(|| {
                 let inside = open_interval(&input, -3.0, 3.0);
                 let upper = input.clone().greater_equal_elem(3.0);
-                input.clone().div_scalar(3.0).add_scalar(0.5).mask_fill(inside.bool_not(), 0.0).mask_fill(upper, 1.0)
+                input
+                    .clone()
+                    .div_scalar(3.0)
+                    .add_scalar(0.5)
+                    .mask_fill(inside.bool_not(), 0.0)
+                    .mask_fill(upper, 1.0)
             });
             (input.clone() * input.add_scalar(3.0).clamp(0.0, 6.0).div_scalar(6.0), slope)
         })

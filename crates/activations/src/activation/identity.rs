@@ -12,7 +12,14 @@ impl ActivationModule for Identity {
         name: "identity",
         formula: "f(x) = x",
         family: Family::Linear,
-        properties: Properties { zero_centred: true, bounded_below: false, bounded_above: false, monotonic: true, smooth: true, needs_exp: false },
+        properties: Properties {
+            zero_centred: true,
+            bounded_below: false,
+            bounded_above: false,
+            monotonic: true,
+            smooth: true,
+            needs_exp: false,
+        },
         params: &[],
         reference: "linear unit",
     };

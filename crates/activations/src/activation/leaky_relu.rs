@@ -16,7 +16,14 @@ impl ActivationModule for LeakyRelu {
         name: "leaky-relu",
         formula: "f(x) = x if x > 0 else slope * x",
         family: Family::ReluFamily,
-        properties: Properties { zero_centred: false, bounded_below: false, bounded_above: false, monotonic: true, smooth: false, needs_exp: false },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: false,
+            bounded_above: false,
+            monotonic: true,
+            smooth: false,
+            needs_exp: false,
+        },
         params: &[ParamSpec::number("slope", 0.01, 0.0, 1.0, "slope for negative inputs")],
         reference: "Maas, Hannun & Ng 2013, Rectifier Nonlinearities Improve Neural Network Acoustic Models",
     };
@@ -37,7 +44,8 @@ impl ActivationModule for LeakyRelu {
         }
         apply(x, |input, want_slope| {
             let positive = input.clone().greater_elem(0.0);
-            let slope = want_slope.then(|| input.ones_like().mul_scalar(self.slope).mask_fill(positive.clone(), 1.0));
+            let slope = want_slope
+                .then(|| input.ones_like().mul_scalar(self.slope).mask_fill(positive.clone(), 1.0));
             (input.clone().mul_scalar(self.slope).mask_where(positive, input), slope)
         })
     }

@@ -11,7 +11,14 @@ impl ActivationModule for LogSigmoid {
         name: "log-sigmoid",
         formula: "f(x) = -ln(1 + exp(-x))",
         family: Family::SmoothRelu,
-        properties: Properties { zero_centred: false, bounded_below: false, bounded_above: true, monotonic: true, smooth: true, needs_exp: true },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: false,
+            bounded_above: true,
+            monotonic: true,
+            smooth: true,
+            needs_exp: true,
+        },
         params: &[],
         reference: "log of the logistic function",
     };

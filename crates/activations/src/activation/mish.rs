@@ -21,7 +21,14 @@ impl ActivationModule for Mish {
         name: "mish",
         formula: "f(x) = x * tanh(ln(1 + exp(x)))",
         family: Family::SelfGated,
-        properties: Properties { zero_centred: false, bounded_below: true, bounded_above: false, monotonic: false, smooth: true, needs_exp: true },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: true,
+            bounded_above: false,
+            monotonic: false,
+            smooth: true,
+            needs_exp: true,
+        },
         params: &[],
         reference: "Misra 2019, Mish: A Self Regularized Non-Monotonic Activation Function",
     };

@@ -15,7 +15,14 @@ impl ActivationModule for Prelu {
         name: "prelu",
         formula: "f(x) = x if x > 0 else alpha * x  (alpha learned)",
         family: Family::ReluFamily,
-        properties: Properties { zero_centred: false, bounded_below: false, bounded_above: false, monotonic: true, smooth: false, needs_exp: false },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: false,
+            bounded_above: false,
+            monotonic: true,
+            smooth: false,
+            needs_exp: false,
+        },
         params: &[ParamSpec::number("alpha", 0.25, -1.0, 1.0, "initial negative slope").trained()],
         reference: "He et al. 2015, Delving Deep into Rectifiers",
     };

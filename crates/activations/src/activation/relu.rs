@@ -11,7 +11,14 @@ impl ActivationModule for Relu {
         name: "relu",
         formula: "f(x) = max(0, x)",
         family: Family::ReluFamily,
-        properties: Properties { zero_centred: false, bounded_below: true, bounded_above: false, monotonic: true, smooth: false, needs_exp: false },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: true,
+            bounded_above: false,
+            monotonic: true,
+            smooth: false,
+            needs_exp: false,
+        },
         params: &[],
         reference: "Nair & Hinton 2010; Glorot, Bordes & Bengio 2011",
     };

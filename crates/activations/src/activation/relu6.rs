@@ -13,7 +13,14 @@ impl ActivationModule for Relu6 {
         name: "relu6",
         formula: "f(x) = min(max(x, 0), 6)",
         family: Family::ReluFamily,
-        properties: Properties { zero_centred: false, bounded_below: true, bounded_above: true, monotonic: true, smooth: false, needs_exp: false },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: true,
+            bounded_above: true,
+            monotonic: true,
+            smooth: false,
+            needs_exp: false,
+        },
         params: &[],
         reference: "Krizhevsky 2010; Howard et al. 2017, MobileNets",
     };
@@ -33,7 +40,8 @@ impl ActivationModule for Relu6 {
             return crate::fused::apply(x, kernel);
         }
         apply(x, |input, want_slope| {
-            let slope = want_slope.then(|| input.zeros_like().mask_fill(open_interval(&input, 0.0, 6.0), 1.0));
+            let slope = want_slope
+                .then(|| input.zeros_like().mask_fill(open_interval(&input, 0.0, 6.0), 1.0));
             (input.clamp(0.0, 6.0), slope)
         })
     }

@@ -22,7 +22,14 @@ impl ActivationModule for Selu {
         name: "selu",
         formula: "f(x) = lambda * (x if x > 0 else alpha * (exp(x) - 1)), lambda = 1.0507009873554805, alpha = 1.6732632423543772",
         family: Family::ExponentialLinear,
-        properties: Properties { zero_centred: false, bounded_below: true, bounded_above: false, monotonic: true, smooth: false, needs_exp: true },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: true,
+            bounded_above: false,
+            monotonic: true,
+            smooth: false,
+            needs_exp: true,
+        },
         params: &[],
         reference: "Klambauer et al. 2017, Self-Normalizing Neural Networks",
     };

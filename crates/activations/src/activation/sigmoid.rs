@@ -16,7 +16,14 @@ impl ActivationModule for Sigmoid {
         name: "sigmoid",
         formula: "f(x) = 1 / (1 + exp(-x))",
         family: Family::SigmoidFamily,
-        properties: Properties { zero_centred: false, bounded_below: true, bounded_above: true, monotonic: true, smooth: true, needs_exp: true },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: true,
+            bounded_above: true,
+            monotonic: true,
+            smooth: true,
+            needs_exp: true,
+        },
         params: &[],
         reference: "logistic function; Rumelhart, Hinton & Williams 1986",
     };

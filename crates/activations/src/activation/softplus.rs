@@ -17,7 +17,14 @@ impl ActivationModule for Softplus {
         name: "softplus",
         formula: "f(x) = ln(1 + exp(beta * x)) / beta  (x where beta * x > threshold)",
         family: Family::SmoothRelu,
-        properties: Properties { zero_centred: false, bounded_below: true, bounded_above: false, monotonic: true, smooth: true, needs_exp: true },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: true,
+            bounded_above: false,
+            monotonic: true,
+            smooth: true,
+            needs_exp: true,
+        },
         params: &[
             ParamSpec::positive("beta", 1.0, 100.0, "sharpness"),
             ParamSpec::positive("threshold", 20.0, 1000.0, "linear above beta * x > threshold"),

@@ -11,7 +11,14 @@ impl ActivationModule for Softsign {
         name: "softsign",
         formula: "f(x) = x / (1 + |x|)",
         family: Family::SigmoidFamily,
-        properties: Properties { zero_centred: true, bounded_below: true, bounded_above: true, monotonic: true, smooth: true, needs_exp: false },
+        properties: Properties {
+            zero_centred: true,
+            bounded_below: true,
+            bounded_above: true,
+            monotonic: true,
+            smooth: true,
+            needs_exp: false,
+        },
         params: &[],
         reference: "Bergstra et al. 2009, Quadratic Polynomials Learn Better Image Features",
     };

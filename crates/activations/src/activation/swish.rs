@@ -22,9 +22,22 @@ impl ActivationModule for Swish {
         name: "swish",
         formula: "f(x) = x * sigmoid(beta * x)  (beta = 1: SiLU)",
         family: Family::SelfGated,
-        properties: Properties { zero_centred: false, bounded_below: true, bounded_above: false, monotonic: false, smooth: true, needs_exp: true },
+        properties: Properties {
+            zero_centred: false,
+            bounded_below: true,
+            bounded_above: false,
+            monotonic: false,
+            smooth: true,
+            needs_exp: true,
+        },
         params: &[
-            ParamSpec::number("beta", 1.0, 0.0, 100.0, "gate sharpness (initial value when learnable)"),
+            ParamSpec::number(
+                "beta",
+                1.0,
+                0.0,
+                100.0,
+                "gate sharpness (initial value when learnable)",
+            ),
             ParamSpec::flag("learnable", false, "train beta as a parameter").trained(),
         ],
         reference: "Ramachandran, Zoph & Le 2017, Searching for Activation Functions; Elfwing et al. 2018 (SiLU)",
@@ -48,7 +61,8 @@ impl ActivationModule for Swish {
         {
             return crate::fused::apply(x, kernel);
         }
-        let beta_tensor = self.learned_beta.as_ref().map(|p| p.val().cast(x.dtype()).reshape([1; D]));
+        let beta_tensor =
+            self.learned_beta.as_ref().map(|p| p.val().cast(x.dtype()).reshape([1; D]));
         let beta_tracked = beta_tensor.as_ref().is_some_and(|b| b.is_tracked());
         let tracked = x.is_tracked() || beta_tracked;
         let input = x.clone().detach();

@@ -11,7 +11,14 @@ impl ActivationModule for Tanh {
         name: "tanh",
         formula: "f(x) = (exp(x) - exp(-x)) / (exp(x) + exp(-x))",
         family: Family::SigmoidFamily,
-        properties: Properties { zero_centred: true, bounded_below: true, bounded_above: true, monotonic: true, smooth: true, needs_exp: true },
+        properties: Properties {
+            zero_centred: true,
+            bounded_below: true,
+            bounded_above: true,
+            monotonic: true,
+            smooth: true,
+            needs_exp: true,
+        },
         params: &[],
         reference: "LeCun et al. 1998, Efficient BackProp",
     };

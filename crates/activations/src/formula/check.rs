@@ -29,8 +29,11 @@ pub fn grid() -> Vec<f64> {
 
 /// Values and derivatives of a formula on the grid.
 pub struct Sampled {
+    /// The grid points ([`grid`]), as float32 values.
     pub x: Vec<f64>,
+    /// f(x) at each point.
     pub y: Vec<f64>,
+    /// f'(x) at each point, from autodiff.
     pub dy: Vec<f64>,
     /// Gradient of sum(f(x)) with respect to each learnable parameter.
     pub dparams: Vec<(String, f64)>,

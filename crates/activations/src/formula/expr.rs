@@ -12,20 +12,35 @@ use crate::math::{expm1, log1p, sigmoid_pair};
 /// The functions a formula may call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Function {
+    /// `exp(a)`.
     Exp,
+    /// `log(a)`, the natural logarithm.
     Log,
+    /// `log1p(a)` = `ln(1 + a)`, accurate near 0.
     Log1p,
+    /// `expm1(a)` = `exp(a) - 1`, accurate near 0.
     Expm1,
+    /// `sqrt(a)`.
     Sqrt,
+    /// `abs(a)`.
     Abs,
+    /// `tanh(a)`.
     Tanh,
+    /// `sigmoid(a)` = `1 / (1 + exp(-a))`.
     Sigmoid,
+    /// `softplus(a)` = `ln(1 + exp(a))`.
     Softplus,
+    /// `erf(a)`, the error function.
     Erf,
+    /// `sin(a)`.
     Sin,
+    /// `cos(a)`.
     Cos,
+    /// `min(a, b)`.
     Min,
+    /// `max(a, b)`.
     Max,
+    /// `where(c, a, b)`: `a` where the condition `c` holds, else `b`.
     Where,
 }
 
@@ -77,19 +92,26 @@ impl Function {
 /// A resolved expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
+    /// A number.
     Const(f64),
+    /// The input `x`.
     X,
     /// Index into the formula's parameters.
     Param(usize),
+    /// `-a`.
     Neg(Box<Expr>),
+    /// `a op b`.
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// A function call and its arguments.
     Call(Function, Vec<Expr>),
 }
 
 /// A resolution error: where (byte range) and what.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolveError {
+    /// Byte range in the formula of the name or call at fault.
     pub span: Range<usize>,
+    /// What is wrong, and what is valid instead.
     pub message: String,
 }
 
@@ -201,7 +223,7 @@ fn unknown_name(name: &str, params: &[String]) -> String {
 
 fn unknown_function(name: &str, params: &[String]) -> String {
     let names = Function::ALL.iter().map(|(_, n)| *n);
-    let hint = crate::registry::closest(name, names)
+    let hint = crate::closest::closest(name, names)
         .map(|n| format!(" (did you mean `{n}`?)"))
         .unwrap_or_default();
     let what = if name == "x" || params.iter().any(|p| p == name) {
@@ -297,7 +319,9 @@ impl Expr {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Operand<const D: usize> {
+    /// A fixed value.
     Number(f64),
+    /// A learned parameter's value, as a tensor of shape `[1; D]`.
     Tensor(Tensor<D>),
 }
 

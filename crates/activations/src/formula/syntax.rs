@@ -30,15 +30,39 @@ type Parsed<T> = Result<T, ErrMode<ContextError>>;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Syntax {
     /// A number literal and its byte range.
-    Number { value: f64, span: Range<usize> },
+    Number {
+        /// The number.
+        value: f64,
+        /// Its byte range in the formula.
+        span: Range<usize>,
+    },
     /// `x` or a parameter; `span` is its byte range in the formula.
-    Name { name: String, span: Range<usize> },
+    Name {
+        /// The name.
+        name: String,
+        /// Its byte range in the formula.
+        span: Range<usize>,
+    },
     /// `name(args...)`.
-    Call { name: String, span: Range<usize>, args: Vec<Syntax> },
+    Call {
+        /// The function name.
+        name: String,
+        /// The name's byte range in the formula.
+        span: Range<usize>,
+        /// The arguments.
+        args: Vec<Syntax>,
+    },
     /// `-a`.
     Neg(Box<Syntax>),
-    /// `a op b`; `span` is the byte range of the whole expression.
-    Binary { op: BinaryOp, left: Box<Syntax>, right: Box<Syntax> },
+    /// `a op b` (its byte range: [`Syntax::span`]).
+    Binary {
+        /// The operator.
+        op: BinaryOp,
+        /// Left operand.
+        left: Box<Syntax>,
+        /// Right operand.
+        right: Box<Syntax>,
+    },
 }
 
 impl Syntax {
@@ -58,16 +82,27 @@ impl Syntax {
 /// The infix operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BinaryOp {
+    /// `a + b`.
     Add,
+    /// `a - b`.
     Sub,
+    /// `a * b`.
     Mul,
+    /// `a / b`.
     Div,
+    /// `a ^ b`.
     Pow,
+    /// `a < b`.
     Less,
+    /// `a <= b`.
     LessEqual,
+    /// `a > b`.
     Greater,
+    /// `a >= b`.
     GreaterEqual,
+    /// `a == b`.
     Equal,
+    /// `a != b`.
     NotEqual,
 }
 

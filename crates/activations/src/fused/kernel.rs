@@ -20,23 +20,41 @@ const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kernel {
     /// `x * sigmoid(beta * x)`.
-    Swish { beta: f64 },
+    Swish {
+        /// The fixed beta.
+        beta: f64,
+    },
     /// `x * tanh(softplus(x))`.
     Mish,
     /// `scale * x` for x > 0, `scale * alpha * (exp(x / width) - 1)` otherwise; f'(0) is the left
     /// branch. SELU (scale lambda, width 1), ELU (scale 1, width 1), CELU (scale 1, width alpha).
-    ExpLinear { scale: f64, alpha: f64, width: f64 },
+    ExpLinear {
+        /// Factor of both branches (lambda for SELU).
+        scale: f64,
+        /// The negative branch tends to `-scale * alpha`.
+        alpha: f64,
+        /// Divisor of x in the exponential.
+        width: f64,
+    },
     /// `1 / (1 + exp(-x))`.
     Sigmoid,
     /// `tanh(x)`.
     Tanh,
     /// `x` for x > 0, `slope * x` otherwise; f'(0) = slope.
-    LeakyRelu { slope: f64 },
+    LeakyRelu {
+        /// Slope for x <= 0.
+        slope: f64,
+    },
     /// `0.5 x (1 + tanh(k (x + 0.044715 x^3)))` = `x * sigmoid(2k (x + 0.044715 x^3))`,
     /// k = sqrt(2 / pi).
     GeluTanh,
     /// `ln(1 + exp(beta x)) / beta`, and `x` where `beta x > threshold` (PyTorch's convention).
-    Softplus { beta: f64, threshold: f64 },
+    Softplus {
+        /// Sharpness.
+        beta: f64,
+        /// Above this `beta x`, the result is `x`.
+        threshold: f64,
+    },
     /// `x * Phi(x)`, Phi the standard normal CDF (`0.5 * erfc(-x / sqrt(2))`).
     Gelu,
     /// `-ln(1 + exp(-x))`.

@@ -26,6 +26,8 @@ use rayon::prelude::*;
 
 use super::{CHUNK, Element};
 
+/// PReLU's two passes as backend ops, implemented by flex and ndarray (`on_flex.rs`,
+/// `on_ndarray.rs`), with their autodiff node.
 #[backend_extension(Flex: cfg(feature = "flex"), NdArray: cfg(feature = "ndarray"), Autodiff)]
 pub trait FusedPrelu: Backend {
     /// `x if x > 0 else alpha * x`; alpha has one element.

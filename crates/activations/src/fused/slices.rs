@@ -17,13 +17,33 @@ use super::kernel::{
 /// One pass over memory, and where it writes.
 pub enum Pass<'a, E> {
     /// `out = f(x)`.
-    Forward { x: &'a [E], out: &'a mut [E] },
+    Forward {
+        /// Input.
+        x: &'a [E],
+        /// Output, as long as `x`.
+        out: &'a mut [E],
+    },
     /// `x = f(x)`.
-    ForwardInPlace { x: &'a mut [E] },
+    ForwardInPlace {
+        /// Input, overwritten with the output.
+        x: &'a mut [E],
+    },
     /// `out = grad * f'(x)`.
-    Backward { x: &'a [E], grad: &'a [E], out: &'a mut [E] },
+    Backward {
+        /// Input of the forward pass.
+        x: &'a [E],
+        /// dL/dy, as long as `x`.
+        grad: &'a [E],
+        /// dL/dx, as long as `x`.
+        out: &'a mut [E],
+    },
     /// `grad = grad * f'(x)`.
-    BackwardInPlace { x: &'a [E], grad: &'a mut [E] },
+    BackwardInPlace {
+        /// Input of the forward pass.
+        x: &'a [E],
+        /// dL/dy, overwritten with dL/dx.
+        grad: &'a mut [E],
+    },
 }
 
 impl<E> Pass<'_, E> {
@@ -129,7 +149,9 @@ fn each_avx2<F: Element<f32>>(pass: Pass<'_, f32>, f: F) {
 
 /// Element type of a pass: computed in float64.
 pub trait Float: Copy {
+    /// The value as float64 (exact).
     fn to_f64(self) -> f64;
+    /// `x` rounded to this type.
     fn from_f64(x: f64) -> Self;
 }
 

@@ -3,7 +3,7 @@
 
 use rand::RngExt;
 
-use super::shuffled_dataset;
+use super::split::shuffled_dataset;
 use crate::dataset::{Dataset, InputShape, Targets, Task};
 use crate::rng;
 

@@ -1,6 +1,6 @@
 //! Two concentric circles, with scikit-learn's `make_circles` semantics.
 
-use super::{scale_to_unit, shuffled_dataset};
+use super::split::{scale_to_unit, shuffled_dataset};
 use crate::dataset::{Dataset, InputShape, Targets, Task};
 use crate::rng;
 

@@ -1,7 +1,7 @@
 //! A small procedurally generated 10-class image task (28x28, one channel, like MNIST), so the
 //! CNN and the sequence models have a real job without any files.
 
-use super::shuffled_dataset;
+use super::split::shuffled_dataset;
 use crate::dataset::{Dataset, InputShape, Targets, Task};
 use crate::rng;
 

@@ -1,6 +1,6 @@
 //! A multi-label task: several independent yes/no labels per sample.
 
-use super::shuffled_dataset;
+use super::split::shuffled_dataset;
 use crate::dataset::{Dataset, InputShape, Targets, Task};
 use crate::rng;
 

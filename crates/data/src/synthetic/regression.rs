@@ -1,7 +1,7 @@
 //! A smooth nonlinear regression task whose targets lie well outside (0, 1), so a sigmoid output
 //! cannot reach them (G15).
 
-use super::shuffled_dataset;
+use super::split::shuffled_dataset;
 use crate::dataset::{Dataset, InputShape, Targets, Task};
 use crate::rng;
 

@@ -1,6 +1,6 @@
 //! Two interleaved spirals (the classic hard binary task for shallow networks).
 
-use super::{scale_to_unit, shuffled_dataset};
+use super::split::{scale_to_unit, shuffled_dataset};
 use crate::dataset::{Dataset, InputShape, Targets, Task};
 use crate::rng;
 

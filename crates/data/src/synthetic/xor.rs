@@ -1,6 +1,6 @@
 //! XOR: the class is whether two uniform inputs have the same sign.
 
-use super::shuffled_dataset;
+use super::split::shuffled_dataset;
 use crate::dataset::{Dataset, InputShape, Targets, Task};
 use crate::rng;
 

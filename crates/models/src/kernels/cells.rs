@@ -17,7 +17,7 @@
 use actbench_activations::fused::Kernel;
 use actbench_activations::fused::slices::Pass;
 
-use super::extension::Real;
+use super::real::Real;
 
 /// The activations of a cell: `gate` on the gates, `act` on the candidate (and LSTM's output).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -14,7 +14,7 @@
 
 use rayon::prelude::*;
 
-use super::extension::Real;
+use super::real::Real;
 
 /// Images per weight-gradient partial sum (fixed, so the sum's order never depends on threads).
 const IMAGES_PER_PARTIAL: usize = 4;

@@ -14,9 +14,6 @@ use burn::backend::{Autodiff, Backend, Dispatch, TensorMetadata, backend_extensi
 use burn::prelude::*;
 use burn::tensor::Slice;
 
-use actbench_activations::fused::Kernel;
-use actbench_activations::fused::slices::{self, Pass};
-
 use super::cells::{CellKernels, LstmOp};
 use super::conv::ConvShape;
 use super::pool::PoolShape;
@@ -80,45 +77,6 @@ pub trait ModelKernels: Backend {
         grad: FloatTensor<Self>,
         kernels: CellKernels,
     ) -> FloatTensor<Self>;
-}
-
-/// The float types the kernels take.
-pub(super) trait Real:
-    Copy
-    + PartialOrd
-    + std::ops::Add<Output = Self>
-    + std::ops::AddAssign
-    + std::ops::Mul<Output = Self>
-    + std::ops::Sub<Output = Self>
-    + bytemuck::Pod
-    + burn::tensor::Element
-    + Send
-    + Sync
-    + 'static
-{
-    const ZERO: Self;
-    const ONE: Self;
-    /// The activation kernels' pass over slices of this type.
-    const RUN: fn(Kernel, Pass<'_, Self>);
-    fn is_nan(self) -> bool;
-}
-
-impl Real for f32 {
-    const ZERO: Self = 0.0;
-    const ONE: Self = 1.0;
-    const RUN: fn(Kernel, Pass<'_, Self>) = slices::run_f32;
-    fn is_nan(self) -> bool {
-        self.is_nan()
-    }
-}
-
-impl Real for f64 {
-    const ZERO: Self = 0.0;
-    const ONE: Self = 1.0;
-    const RUN: fn(Kernel, Pass<'_, Self>) = slices::run_f64;
-    fn is_nan(self) -> bool {
-        self.is_nan()
-    }
 }
 
 /// The convolution's shape from x `[n, c_in, h, w]` and the output channels and kernel side.

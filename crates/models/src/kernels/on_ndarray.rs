@@ -7,7 +7,8 @@ use burn::backend::ndarray::NdArrayTensor;
 use ndarray::{ArcArray, CowArray, IxDyn};
 
 use super::cells::{self, CellKernels, LstmOp};
-use super::extension::{ModelKernels, Real, conv_shape, pool_shape};
+use super::extension::{ModelKernels, conv_shape, pool_shape};
+use super::real::Real;
 use super::{conv, pool};
 
 type Array<E> = ArcArray<E, IxDyn>;

@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use super::extension::Real;
+use super::real::Real;
 
 /// Elements per rayon task (whole channel planes are never split).
 const TASK_ELEMENTS: usize = 1 << 14;

@@ -5,7 +5,7 @@
 use actbench_activations::ActivationConfig;
 
 use super::engine::{Claim, Method};
-use super::finding::{Finding, Verdict};
+use super::judgement::{Judgement, Verdict};
 use super::rule::{Evidence, Guideline};
 use super::runs::{Scale, paired};
 use super::thresholds::{G02_DEPTH, G02_RATIO_FACTOR, G02_SIGMOID_MAX_SLOPE, G02_SLOPE_TOLERANCE};
@@ -36,7 +36,7 @@ fn log_ratio_through_training(r: &CellRecord) -> Option<f64> {
     mean_of(r.epochs.iter().filter_map(gradient_ratio).map(f64::log10))
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let depths = e.runs.depths();
     let depth = if depths.contains(&G02_DEPTH) { G02_DEPTH } else { *depths.last().expect("runs") };
     let mut evidence = Vec::new();
@@ -59,7 +59,7 @@ fn check(e: &Evidence) -> Finding {
     let (sigmoid, relu) =
         (e.runs.depth(depth).activation("sigmoid"), e.runs.depth(depth).activation("relu"));
     if sigmoid.is_empty() || relu.is_empty() {
-        return Finding::missing(format!("needs sigmoid and relu runs at depth {depth}"));
+        return Judgement::missing(format!("needs sigmoid and relu runs at depth {depth}"));
     }
     let scale = Scale::of("log10 gradient ratio", true, G02_RATIO_FACTOR.log10(), Method::PairedT);
     let part = paired(
@@ -81,7 +81,7 @@ fn check(e: &Evidence) -> Finding {
             Verdict::Inconclusive
         }
     };
-    Finding::all(vec![part], vec![slope], evidence)
+    Judgement::all(vec![part], vec![slope], evidence)
 }
 
 #[cfg(test)]

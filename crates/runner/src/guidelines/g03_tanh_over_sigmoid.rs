@@ -3,7 +3,7 @@
 //! experiment's target, final accuracy.
 
 use super::engine::{Claim, Method};
-use super::finding::{Finding, Verdict};
+use super::judgement::{Judgement, Verdict};
 use super::rule::{Evidence, Guideline};
 use super::runs::{Scale, final_metric, paired, single};
 use super::thresholds::G03_MEAN_TOLERANCE;
@@ -25,7 +25,7 @@ fn threshold() -> String {
     )
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let (tanh, sigmoid) = match e.runs.pair("tanh", "sigmoid") {
         Ok(pair) => pair,
         Err(missing) => return missing,
@@ -62,7 +62,7 @@ fn check(e: &Evidence) -> Finding {
             epochs_to_target,
         ));
     }
-    Finding::combined(parts, Vec::new(), |d| {
+    Judgement::combined(parts, Vec::new(), |d| {
         Verdict::all([d[0], d[1], Verdict::any(d[2..].to_vec())])
     })
 }

@@ -4,7 +4,7 @@
 //! 1, so the comparison is censored and uses the sign test.
 
 use super::engine::Claim;
-use super::finding::{Finding, Verdict};
+use super::judgement::{Judgement, Verdict};
 use super::rule::{Evidence, Guideline};
 use super::runs::{Scale, paired};
 use crate::outcome::epochs_to_target;
@@ -22,7 +22,7 @@ fn threshold() -> String {
     "in every experiment, relu needs fewer epochs to the target than tanh and than sigmoid, per seed (sign test on epochs, never reached = epochs + 1; median beyond half an epoch, 95% CI, Holm)".into()
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let (mut parts, mut checks, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
     for name in e.runs.experiments() {
         let runs = e.runs.experiment(&name);
@@ -48,7 +48,7 @@ fn check(e: &Evidence) -> Finding {
             ));
         }
     }
-    Finding::all(parts, checks, evidence)
+    Judgement::all(parts, checks, evidence)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! derivative is zero on every evaluation sample, after training.
 
 use super::engine::{Claim, Method};
-use super::finding::Finding;
+use super::judgement::Judgement;
 use super::rule::{Evidence, Guideline};
 use super::runs::{Runs, Scale, paired, single};
 use super::thresholds::{DELTA_DEAD_FRACTION, G05_DEAD_MIN};
@@ -32,10 +32,10 @@ pub(super) fn percent(label: &str, runs: &Runs) -> String {
     format!("{label} {:.1}%", 100.0 * runs.mean(dead_fraction))
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let relu = e.runs.activation("relu");
     if relu.is_empty() {
-        return Finding::missing("needs relu runs");
+        return Judgement::missing("needs relu runs");
     }
     let dead = Scale::of("dead fraction", true, G05_DEAD_MIN, Method::PairedT);
     let mut parts =
@@ -54,7 +54,7 @@ fn check(e: &Evidence) -> Finding {
             dead_fraction,
         ));
     }
-    Finding::all(
+    Judgement::all(
         parts,
         Vec::new(),
         vec![format!("dead units after training: {}", shown.join(", "))],

@@ -2,8 +2,8 @@
 //! ReLU. Same runs as G05.
 
 use super::engine::{Claim, Method};
-use super::finding::Finding;
 use super::g05_relu_dies::percent;
+use super::judgement::Judgement;
 use super::rule::{Evidence, Guideline};
 use super::runs::{Scale, final_metric, single};
 use super::thresholds::G06_DEAD_MAX;
@@ -25,7 +25,7 @@ fn threshold() -> String {
     )
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let (leaky, relu) = match e.runs.pair("leaky-relu", "relu") {
         Ok(pair) => pair,
         Err(missing) => return missing,
@@ -45,7 +45,7 @@ fn check(e: &Evidence) -> Finding {
     ];
     let evidence =
         vec![format!("dead units: {}, {}", percent("leaky-relu", &leaky), percent("relu", &relu))];
-    Finding::all(parts, Vec::new(), evidence)
+    Judgement::all(parts, Vec::new(), evidence)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! move, and accuracy.
 
 use super::engine::{Claim, Method};
-use super::finding::Finding;
+use super::judgement::Judgement;
 use super::rule::{Evidence, Guideline};
 use super::runs::{Scale, final_metric, single};
 use super::thresholds::G07_ALPHA_MOVE;
@@ -25,7 +25,7 @@ fn threshold() -> String {
     )
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let (prelu, leaky) = match e.runs.pair("prelu", "leaky-relu") {
         Ok(pair) => pair,
         Err(missing) => return missing,
@@ -45,7 +45,7 @@ fn check(e: &Evidence) -> Finding {
     let slopes: Vec<String> = judged_epoch(first)
         .map(|e| e.learned.iter().map(|(k, v)| format!("{k} {}", num(*v))).collect())
         .unwrap_or_default();
-    Finding::all(
+    Judgement::all(
         parts,
         Vec::new(),
         vec![format!("learned slopes, seed {}: {}", first.cell.seed, slopes.join(", "))],

@@ -3,7 +3,7 @@
 //! to the experiment's target.
 
 use super::engine::{Claim, Method};
-use super::finding::{Finding, Verdict};
+use super::judgement::{Judgement, Verdict};
 use super::rule::{Evidence, Guideline};
 use super::runs::{Scale, paired};
 use super::thresholds::DELTA_MEAN_ACTIVATION;
@@ -24,7 +24,7 @@ fn threshold() -> String {
     )
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let (elu, relu) = match e.runs.pair("elu", "relu") {
         Ok(pair) => pair,
         Err(missing) => return missing,
@@ -49,7 +49,7 @@ fn check(e: &Evidence) -> Finding {
             checks.push(Verdict::Inconclusive);
         }
     }
-    Finding::all(parts, checks, evidence)
+    Judgement::all(parts, checks, evidence)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! and variance at init, and the accuracy lost from the shallowest to the deepest net.
 
 use super::engine::{Claim, Method, Part};
-use super::finding::Finding;
+use super::judgement::Judgement;
 use super::rule::{Evidence, Guideline};
 use super::runs::Runs;
 use super::runs::Scale;
@@ -40,10 +40,10 @@ fn drops(runs: &Runs, shallow: usize, deep: usize) -> std::collections::BTreeMap
     s.iter().filter_map(|(seed, a)| d.get(seed).map(|b| (*seed, a - b))).collect()
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let depths = e.runs.depths();
     if !depths.contains(&G09_DEPTH) || e.runs.activation("selu").is_empty() {
-        return Finding::missing(format!("needs selu runs at depth {G09_DEPTH}"));
+        return Judgement::missing(format!("needs selu runs at depth {G09_DEPTH}"));
     }
     let (mean, var) = (|m: (f64, f64)| m.0, |m: (f64, f64)| m.1);
     let at = e.runs.depth(G09_DEPTH);
@@ -101,7 +101,7 @@ fn check(e: &Evidence) -> Finding {
     } else {
         evidence.push("one depth only: the accuracy drop is not judged".into());
     }
-    Finding::all(parts, Vec::new(), evidence)
+    Judgement::all(parts, Vec::new(), evidence)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! per setting in the evidence and holds only when it holds in every setting.
 
 use super::engine::{Claim, Part};
-use super::finding::{Finding, Verdict};
+use super::judgement::{Judgement, Verdict};
 use super::rule::{Evidence, Guideline};
 use super::runs::Runs;
 use super::runs::{Scale, final_metric};
@@ -35,7 +35,7 @@ fn gap(runs: &Runs, depth: usize) -> std::collections::BTreeMap<u64, f64> {
     s.iter().filter_map(|(seed, a)| r.get(seed).map(|b| (*seed, a - b))).collect()
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let (mut parts, mut checks, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
     for name in e.runs.experiments() {
         let runs = e.runs.experiment(&name);
@@ -88,7 +88,7 @@ fn check(e: &Evidence) -> Finding {
             means.join(", ")
         ));
     }
-    Finding::all(parts, checks, evidence)
+    Judgement::all(parts, checks, evidence)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use super::cost::{backends, compute_bound, costs_more, memory_bound, per_element, times};
 use super::engine::Claim;
-use super::finding::{Finding, Verdict};
+use super::judgement::{Judgement, Verdict};
 use super::rule::{Evidence, Guideline};
 use super::runs::final_metric;
 
@@ -21,7 +21,7 @@ fn threshold() -> String {
     "mish not worse than swish at any depth of any experiment (non-inferiority, paired by seed); mish's compute-bound forward+backward time per element above swish's by > 5% on every benchmarked backend (ln time, 95% CI over repeats); memory-bound times reported beside".into()
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let (mut parts, mut checks, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
     for name in e.runs.experiments() {
         let runs = e.runs.experiment(&name);
@@ -73,7 +73,7 @@ fn check(e: &Evidence) -> Finding {
             }
         }
     }
-    Finding::all(parts, checks, evidence)
+    Judgement::all(parts, checks, evidence)
 }
 
 #[cfg(test)]

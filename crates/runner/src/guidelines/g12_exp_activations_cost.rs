@@ -6,7 +6,7 @@
 use actbench_activations::registry;
 
 use super::cost::{backends, compute_bound, costs_more, memory_bound, per_element, times};
-use super::finding::{Finding, Verdict};
+use super::judgement::{Judgement, Verdict};
 use super::rule::{Evidence, Guideline};
 use crate::records::activation_timing::Mode;
 
@@ -23,10 +23,10 @@ fn threshold() -> String {
     "on every benchmarked backend, each exponential activation's compute-bound forward+backward time above relu's by > 5% (ln time, 95% CI over repeats, Holm); memory-bound times reported beside".into()
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let backends = backends(e.timings);
     if backends.is_empty() {
-        return Finding::missing(
+        return Judgement::missing(
             "no activation micro-benchmark in these results (the config's [bench] section runs one)",
         );
     }
@@ -69,7 +69,7 @@ fn check(e: &Evidence) -> Finding {
         }
         evidence.push(format!("{backend} compute-bound ({n} elements): {}", shown.join(", ")));
     }
-    Finding::all(parts, checks, evidence)
+    Judgement::all(parts, checks, evidence)
 }
 
 #[cfg(test)]

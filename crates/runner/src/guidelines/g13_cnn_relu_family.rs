@@ -6,7 +6,7 @@
 use actbench_activations::Family;
 
 use super::engine::Claim;
-use super::finding::{Finding, Verdict};
+use super::judgement::{Judgement, Verdict};
 use super::rule::{Evidence, Guideline};
 use super::runs::final_metric;
 use crate::num::num;
@@ -25,7 +25,7 @@ fn threshold() -> String {
     "in every experiment, the best relu-family activation (by mean) ahead of each sigmoid-family one by more than the metric's delta (paired by seed, 95% CI, Holm)".into()
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let (mut parts, mut checks, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
     for name in e.runs.experiments() {
         let runs = e.runs.experiment(&name);
@@ -68,7 +68,7 @@ fn check(e: &Evidence) -> Finding {
             all.join(", ")
         ));
     }
-    Finding::all(parts, checks, evidence)
+    Judgement::all(parts, checks, evidence)
 }
 
 #[cfg(test)]

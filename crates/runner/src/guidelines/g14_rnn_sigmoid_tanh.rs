@@ -8,7 +8,7 @@ use actbench_models::ModelConfig;
 use actbench_models::config::RnnCell;
 
 use super::engine::Claim;
-use super::finding::{Finding, Verdict};
+use super::judgement::{Judgement, Verdict};
 use super::rule::{Evidence, Guideline};
 use super::runs::Runs;
 use super::runs::final_metric;
@@ -40,7 +40,7 @@ fn diverged(label: &str, runs: &Runs) -> Option<String> {
     (n > 0).then(|| format!("{label}: {n} of {} runs diverged", runs.0.len()))
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let (mut parts, mut checks, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
     let vanilla = e.runs.filter(|r| rnn(r).is_some_and(|(c, _)| c == RnnCell::Vanilla));
     if vanilla.activation("tanh").is_empty() {
@@ -78,7 +78,7 @@ fn check(e: &Evidence) -> Finding {
             &swapped,
         ));
     }
-    Finding::all(parts, checks, evidence)
+    Judgement::all(parts, checks, evidence)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use actbench_activations::OutputActivation;
 use actbench_data::Task;
 
 use super::engine::Claim;
-use super::finding::{Finding, Verdict};
+use super::judgement::{Judgement, Verdict};
 use super::rule::{Evidence, Guideline};
 use super::runs::final_metric;
 use crate::num::num;
@@ -35,7 +35,7 @@ fn recommended(task: Task) -> (OutputActivation, &'static str) {
     }
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let (mut parts, mut checks, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
     for name in e.runs.experiments() {
         let runs = e.runs.experiment(&name);
@@ -69,7 +69,7 @@ fn check(e: &Evidence) -> Finding {
         }
         evidence.push(format!("{case} ({name}, test {}): {}", runs.metric(), shown.join(", ")));
     }
-    Finding::all(parts, checks, evidence)
+    Judgement::all(parts, checks, evidence)
 }
 
 #[cfg(test)]

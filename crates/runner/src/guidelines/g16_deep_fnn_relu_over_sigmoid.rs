@@ -3,7 +3,7 @@
 //! else on the built-in images, equal epochs.
 
 use super::engine::Claim;
-use super::finding::Finding;
+use super::judgement::Judgement;
 use super::rule::{Evidence, Guideline};
 use super::runs::final_metric;
 
@@ -20,14 +20,14 @@ fn threshold() -> String {
     "relu's final test accuracy ahead of sigmoid's by more than one point after equal epochs (paired by seed, 95% CI)".into()
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let (relu, sigmoid) = match e.runs.pair("relu", "sigmoid") {
         Ok(pair) => pair,
         Err(missing) => return missing,
     };
     let r = relu.0[0];
     let context = format!("{} epochs, depth {}", r.cell.train.epochs, r.cell.model.depth());
-    Finding::all(
+    Judgement::all(
         vec![final_metric("relu - sigmoid", Claim::Better, &relu, &sigmoid)],
         Vec::new(),
         vec![context],

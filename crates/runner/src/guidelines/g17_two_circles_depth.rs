@@ -7,7 +7,7 @@
 use actbench_models::ModelConfig;
 
 use super::engine::{Claim, Method};
-use super::finding::{Finding, Verdict};
+use super::judgement::{Judgement, Verdict};
 use super::rule::{Evidence, Guideline};
 use super::runs::Runs;
 use super::runs::{Scale, final_metric, paired, single};
@@ -47,11 +47,11 @@ fn learned(label: &str, runs: &Runs) -> String {
     )
 }
 
-fn check(e: &Evidence) -> Finding {
+fn check(e: &Evidence) -> Judgement {
     let (relu, tanh) = (e.runs.activation("relu"), e.runs.activation("tanh"));
     let relu_depths = relu.depths();
     if relu_depths.is_empty() || tanh.is_empty() {
-        return Finding::missing("needs relu and tanh runs");
+        return Judgement::missing("needs relu and tanh runs");
     }
     let (shallow, deep) = (relu_depths[0], relu_depths[relu_depths.len() - 1]);
     let accuracy = Scale { delta: 0.0, ..Scale::final_metric(&relu) };
@@ -95,7 +95,7 @@ fn check(e: &Evidence) -> Finding {
         "seeds that learn (test accuracy >= {G17_ABOVE_CHANCE}): {}",
         counts.join(", ")
     )];
-    let mut finding = Finding::combined(parts, Vec::new(), |d| {
+    let mut finding = Judgement::combined(parts, Vec::new(), |d| {
         let per_init: Vec<Verdict> =
             d[1..].chunks(2).map(|c| Verdict::all([d[0], c[0], c[1]])).collect();
         if per_init.windows(2).all(|w| w[0] == w[1]) { per_init[0] } else { Verdict::Inconclusive }

@@ -14,9 +14,10 @@ use crate::records::cell::CellRecord;
 
 mod cost;
 pub mod engine;
-pub mod finding;
+pub mod judgement;
 pub mod rule;
 pub mod runs;
+pub mod sentence;
 pub mod thresholds;
 
 mod g01_nonlinearity_needed;
@@ -40,7 +41,7 @@ mod g17_two_circles_depth;
 pub mod testing;
 
 use engine::Part;
-pub use finding::{Finding, Verdict};
+pub use judgement::{Judgement, Verdict};
 pub use rule::{Evidence, Guideline};
 pub use runs::Runs;
 
@@ -79,6 +80,10 @@ pub struct GuidelineResult {
     pub name: String,
     /// The claim.
     pub claim: String,
+    /// What was found, in one sentence generated from the verdict and its parts: the verdict,
+    /// the deciding parts with their values and directions, the rule's notes, and which
+    /// settings agree where a rule has several.
+    pub finding: String,
     /// Backend the runs were trained on (each backend is judged on its own).
     pub backend: String,
     /// The numbers behind the verdict: the context clauses, then every part.
@@ -118,19 +123,19 @@ pub fn evaluate(records: &[CellRecord], bench: &[ActivationTiming]) -> Vec<Guide
         }
         for backend in backends {
             let runs = tagged.filter(|r| r.cell.backend == backend);
-            let finding = if g.needs_runs && runs.is_empty() {
-                Finding::missing(format!(
+            let judgement = if g.needs_runs && runs.is_empty() {
+                Judgement::missing(format!(
                     "not run: no experiment in these results is tagged {} (see configs/guidelines.toml and configs/reproductions.toml; `actbench guidelines` reads several run directories)",
                     g.id
                 ))
             } else {
                 (g.check)(&Evidence { runs: runs.clone(), timings: bench })
             };
-            let evidence: Vec<String> = finding
+            let evidence: Vec<String> = judgement
                 .evidence
                 .iter()
                 .cloned()
-                .chain(finding.parts.iter().map(Part::text))
+                .chain(judgement.parts.iter().map(Part::text))
                 .collect();
             results.push(GuidelineResult {
                 id: g.id.into(),
@@ -139,9 +144,16 @@ pub fn evaluate(records: &[CellRecord], bench: &[ActivationTiming]) -> Vec<Guide
                 backend: if runs.is_empty() { "-".into() } else { backend.to_string() },
                 evidence: evidence.join("; "),
                 threshold: (g.threshold)(),
-                verdict: finding.verdict,
-                seeds_needed: finding.seeds_needed(),
-                parts: finding.parts,
+                finding: sentence::finding(
+                    judgement.verdict,
+                    judgement.seeds_needed(),
+                    &judgement.parts,
+                    &judgement.notes,
+                    &judgement.evidence,
+                ),
+                verdict: judgement.verdict,
+                seeds_needed: judgement.seeds_needed(),
+                parts: judgement.parts,
                 data: runs.data(),
                 data_matters: runs.0.iter().any(|r| {
                     r.cell.dataset.kind == actbench_data::DatasetKind::Idx

@@ -1,6 +1,6 @@
 //! What a rule is: the [`Guideline`] each rule file declares and the [`Evidence`] it reads.
 
-use super::finding::Finding;
+use super::judgement::Judgement;
 use super::runs::Runs;
 use crate::records::activation_timing::ActivationTiming;
 
@@ -26,5 +26,5 @@ pub struct Guideline {
     /// micro-benchmark.
     pub needs_runs: bool,
     /// The rule.
-    pub check: fn(&Evidence) -> Finding,
+    pub check: fn(&Evidence) -> Judgement,
 }

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::engine::{Claim, Groups, Method, Part};
-use super::finding::Finding;
+use super::judgement::Judgement;
 use super::thresholds::{DELTA_ACCURACY, DELTA_EPOCHS, DELTA_LOG10_MSE};
 use crate::outcome;
 use crate::plan::Target;
@@ -40,10 +40,10 @@ impl<'a> Runs<'a> {
     }
 
     /// The runs of activations `a` and `b`; when either has none, the finding that says so.
-    pub fn pair(&self, a: &str, b: &str) -> Result<(Runs<'a>, Runs<'a>), Finding> {
+    pub fn pair(&self, a: &str, b: &str) -> Result<(Runs<'a>, Runs<'a>), Judgement> {
         let (first, second) = (self.activation(a), self.activation(b));
         if first.is_empty() || second.is_empty() {
-            return Err(Finding::missing(format!("needs {a} and {b} runs")));
+            return Err(Judgement::missing(format!("needs {a} and {b} runs")));
         }
         Ok((first, second))
     }

@@ -153,7 +153,9 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:1400px;marg
 table{border-collapse:collapse;margin:1em 0;font-size:0.9em}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}\
 th{background:#f3f3f3}figure{margin:1.5em 0}figure svg{max-width:100%;height:auto}figcaption{color:#555;font-size:0.9em}\
 .holds{color:#08660f;font-weight:bold}.fails{color:#a40000;font-weight:bold}.inconclusive{color:#8a6100;font-weight:bold}\
-pre{background:#f6f6f6;padding:1em;overflow:auto}";
+pre{background:#f6f6f6;padding:1em;overflow:auto}\
+table.verdicts td.claim{max-width:16em}table.verdicts td.finding{max-width:36em}\
+details summary{cursor:pointer;color:#555;font-size:0.9em;margin-top:0.3em}";
 
 fn html(
     inputs: &Inputs,
@@ -187,7 +189,7 @@ fn html(
         );
     }
     if let Some(verdicts) = verdicts {
-        out += "<h2 id=\"verdicts\">Guideline verdicts</h2>\n<table>\n<thead><tr><th>id</th><th>claim</th><th>parts: estimate and 95% CI against 0 and ±delta (or the claimed range); hover for numbers</th><th>evidence</th><th>threshold</th><th>verdict</th></tr></thead>\n<tbody>\n";
+        out += "<h2 id=\"verdicts\">Guideline verdicts</h2>\n<table class=\"verdicts\">\n<thead><tr><th>id</th><th>claim</th><th>parts: 95% CI vs 0 and ±delta</th><th>finding</th><th>verdict</th></tr></thead>\n<tbody>\n";
         for v in verdicts {
             let evidence = if v.data_matters {
                 format!("{} [data: {}]", v.evidence, v.data)
@@ -195,7 +197,7 @@ fn html(
                 v.evidence.clone()
             };
             out += &format!(
-                "<tr id=\"{}\"><td>{} <code>{}</code>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>\n",
+                "<tr id=\"{}\"><td>{} <code>{}</code>{}</td><td class=\"claim\">{}</td><td>{}</td><td class=\"finding\">{}<details><summary>evidence and thresholds</summary><p>{}</p><p>thresholds: {}</p></details></td><td class=\"{}\">{}</td></tr>\n",
                 v.id,
                 v.id,
                 escape(&v.name),
@@ -204,6 +206,7 @@ fn html(
                     .unwrap_or_default(),
                 escape(&v.claim),
                 super::forest::svg(&v.parts),
+                escape(&v.finding),
                 escape(&evidence),
                 escape(&v.threshold),
                 v.verdict.name(),

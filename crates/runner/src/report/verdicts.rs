@@ -15,7 +15,6 @@ fn evidence(r: &GuidelineResult) -> String {
     if r.data_matters { format!("{} [data: {}]", r.evidence, r.data) } else { r.evidence.clone() }
 }
 
-/// Renders the verdicts with a one-line count of each outcome.
 /// The verdict as shown: an inconclusive verdict says how many seeds would decide it.
 pub fn verdict_text(r: &GuidelineResult) -> String {
     match (r.verdict, r.seeds_needed) {
@@ -39,7 +38,8 @@ fn id(r: &GuidelineResult, results: &[GuidelineResult], name: String) -> String 
     }
 }
 
-/// The verdict table with a one-line count of each outcome, in `format`.
+/// The verdict table: the finding first (one sentence per verdict), then the evidence and the
+/// thresholds behind it; CSV has one row per part.
 pub fn render(results: &[GuidelineResult], format: Format) -> String {
     let count = |v: Verdict| results.iter().filter(|r| r.verdict == v).count();
     let summary = format!(
@@ -58,71 +58,120 @@ pub fn render(results: &[GuidelineResult], format: Format) -> String {
                     vec![
                         id(r, results, format!("`{}`", r.name)),
                         r.claim.clone(),
+                        r.finding.clone(),
+                        format!("**{}**", verdict_text(r)),
                         evidence(r),
                         r.threshold.clone(),
-                        format!("**{}**", verdict_text(r)),
                     ]
                 })
                 .collect();
-            markdown_table(&["id", "claim", "evidence", "threshold", "verdict"], &rows)
+            markdown_table(&["id", "claim", "finding", "verdict", "evidence", "threshold"], &rows)
                 + &format!("\n{summary}\n")
         }
-        Format::Csv => {
-            let rows: Vec<Vec<String>> = results
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.id.clone(),
-                        r.name.clone(),
-                        r.backend.clone(),
-                        r.verdict.name().into(),
-                        r.seeds_needed.map(|n| n.to_string()).unwrap_or_default(),
-                        r.claim.clone(),
-                        r.evidence.clone(),
-                        r.threshold.clone(),
-                        r.data.clone(),
-                        r.seeds.to_string(),
-                    ]
-                })
-                .collect();
-            csv_table(
-                &[
-                    "id",
-                    "name",
-                    "backend",
-                    "verdict",
-                    "seeds_needed",
-                    "claim",
-                    "evidence",
-                    "threshold",
-                    "data",
-                    "seeds",
-                ],
-                &rows,
-            )
-        }
+        Format::Csv => csv(results),
         Format::Table => {
             let mut builder = Builder::default();
-            builder.push_record(["id", "claim", "evidence", "threshold", "verdict"]);
+            builder.push_record(["id", "claim", "finding", "verdict", "evidence", "threshold"]);
             for r in results {
                 builder.push_record([
                     id(r, results, r.name.clone()),
                     r.claim.clone(),
+                    r.finding.clone(),
+                    verdict_text(r),
                     evidence(r),
                     r.threshold.clone(),
-                    verdict_text(r),
                 ]);
             }
             let mut table = builder.build();
             table
                 .with(Style::sharp())
                 .with(Modify::new(Columns::one(0)).with(Width::wrap(18)))
-                .with(Modify::new(Columns::one(1)).with(Width::wrap(36).keep_words(true)))
-                .with(Modify::new(Columns::one(2)).with(Width::wrap(70).keep_words(true)))
-                .with(Modify::new(Columns::one(3)).with(Width::wrap(40).keep_words(true)));
+                .with(Modify::new(Columns::one(1)).with(Width::wrap(30).keep_words(true)))
+                .with(Modify::new(Columns::one(2)).with(Width::wrap(50).keep_words(true)))
+                .with(Modify::new(Columns::one(3)).with(Width::wrap(16).keep_words(true)))
+                .with(Modify::new(Columns::one(4)).with(Width::wrap(60).keep_words(true)))
+                .with(Modify::new(Columns::one(5)).with(Width::wrap(36).keep_words(true)));
             format!("{table}\n{summary}\n")
         }
     }
+}
+
+/// CSV: one row per part (a rule without parts, one row with the part columns empty); the
+/// guideline's columns repeat on each of its rows.
+fn csv(results: &[GuidelineResult]) -> String {
+    let header = [
+        "id",
+        "name",
+        "backend",
+        "verdict",
+        "seeds_needed",
+        "finding",
+        "part",
+        "unit",
+        "claim_of_part",
+        "a",
+        "a_value",
+        "b",
+        "b_value",
+        "higher_is_better",
+        "difference",
+        "ci_low",
+        "ci_high",
+        "delta",
+        "effect_size",
+        "n_pairs",
+        "p_adjusted",
+        "decision",
+        "claim",
+        "threshold",
+        "data",
+        "seeds",
+    ];
+    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let mut rows = Vec::new();
+    for r in results {
+        let guideline = |part: Vec<String>| -> Vec<String> {
+            [
+                vec![
+                    r.id.clone(),
+                    r.name.clone(),
+                    r.backend.clone(),
+                    r.verdict.name().into(),
+                    r.seeds_needed.map(|n| n.to_string()).unwrap_or_default(),
+                    r.finding.clone(),
+                ],
+                part,
+                vec![r.claim.clone(), r.threshold.clone(), r.data.clone(), r.seeds.to_string()],
+            ]
+            .concat()
+        };
+        if r.parts.is_empty() {
+            rows.push(guideline(vec![String::new(); 16]));
+        }
+        for p in &r.parts {
+            let claim = serde_json::to_value(p.claim).expect("claims serialise");
+            let g = p.groups.as_ref();
+            rows.push(guideline(vec![
+                p.label.clone(),
+                p.unit.clone(),
+                claim["claim"].as_str().unwrap_or_default().to_string(),
+                g.map(|g| g.a.clone()).unwrap_or_default(),
+                opt(g.map(|g| g.a_value)),
+                g.map(|g| g.b.clone()).unwrap_or_default(),
+                opt(g.map(|g| g.b_value)),
+                g.map(|g| g.higher_is_better.to_string()).unwrap_or_default(),
+                opt(p.difference),
+                opt(p.ci_low),
+                opt(p.ci_high),
+                opt(p.delta),
+                opt(p.effect_size),
+                p.n_pairs.to_string(),
+                p.p_adjusted.to_string(),
+                p.decision.name().into(),
+            ]));
+        }
+    }
+    csv_table(&header, &rows)
 }
 
 /// The stability check: each guideline on all seeds, on the odd and on the even seeds.

@@ -1,4 +1,4 @@
-//! What a rule returns: the [`Finding`], its [`Verdict`] and the decided parts behind it.
+//! What a rule returns: the [`Judgement`], its [`Verdict`] and the decided parts behind it.
 
 use serde::Serialize;
 
@@ -69,25 +69,33 @@ impl From<Decision> for Verdict {
 
 /// What a rule found: the verdict, its decided parts, and the context behind them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
+pub struct Judgement {
     /// The verdict.
     pub verdict: Verdict,
     /// The statistical parts, decided together (Holm).
     pub parts: Vec<Part>,
     /// Context the parts do not carry (exact checks, counts, notes), one clause each.
     pub evidence: Vec<String>,
+    /// Clauses the one-line finding must carry besides the deciding parts (what a rule set
+    /// aside, and why).
+    pub notes: Vec<String>,
 }
 
-impl Finding {
+impl Judgement {
     /// Inconclusive because the results hold nothing to judge by.
-    pub fn missing(what: impl Into<String>) -> Finding {
-        Finding { verdict: Verdict::Inconclusive, parts: Vec::new(), evidence: vec![what.into()] }
+    pub fn missing(what: impl Into<String>) -> Judgement {
+        Judgement {
+            verdict: Verdict::Inconclusive,
+            parts: Vec::new(),
+            evidence: vec![what.into()],
+            notes: Vec::new(),
+        }
     }
 
     /// Decides `parts` together; the guideline holds when every part and every exact `checks`
     /// verdict holds, fails when any fails.
-    pub fn all(parts: Vec<Part>, checks: Vec<Verdict>, evidence: Vec<String>) -> Finding {
-        Finding::combined(parts, evidence, |d| {
+    pub fn all(parts: Vec<Part>, checks: Vec<Verdict>, evidence: Vec<String>) -> Judgement {
+        Judgement::combined(parts, evidence, |d| {
             Verdict::all(d.iter().copied().chain(checks.iter().copied()))
         })
     }
@@ -98,13 +106,20 @@ impl Finding {
         mut parts: Vec<Part>,
         evidence: Vec<String>,
         combine: impl Fn(&[Verdict]) -> Verdict,
-    ) -> Finding {
+    ) -> Judgement {
         engine::decide(&mut parts);
         let decisions: Vec<Verdict> = parts.iter().map(|p| p.decision.into()).collect();
-        Finding { verdict: combine(&decisions), parts, evidence }
+        Judgement { verdict: combine(&decisions), parts, evidence, notes: Vec::new() }
     }
 
-    /// Seeds that would decide an inconclusive finding: the most any undecided part needs (none
+    /// The judgement with `notes` for its one-line finding (each also joins the evidence).
+    pub fn with_notes(mut self, notes: Vec<String>) -> Judgement {
+        self.evidence.extend(notes.iter().cloned());
+        self.notes = notes;
+        self
+    }
+
+    /// Seeds that would decide an inconclusive judgement: the most any undecided part needs (none
     /// when some undecided part cannot be decided by more seeds at its observed effect).
     pub fn seeds_needed(&self) -> Option<usize> {
         if self.verdict != Verdict::Inconclusive {

@@ -8,10 +8,12 @@
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod corpus;
 pub mod dataset;
 pub mod error;
 pub mod idx;
 pub mod rng;
+pub mod sunspots;
 pub mod synthetic;
 
 pub use config::{DatasetConfig, DatasetKind};

@@ -2,13 +2,14 @@
 """PyTorch CPU eager next to `actbench bench activations`: same method, same JSON records.
 
 Usage:
-    python3 scripts/bench_pytorch.py [--elements N] [--repeats R] > pytorch.json
+    python3 scripts/bench_pytorch.py [--elements N] [--repeats R] [--device cpu|cuda] > pytorch.json
 
 Method, as in crates/runner/src/activation_bench.rs: one float32 tensor drawn uniform in [-5, 5];
 two untimed warm-up repeats; every repeat is timed whole (forward, or forward and backward from
 dL/dy = 1), reading the result's first element inside the timer; all repeats kept; the median is
 the estimate. `copy` is x * 1, the memory-bandwidth reference. PyTorch uses its default thread
-count (the number of cores). Needs `pip install torch`.
+count (the number of cores). `--device cuda` times on the GPU (reading the first element waits
+for the device, as actbench's `Device::sync` does). Needs `pip install torch`.
 """
 
 import argparse
@@ -47,7 +48,7 @@ def timed(op, repeats):
     return [once() for _ in range(repeats)]
 
 
-def record(name, mode, elements, times):
+def record(name, mode, elements, times, device):
     median = statistics.median(times)
     return {
         "activation": name,
@@ -58,7 +59,7 @@ def record(name, mode, elements, times):
         "max_s": max(times),
         "elements_per_s": elements / median,
         "gb_per_s": elements * BYTES_PER_ELEMENT[mode] / median / 1e9,
-        "backend": f"pytorch-{torch.__version__.split('+')[0]}-cpu",
+        "backend": f"pytorch-{torch.__version__.split('+')[0]}-{device}",
         "times_s": times,
     }
 
@@ -68,7 +69,10 @@ def main():
     parser.add_argument("--elements", type=int, default=1 << 24)
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--activation", default=",".join(ACTIVATIONS), help="comma-separated: " + ", ".join(ACTIVATIONS))
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     args = parser.parse_args()
+    if args.device == "cuda" and not torch.cuda.is_available():
+        sys.exit("--device cuda: this PyTorch sees no CUDA device (torch.cuda.is_available() is False)")
     names = [n for n in args.activation.split(",") if n]
     unknown = [n for n in names if n not in ACTIVATIONS]
     if unknown:
@@ -76,20 +80,20 @@ def main():
     if "copy" not in names:
         names.insert(0, "copy")
     torch.manual_seed(77)
-    x = torch.empty(args.elements, dtype=torch.float32).uniform_(-5.0, 5.0)
-    print(f"timing {len(names)} operations on PyTorch {torch.__version__} CPU, {torch.get_num_threads()} threads", file=sys.stderr)
+    x = torch.empty(args.elements, dtype=torch.float32).uniform_(-5.0, 5.0).to(args.device)
+    print(f"timing {len(names)} operations on PyTorch {torch.__version__} {args.device}, {torch.get_num_threads()} CPU threads", file=sys.stderr)
     records = []
     for name in names:
         f = ACTIVATIONS[name]
         with torch.no_grad():
-            records.append(record(name, "forward", args.elements, timed(lambda: f(x), args.repeats)))
+            records.append(record(name, "forward", args.elements, timed(lambda: f(x), args.repeats), args.device))
 
         def forward_backward():
             leaf = x.detach().requires_grad_()
             f(leaf).backward(torch.ones_like(leaf))
             return leaf.grad
 
-        records.append(record(name, "forward+backward", args.elements, timed(forward_backward, args.repeats)))
+        records.append(record(name, "forward+backward", args.elements, timed(forward_backward, args.repeats), args.device))
     json.dump(records, sys.stdout, indent=2)
     print()
 

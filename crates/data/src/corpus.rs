@@ -505,27 +505,21 @@ fn document(lines: &[&str]) -> Option<String> {
 /// The documents of a fortune file: the text between lines holding only `%`, each without
 /// leading and trailing blank lines; documents without text are dropped.
 pub fn split_fortunes(text: &str) -> Vec<String> {
-    let mut documents = Vec::new();
-    let mut lines = Vec::new();
-    for line in text.lines() {
-        if line == FORTUNE_SEPARATOR {
-            documents.extend(document(&lines));
-            lines.clear();
-        } else {
-            lines.push(line);
-        }
-    }
-    documents.extend(document(&lines));
-    documents
+    split_at(text, |line| line == FORTUNE_SEPARATOR)
 }
 
 /// The documents of a plain-text file: its paragraphs, separated by one or more blank lines
 /// (empty or white space only).
 pub fn split_paragraphs(text: &str) -> Vec<String> {
+    split_at(text, |line| line.trim().is_empty())
+}
+
+/// The documents of `text` between the lines `separates` picks (see [`document`]).
+fn split_at(text: &str, separates: impl Fn(&str) -> bool) -> Vec<String> {
     let mut documents = Vec::new();
     let mut lines = Vec::new();
     for line in text.lines() {
-        if line.trim().is_empty() {
+        if separates(line) {
             documents.extend(document(&lines));
             lines.clear();
         } else {

@@ -42,9 +42,10 @@ fn every_runner_module_imports_only_layers_beneath_it() {
     assert!(violations.is_empty(), "imports against the data flow:\n{}", violations.join("\n"));
     // Every library module has a layer.
     for file in &files {
-        let top = &file.module[0];
+        // The crate root (lib.rs) is above every layer.
+        let Some(top) = file.module.first() else { continue };
         assert!(
-            is_binary(file) || layer(top).is_some() || file.module.len() == 1 && top == "lib",
+            is_binary(file) || layer(top).is_some(),
             "{}: module `{top}` is in no layer; add it to LAYERS in tests/layers.rs and to the table in src/lib.rs",
             file.path.display()
         );
@@ -114,17 +115,18 @@ fn layer(module: &str) -> Option<usize> {
 }
 
 fn is_binary(file: &File) -> bool {
-    BINARY.iter().any(|b| file.module[0] == b.trim_end_matches(".rs"))
+    file.module.first().is_some_and(|top| BINARY.iter().any(|b| top == b.trim_end_matches(".rs")))
 }
 
 /// Every import of a library file into a module of its own layer or a higher one.
 fn upward_imports(files: &[File]) -> Vec<String> {
     let mut violations = Vec::new();
     for file in files.iter().filter(|f| !is_binary(f)) {
-        let Some(own) = layer(&file.module[0]) else { continue };
+        let Some(top_module) = file.module.first() else { continue };
+        let Some(own) = layer(top_module) else { continue };
         for import in &file.imports {
             let Some(top) = import.first() else { continue };
-            if *top == file.module[0] {
+            if top == top_module {
                 continue;
             }
             match layer(top) {
@@ -189,67 +191,50 @@ fn find_cycle(files: &[File]) -> Option<Vec<String>> {
 }
 
 /// Every `.rs` file under `src` with its module path and imports (test-only files left out).
+/// `lib.rs` is the crate root (no segments), `a/mod.rs` is module `a`.
 fn read_crate(src: &Path) -> Vec<File> {
     let mut paths = Vec::new();
     collect(src, &mut paths);
-    let module_of = |path: &Path| -> Vec<String> {
-        let relative = path.strip_prefix(src).unwrap().with_extension("");
-        let mut parts: Vec<String> =
-            relative.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-        if parts.last().is_some_and(|p| p == "mod") {
-            parts.pop();
-        }
-        if parts == ["lib"] || parts == ["main"] {
-            parts = vec![parts[0].clone()];
-        }
-        parts
-    };
-    let modules: BTreeSet<Vec<String>> = paths
+    let files: Vec<(PathBuf, Vec<String>, String)> = paths
         .iter()
-        .map(|p| module_of(p))
-        .map(|m| if m == ["lib"] { Vec::new() } else { m })
+        .map(|path| {
+            let relative = path.strip_prefix(src).unwrap().to_path_buf();
+            let mut module: Vec<String> = relative
+                .with_extension("")
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            if module.last().is_some_and(|p| p == "mod") || module == ["lib"] {
+                module.pop();
+            }
+            (relative, module, std::fs::read_to_string(path).unwrap())
+        })
         .collect();
-    let sources: Vec<(PathBuf, String)> =
-        paths.iter().map(|p| (p.clone(), std::fs::read_to_string(p).unwrap())).collect();
+    let modules: BTreeSet<Vec<String>> = files.iter().map(|(_, m, _)| m.clone()).collect();
     // Files declared `#[cfg(test)] mod name;` are test code.
-    let test_only: BTreeSet<Vec<String>> = sources
+    let test_only: BTreeSet<Vec<String>> = files
         .iter()
-        .flat_map(|(path, text)| {
-            let parent = module_of(path);
-            let parent = if parent == ["lib"] { Vec::new() } else { parent };
+        .flat_map(|(_, parent, text)| {
             let lines: Vec<&str> = text.lines().map(str::trim).collect();
             lines
                 .windows(2)
                 .filter(|w| w[0] == "#[cfg(test)]" && w[1].ends_with(';') && w[1].contains("mod "))
                 .map(|w| {
                     let name = w[1].trim_end_matches(';').rsplit(' ').next().unwrap().to_string();
-                    let mut m = parent.clone();
-                    m.push(name);
-                    m
+                    [parent.clone(), vec![name]].concat()
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
-    sources
+    files
         .into_iter()
-        .filter_map(|(path, text)| {
-            let module = module_of(&path);
-            let module = if module == ["lib"] { vec!["lib".to_string()] } else { module };
-            if test_only.contains(&module) {
-                return None;
-            }
-            let own = if module == ["lib"] { Vec::new() } else { module.clone() };
-            let imports = imports_of(&text, &own, &modules)
+        .filter(|(_, module, _)| !test_only.contains(module))
+        .map(|(path, module, text)| {
+            let imports = imports_of(&text, &module, &modules)
                 .into_iter()
-                .filter(|m| *m != own && !m.is_empty())
+                .filter(|m| *m != module && !m.is_empty())
                 .collect();
-            Some(File { path: path.strip_prefix(src).unwrap().to_path_buf(), module: own, imports })
-        })
-        .map(|mut f| {
-            if f.module.is_empty() {
-                f.module = vec!["lib".into()];
-            }
-            f
+            File { path, module, imports }
         })
         .collect()
 }

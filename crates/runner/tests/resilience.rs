@@ -39,6 +39,26 @@ fn wait_for_records(dir: &Path, at_least: usize, child: &mut std::process::Child
     }
 }
 
+/// Runs `config` into `out` with `flags`, sends SIGINT once the first record is stored, and
+/// returns the run's stderr after checking it exited with the interrupt's code.
+fn interrupted_run(config: &Path, out: &Path, flags: &[&str]) -> String {
+    let mut child = actbench_command()
+        .args(["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(flags)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_records(out, 1, &mut child);
+    assert!(
+        Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success()
+    );
+    let o = child.wait_with_output().unwrap();
+    let stderr = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{stderr}");
+    stderr
+}
+
 fn reference_run(config: &Path) -> PathBuf {
     let out = temp("reference");
     let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
@@ -89,19 +109,7 @@ fn kill_9_then_resume_loses_and_duplicates_nothing() {
 fn sigint_stops_cleanly_and_says_how_to_resume() {
     let config = config("sigint");
     let out = temp("sigint");
-    let child = actbench_command()
-        .args(["run", config.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "2"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let mut child = child;
-    wait_for_records(&out, 1, &mut child);
-    assert!(Command::new("kill").args(["-INT", &pid.to_string()]).status().unwrap().success());
-    let o = child.wait_with_output().unwrap();
-    let stderr = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(130), "{stderr}");
+    let stderr = interrupted_run(&config, &out, &["--jobs", "2"]);
     assert!(stderr.contains("interrupted:") && stderr.contains("--resume"), "{stderr}");
     assert!(stderr.contains("no partial result"), "{stderr}");
     for file in record_files(&out) {
@@ -126,20 +134,7 @@ fn the_printed_resume_command_finishes_the_same_run() {
             .replace("seeds = [1, 2]", "seeds = [1, 2, 3]"),
     );
     let out = temp("resume-seeds");
-    let child = actbench_command()
-        .args(["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()])
-        .args(["--seeds", "1,2", "--jobs", "2", "--no-plots"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let mut child = child;
-    wait_for_records(&out, 1, &mut child);
-    assert!(Command::new("kill").args(["-INT", &pid.to_string()]).status().unwrap().success());
-    let o = child.wait_with_output().unwrap();
-    let stderr = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(130), "{stderr}");
+    let stderr = interrupted_run(&config, &out, &["--seeds", "1,2", "--jobs", "2", "--no-plots"]);
     let printed = stderr
         .lines()
         .skip_while(|l| !l.ends_with("Resume with:"))

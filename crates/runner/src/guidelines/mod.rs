@@ -131,6 +131,7 @@ pub fn evaluate(records: &[CellRecord], bench: &[ActivationTiming]) -> Vec<Guide
             } else {
                 (g.check)(&Evidence { runs: runs.clone(), timings: bench })
             };
+            let seeds_needed = judgement.seeds_needed();
             let evidence: Vec<String> = judgement
                 .evidence
                 .iter()
@@ -146,13 +147,13 @@ pub fn evaluate(records: &[CellRecord], bench: &[ActivationTiming]) -> Vec<Guide
                 threshold: (g.threshold)(),
                 finding: sentence::finding(
                     judgement.verdict,
-                    judgement.seeds_needed(),
+                    seeds_needed,
                     &judgement.parts,
                     &judgement.notes,
                     &judgement.evidence,
                 ),
                 verdict: judgement.verdict,
-                seeds_needed: judgement.seeds_needed(),
+                seeds_needed,
                 parts: judgement.parts,
                 data: runs.data(),
                 data_matters: runs.0.iter().any(|r| {

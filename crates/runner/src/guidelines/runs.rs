@@ -263,9 +263,18 @@ pub fn paired(
     }
 }
 
+/// The setting a part's label names and the rest: "fashion: relu - tanh" -> (Some("fashion"),
+/// "relu - tanh"). Labels read "[context: ]a - b[, detail]".
+pub fn split_context(label: &str) -> (Option<&str>, &str) {
+    match label.rsplit_once(": ") {
+        Some((context, rest)) => (Some(context), rest),
+        None => (None, label),
+    }
+}
+
 /// The two group names of a label "context: a - b, detail" (context and detail optional).
 fn group_names(label: &str) -> Option<(String, String)> {
-    let tail = label.rsplit_once(": ").map_or(label, |(_, t)| t);
+    let (_, tail) = split_context(label);
     let compared = tail.split_once(", ").map_or(tail, |(c, _)| c);
     let (a, b) = compared.split_once(" - ")?;
     (!a.is_empty() && !b.is_empty() && !b.contains(" - ")).then(|| (a.to_string(), b.to_string()))

@@ -7,6 +7,7 @@
 
 use super::engine::{Claim, Decision, Part};
 use super::judgement::Verdict;
+use super::runs::split_context;
 use crate::num::num;
 
 /// At most this many deciding parts are spelled out; the rest are counted.
@@ -120,14 +121,6 @@ fn relation(claim: Claim, decision: Decision, d: f64, delta: f64) -> &'static st
         (Claim::Tied, Decision::Fails) => "is worse than",
         (Claim::Tied, Decision::Undecided) => "is not clearly tied with",
         (Claim::Inside { .. } | Claim::Outside { .. }, _) => "compares with",
-    }
-}
-
-/// The setting a label names ("fashion: relu - tanh" -> "fashion"), and the rest.
-fn split_context(label: &str) -> (Option<&str>, &str) {
-    match label.rsplit_once(": ") {
-        Some((context, rest)) => (Some(context), rest),
-        None => (None, label),
     }
 }
 

@@ -4,6 +4,7 @@
 Usage:
     python3 scripts/bench_train_pytorch.py configs/speed.toml [--steps 20] [--warmup 3]
         [--actbench target/release/actbench] [--format table|markdown|json]
+        [--only EXPERIMENT] [--vocab N]
 
 It runs `actbench bench train --config CONFIG` (one cell per experiment and activation, the
 first seed, flex), then builds the same models in PyTorch from the config's planned cells
@@ -13,15 +14,44 @@ untimed and `steps` timed training steps (forward, loss, backward, optimizer ste
 shape and report the median; PyTorch uses its default thread count (the number of cores), as
 flex does. PyTorch's batches are random tensors of the cell's input shape (step time does not
 depend on the values); LSTM and GRU cells with the standard activations use torch.nn.LSTM /
-torch.nn.GRU, as a PyTorch user would. Needs `pip install torch`.
+torch.nn.GRU, as a PyTorch user would.
+
+Transformer cells (`corpus` and `text` datasets) are built as actbench's decoder-only
+transformer: token embedding [vocab, d_model] plus learned positions [context, d_model];
+`layers` pre-norm blocks `h = x + Attn(Norm(x))`, `y = h + FFN(Norm(h))`; a final norm and an
+untied output Linear d_model -> vocab; nn.LayerNorm (or nn.RMSNorm for `norm = "rms-norm"`),
+eps 1e-5; dropout after attention and after the feed-forward layer when the model sets one.
+Attention is written out as actbench computes it, op for op, rather than with
+F.scaled_dot_product_attention: separate q, k, v and out nn.Linear layers (with biases), scores
+q k^T / sqrt(head_dim) plus an additive causal mask (-1e30 above the diagonal), F.softmax, then
+the weighted values. The feed-forward layer is `W2 f(x W1)` with d_ff hidden units for an
+element-wise activation, and `W2 (f(x W) * (x V))` with gated_width(d_ff) = 2 d_ff / 3 rounded
+to a multiple of 8 hidden units for a gated one (glu = sigmoid gate, bilinear = identity,
+reglu = relu, geglu = gelu, geglu-tanh = gelu-tanh, swiglu = swish, or `glu:GATE`; a planned
+cell spells it `{"glu": GATE}`). The loss is the mean cross-entropy over every position (logits
+[batch * context, vocab]); inputs and targets are random token ids. The script checks that the
+PyTorch model has exactly actbench's parameter count (ModelConfig::transformer_parameters,
+activation parameters left out) and prints it. The dry run does not say the vocabulary size, so
+it is taken as 62 for `text` (actbench's generated text: its records say "vocabulary 62") and
+114 for `corpus` (Debian's fortunes); `--vocab N` overrides it (the step time barely depends on
+it). The context is the dataset's `steps` (default 64).
+
+`--only EXPERIMENT` times that experiment alone: actbench then runs on a copy of the config that
+keeps only that `[[experiment]]` (the config's experiments must come after its other tables).
+
+Needs `pip install torch`.
 """
 
 import argparse
 import json
+import math
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import tomllib
 
 import torch
 import torch.nn as nn
@@ -49,9 +79,17 @@ ACTIVATIONS = {
     "hard-swish": lambda: nn.Hardswish(),
 }
 
-# Input shape (channels, height, width) or (steps, features) or (features,), and outputs, of
-# each dataset kind the script knows.
+# Input shape (channels, height, width) or (steps, features) or (features,) or (context,), and
+# outputs, of each dataset kind the script knows.
 IMAGE = (1, 28, 28)
+
+# Vocabulary of the text datasets (the dry run does not say it): actbench's generated text, and
+# Debian's fortunes (the `corpus` default).
+VOCAB = {"text": 62, "corpus": 114}
+
+# Gate of each published gated activation (crates/activations/src/config/gated.rs).
+GATED = {"glu": "sigmoid", "bilinear": "identity", "reglu": "relu", "geglu": "gelu",
+         "geglu-tanh": "gelu-tanh", "swiglu": "swish"}
 
 
 def input_shape(dataset):
@@ -64,13 +102,17 @@ def input_shape(dataset):
         return (2,)
     if kind == "regression":
         return (dataset.get("features", 8),)
+    if kind in ("corpus", "text"):
+        return (dataset.get("steps", 64),)
     sys.exit(f"bench_train_pytorch.py: dataset kind `{kind}` is not supported here")
 
 
-def outputs(dataset, output):
+def outputs(dataset, output, vocab=None):
     kind = dataset["kind"]
     if kind in ("images", "idx"):
         return 10
+    if kind in ("corpus", "text"):
+        return vocab or VOCAB[kind]
     if kind in ("adding", "regression"):
         return 1
     return 1 if output == "sigmoid" else 2
@@ -82,6 +124,8 @@ DEFAULTS = {"alpha": [1.0, 1.6732632423543772], "beta": [1.0], "learnable": [Fal
 
 
 def activation(config):
+    if "glu" in config:
+        sys.exit(f"bench_train_pytorch.py: gated activation {config} only in transformers here")
     name = config["name"]
     params = {k: v for k, v in config.items() if k != "name"}
     if name not in ACTIVATIONS or any(v not in DEFAULTS.get(k, []) for k, v in params.items()):
@@ -165,12 +209,121 @@ class Rnn(nn.Module):
         return self.output(out[:, -1])
 
 
-def build(cell):
+def gated_width(d_ff):
+    """Hidden units of a gated feed-forward layer standing in for a plain one of `d_ff`."""
+    return max(1, round(2 * d_ff / 3 / 8)) * 8
+
+
+def transformer_parameters(m, context, vocab, gated):
+    """actbench's ModelConfig::transformer_parameters (crates/models/src/config.rs)."""
+    d, layers = m["d_model"], m["layers"]
+    norm = 2 * d if m.get("norm", "layer-norm") == "layer-norm" else d
+    if gated:
+        w = gated_width(m["d_ff"])
+        ffn = 2 * (d * w + w) + w * d + d
+    else:
+        w = m["d_ff"]
+        ffn = d * w + w + w * d + d
+    block = 4 * (d * d + d) + ffn + 2 * norm
+    return vocab * d + context * d + layers * block + norm + d * vocab + vocab
+
+
+def norm_layer(m):
+    d = m["d_model"]
+    if m.get("norm", "layer-norm") == "rms-norm":
+        return nn.RMSNorm(d, eps=1e-5)
+    return nn.LayerNorm(d, eps=1e-5)
+
+
+class Attention(nn.Module):
+    """Causal multi-head self-attention, op for op as actbench's."""
+
+    def __init__(self, d, heads):
+        super().__init__()
+        self.heads = heads
+        self.query, self.key, self.value, self.out = (nn.Linear(d, d) for _ in range(4))
+
+    def forward(self, x, mask):
+        b, t, d = x.shape
+        head = d // self.heads
+        split = lambda z: z.view(b, t, self.heads, head).transpose(1, 2)
+        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+        scores = q @ k.transpose(2, 3) * (1.0 / math.sqrt(head)) + mask
+        mixed = F.softmax(scores, dim=-1) @ v
+        return self.out(mixed.transpose(1, 2).reshape(b, t, d))
+
+
+class FeedForward(nn.Module):
+    """`W2 f(x W1)`, or `W2 (f(x W) * (x V))` for a gated activation."""
+
+    def __init__(self, d, d_ff, act):
+        super().__init__()
+        if "glu" in act:
+            width = gated_width(d_ff)
+            self.gate, self.value = nn.Linear(d, width), nn.Linear(d, width)
+            self.activation = activation(act["glu"])
+        else:
+            width = d_ff
+            self.gate, self.value = nn.Linear(d, width), None
+            self.activation = activation(act)
+        self.output = nn.Linear(width, d)
+
+    def forward(self, x):
+        a = self.activation(self.gate(x))
+        return self.output(a if self.value is None else a * self.value(x))
+
+
+class Block(nn.Module):
+    def __init__(self, m, act):
+        super().__init__()
+        d = m["d_model"]
+        self.attention_norm, self.ffn_norm = norm_layer(m), norm_layer(m)
+        self.attention = Attention(d, m["heads"])
+        self.ffn = FeedForward(d, m["d_ff"], act)
+        self.dropout = nn.Dropout(m["dropout"]) if m.get("dropout") else nn.Identity()
+
+    def forward(self, x, mask):
+        h = x + self.dropout(self.attention(self.attention_norm(x), mask))
+        return h + self.dropout(self.ffn(self.ffn_norm(h)))
+
+
+class Transformer(nn.Module):
+    def __init__(self, m, context, vocab, act):
+        super().__init__()
+        d = m["d_model"]
+        self.tokens = nn.Embedding(vocab, d)
+        self.positions = nn.Parameter(torch.randn(context, d) * 0.02)
+        self.blocks = nn.ModuleList(Block(m, act) for _ in range(m["layers"]))
+        self.final_norm = norm_layer(m)
+        self.output = nn.Linear(d, vocab)
+        # 0 where a position may look (itself and earlier), -1e30 at later positions.
+        self.register_buffer("mask", torch.full((context, context), -1e30).triu(1))
+
+    def forward(self, x):
+        h = self.tokens(x) + self.positions
+        for block in self.blocks:
+            h = block(h, self.mask)
+        logits = self.output(self.final_norm(h))
+        return logits.reshape(-1, logits.shape[-1])
+
+
+def build(cell, vocab=None):
     m, shape = cell["model"], input_shape(cell["dataset"])
     unsupported = [k for k in ("residual", "alpha_dropout") if m.get(k)]
     if unsupported:
         sys.exit(f"bench_train_pytorch.py: {', '.join(unsupported)} not built here ({cell['id']})")
-    outs = outputs(cell["dataset"], cell["output"])
+    outs = outputs(cell["dataset"], cell["output"], vocab)
+    if m["kind"] == "transformer":
+        model = Transformer(m, shape[0], outs, cell["activation"])
+        ours = transformer_parameters(m, shape[0], outs, "glu" in cell["activation"])
+        theirs = sum(p.numel() for name, p in model.named_parameters()
+                     if ".activation." not in name)
+        if theirs != ours:
+            sys.exit(f"bench_train_pytorch.py: {cell['id']}: PyTorch model has {theirs} "
+                     f"parameters, actbench's {ours}")
+        print(f"{cell['id']}: {theirs} parameters on both sides (context {shape[0]}, "
+              f"vocabulary {outs})", file=sys.stderr)
+        return model, shape, outs
     if m["kind"] == "mlp":
         return Mlp(m, shape[0] if len(shape) == 1 else torch.Size(shape).numel(), outs, cell["activation"]), shape, outs
     if m["kind"] == "cnn":
@@ -186,13 +339,17 @@ def loss_fn(output):
     return lambda logits, y: F.mse_loss(logits, y)
 
 
-def time_cell(cell, steps, warmup):
+def time_cell(cell, steps, warmup, vocab=None):
     torch.manual_seed(cell["seed"])
-    model, shape, outs = build(cell)
+    model, shape, outs = build(cell, vocab)
     batch = cell["train"]["batch_size"]
     optimizer = torch.optim.Adam(model.parameters(), lr=cell["train"]["learning_rate"], eps=1e-8)
     x = torch.randn(batch, *shape)
-    if cell["output"] == "softmax":
+    if cell["model"]["kind"] == "transformer":
+        # Token ids; the targets are every position's next token, flat as the logits.
+        x = torch.randint(0, outs, (batch, *shape))
+        y = torch.randint(0, outs, (batch * shape[0],))
+    elif cell["output"] == "softmax":
         y = torch.randint(0, outs, (batch,))
     else:
         y = torch.rand(batch, outs)
@@ -225,14 +382,24 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--actbench", default="target/release/actbench")
     parser.add_argument("--format", choices=["table", "markdown", "json"], default="table")
+    parser.add_argument("--only", metavar="EXPERIMENT", help="time only this experiment")
+    parser.add_argument("--vocab", type=int, help="vocabulary of text datasets (default: "
+                        + ", ".join(f"{k} {v}" for k, v in VOCAB.items()) + ")")
     args = parser.parse_args()
 
-    ours = actbench_json(
-        args.actbench,
-        ["bench", "train", "--config", args.config, "--backend", "flex", "--steps", str(args.steps),
-         "--warmup", str(args.warmup), "--format", "json"],
-    )
-    cells = actbench_json(args.actbench, ["run", args.config, "--dry-run", "--format", "json"])
+    config = args.config
+    if args.only:
+        config = only_experiment(args.config, args.only)
+    try:
+        ours = actbench_json(
+            args.actbench,
+            ["bench", "train", "--config", config, "--backend", "flex", "--steps",
+             str(args.steps), "--warmup", str(args.warmup), "--format", "json"],
+        )
+        cells = actbench_json(args.actbench, ["run", config, "--dry-run", "--format", "json"])
+    finally:
+        if config != args.config:
+            os.unlink(config)
     rows = []
     for record in ours:
         cell = next(
@@ -244,7 +411,7 @@ def main():
         if cell is None:
             sys.exit(f"bench_train_pytorch.py: no planned cell for {record['experiment']} "
                      f"{record['activation']}")
-        torch_side = time_cell(cell, args.steps, args.warmup)
+        torch_side = time_cell(cell, args.steps, args.warmup, args.vocab)
         rows.append({
             "experiment": record["experiment"],
             "model": record["model"],
@@ -282,8 +449,25 @@ def main():
 
 
 def activation_label(config):
-    # actbench labels an activation at its default parameters by its name.
+    # actbench labels an activation at its default parameters by its name, a gated one by its
+    # published name (`swiglu`) or `glu:GATE`.
+    if "glu" in config:
+        gate = activation_label(config["glu"])
+        return next((name for name, g in GATED.items() if g == gate), f"glu:{gate}")
     return config["name"]
+
+
+def only_experiment(path, name):
+    """A temporary copy of the config at `path` with only the `[[experiment]]` named `name`."""
+    text = open(path).read()
+    head, *blocks = text.split("\n[[experiment]]\n")
+    kept = [b for b in blocks if tomllib.loads(b).get("name") == name]
+    if not kept:
+        sys.exit(f"bench_train_pytorch.py: no experiment `{name}` in {path}")
+    out = tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False)
+    out.write(head + "\n[[experiment]]\n" + kept[0])
+    out.close()
+    return out.name
 
 
 if __name__ == "__main__":

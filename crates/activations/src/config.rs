@@ -22,6 +22,7 @@ use crate::error::ActivationError;
 use crate::formula::Formula;
 use crate::info::{ActivationInfo, ParamKind, ParamSpec};
 
+pub mod gated;
 mod parse;
 
 /// A parameter value.
@@ -50,6 +51,9 @@ pub struct ActivationConfig {
     info: &'static ActivationInfo,
     values: BTreeMap<&'static str, ParamValue>,
     formula: Option<Arc<Formula>>,
+    /// Gated: `f(a) * b` over the two halves of a gated feed-forward layer ([`crate::gated`]),
+    /// with this activation as the gate `f`.
+    gated: bool,
 }
 
 impl ActivationConfig {
@@ -57,7 +61,25 @@ impl ActivationConfig {
     pub fn from_formula(formula: Arc<Formula>) -> Self {
         let info = formula.info();
         let values = info.params.iter().map(|p| (p.name, default_value(p))).collect();
-        Self { info, values, formula: Some(formula) }
+        Self { info, values, formula: Some(formula), gated: false }
+    }
+
+    /// This activation as the gate `f` of a gated activation `f(a) * b` ([`crate::gated`]):
+    /// `sigmoid` gives GLU, `swish` SwiGLU, `gelu` GEGLU.
+    pub fn gated(mut self) -> Self {
+        self.gated = true;
+        self
+    }
+
+    /// True for a gated activation `f(a) * b`, which takes two inputs (a gated feed-forward
+    /// layer's two halves); false for an element-wise activation `f(x)`.
+    pub fn is_gated(&self) -> bool {
+        self.gated
+    }
+
+    /// The gate: this activation as the element-wise `f(x)` (itself when not gated).
+    pub fn gate(&self) -> ActivationConfig {
+        ActivationConfig { gated: false, ..self.clone() }
     }
 
     /// The formula, for a formula activation.
@@ -77,7 +99,8 @@ impl ActivationConfig {
         Ok(self)
     }
 
-    /// Registry name (`leaky-relu`).
+    /// Registry name (`leaky-relu`); for a gated activation, its gate's name (the label tells
+    /// the two apart).
     pub fn name(&self) -> &'static str {
         self.info.name
     }
@@ -116,8 +139,15 @@ impl ActivationConfig {
     }
 
     /// Short, parseable label: the name, plus the parameters that differ from their defaults
-    /// (`leaky-relu:slope=0.1`).
+    /// (`leaky-relu:slope=0.1`); a gated activation's is its published name when it has one
+    /// (`swiglu`), else `glu:` and its gate's label (`glu:leaky-relu:slope=0.1`).
     pub fn label(&self) -> String {
+        if self.gated {
+            let gate = self.gate().label();
+            return gated::published_name(&gate)
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("{}{gate}", gated::PREFIX));
+        }
         let mut label = self.info.name.to_string();
         for spec in self.info.params {
             let value = self.values[spec.name];
@@ -132,6 +162,7 @@ impl ActivationConfig {
 impl PartialEq for ActivationConfig {
     fn eq(&self, other: &Self) -> bool {
         self.info.name == other.info.name
+            && self.gated == other.gated
             && self.values == other.values
             && self.formula.as_ref().map(|f| f.spec()) == other.formula.as_ref().map(|f| f.spec())
     }
@@ -210,6 +241,11 @@ pub(crate) fn describe_params(info: &ActivationInfo) -> String {
 impl Serialize for ActivationConfig {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
+        if self.gated {
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry(gated::KEY, &self.gate())?;
+            return map.end();
+        }
         if let Some(formula) = &self.formula {
             // The current values become the formula's values, so the record rebuilds it exactly.
             let mut spec = formula.spec().clone();

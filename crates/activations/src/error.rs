@@ -49,6 +49,14 @@ pub enum ActivationError {
         /// The parameters it takes.
         valid: String,
     },
+    /// A gated activation whose gate is itself gated (`glu:swiglu`).
+    #[error(
+        "`{text}`: the gate of a gated activation is an element-wise activation (`glu:mish`, `glu:formula:x * tanh(x)`), not another gated one"
+    )]
+    NestedGate {
+        /// The text given.
+        text: String,
+    },
     /// A formula activation that does not parse, resolve or pass the finiteness check.
     #[error("formula activation `{label}`: {message}")]
     Formula {

@@ -34,6 +34,7 @@ use rayon::prelude::*;
 // The element formulas are what the CPU kernels run; a GPU-only build keeps them for the tests.
 #[cfg_attr(not(any(feature = "flex", feature = "ndarray")), allow(dead_code))]
 mod exp;
+pub mod gated;
 #[cfg_attr(not(any(feature = "flex", feature = "ndarray")), allow(dead_code))]
 mod kernel;
 #[cfg_attr(not(any(feature = "flex", feature = "ndarray")), allow(dead_code))]
@@ -75,7 +76,9 @@ const CHUNK: usize = 1 << 14;
 
 /// The float types the kernels take, with their slice runner.
 #[cfg(any(feature = "flex", feature = "ndarray"))]
-trait Element: slices::Float + burn::tensor::Element + bytemuck::Pod + Send + Sync {
+trait Element:
+    slices::Float + burn::tensor::Element + bytemuck::Pod + Send + Sync + std::ops::Mul<Output = Self>
+{
     const RUN: fn(Kernel, Pass<'_, Self>);
 }
 

@@ -78,6 +78,7 @@ pub mod formula;
 // `unsafe` only in the kernels (`fused/`), each block with a SAFETY comment (workspace lints).
 #[allow(unsafe_code)]
 pub mod fused;
+pub mod gated;
 pub mod info;
 pub mod math;
 pub mod module;
@@ -90,6 +91,7 @@ pub use burn;
 pub use config::{ActivationConfig, ParamValue};
 pub use error::ActivationError;
 pub use formula::{Formula, FormulaSpec};
+pub use gated::GatedActivation;
 pub use info::{ActivationInfo, Family, ParamKind, ParamSpec, Properties};
 pub use module::ActivationModule;
 pub use output::OutputActivation;

@@ -14,7 +14,11 @@ pub fn info(name: &str) -> Result<&'static ActivationInfo, ActivationError> {
             suggestion: closest(name, REGISTRY.iter().map(|i| i.name))
                 .map(|n| format!(" (did you mean `{n}`?)"))
                 .unwrap_or_default(),
-            valid: names().join(", "),
+            valid: format!(
+                "{}; gated (two inputs, for gated feed-forward layers): {}",
+                names().join(", "),
+                crate::config::gated::spellings()
+            ),
         }
     })
 }

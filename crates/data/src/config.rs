@@ -6,10 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::dataset::Dataset;
 use crate::error::DataError;
-use crate::{idx, synthetic};
+use crate::{corpus, idx, synthetic, text};
 
 /// Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST.
 pub const FASHION_MNIST_DIR: &str = "/usr/share/datasets/fashion-mnist";
+
+/// Characters of context a text window holds when the config sets none.
+pub const DEFAULT_CONTEXT: usize = 64;
 
 /// Most input values a generated data set may hold (800 MB of f32).
 pub const MAX_GENERATED_VALUES: usize = 200_000_000;
@@ -34,6 +37,12 @@ pub enum DatasetKind {
     Images,
     /// MNIST-style IDX files from a directory (Fashion-MNIST, MNIST).
     Idx,
+    /// Windows of a character corpus from files (default: Debian's fortunes), next-character
+    /// targets.
+    Corpus,
+    /// Windows of generated English-like text, next-character targets (the corpus stand-in for
+    /// tests and machines without the package).
+    Text,
 }
 
 impl DatasetKind {
@@ -48,6 +57,8 @@ impl DatasetKind {
             DatasetKind::Regression => "regression",
             DatasetKind::Images => "images",
             DatasetKind::Idx => "idx",
+            DatasetKind::Corpus => "corpus",
+            DatasetKind::Text => "text",
         }
     }
 
@@ -60,6 +71,8 @@ impl DatasetKind {
             DatasetKind::MultiLabel => &["n", "features", "labels"],
             DatasetKind::Regression => &["n", "features", "noise"],
             DatasetKind::Idx => &["dir", "limit", "test_limit"],
+            DatasetKind::Corpus => &["dir", "steps", "limit", "test_limit"],
+            DatasetKind::Text => &["n", "steps", "limit", "test_limit"],
         }
     }
 }
@@ -80,7 +93,8 @@ pub struct DatasetConfig {
     /// Inner/outer radius ratio (two-circles). Default 0.8.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub factor: Option<f64>,
-    /// Sequence length (adding). Default 20.
+    /// Sequence length (adding; default 20), or context length in characters (corpus, text;
+    /// default 64).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps: Option<usize>,
     /// Input features (multi-label 10, regression 8).
@@ -89,13 +103,16 @@ pub struct DatasetConfig {
     /// Labels per sample (multi-label). Default 5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<usize>,
-    /// IDX directory. Default `/usr/share/datasets/fashion-mnist`.
+    /// IDX directory (default `/usr/share/datasets/fashion-mnist`), or a corpus directory in the
+    /// fortunes layout or one plain-text file (default `/usr/share/games/fortunes`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dir: Option<PathBuf>,
-    /// Use only the first `limit` training images (idx).
+    /// Use only the first `limit` training images (idx), or this many training windows
+    /// (corpus, text; default: windows tiling the training text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<usize>,
-    /// Use only the first `test_limit` test images (idx).
+    /// Use only the first `test_limit` test images (idx), or this many validation windows
+    /// (corpus, text; default 512).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_limit: Option<usize>,
     /// Fraction of generated samples held out for testing. Default 0.5 for two-circles (the
@@ -181,6 +198,22 @@ impl DatasetConfig {
         if let Some(v) = self.limit.or(self.test_limit) {
             check(v >= 1, "limit", v.to_string(), "at least 1")?;
         }
+        if matches!(self.kind, DatasetKind::Corpus | DatasetKind::Text) {
+            if let Some(v) = self.test_fraction {
+                return Err(self.bad(
+                    "test_fraction",
+                    &v.to_string(),
+                    "unset: a corpus holds out every 20th document for validation",
+                ));
+            }
+            if self.standardize == Some(true) {
+                return Err(self.bad(
+                    "standardize",
+                    "true",
+                    "unset or false: the inputs are character ids",
+                ));
+            }
+        }
         if let Some(v) = self.test_fraction {
             check(v > 0.0 && v < 1.0, "test_fraction", v.to_string(), "a number in (0, 1)")?;
         }
@@ -207,7 +240,8 @@ impl DatasetConfig {
             DatasetKind::MultiLabel => self.features.unwrap_or(10),
             DatasetKind::Regression => self.features.unwrap_or(8),
             DatasetKind::Images => 28 * 28,
-            DatasetKind::Idx => return None,
+            DatasetKind::Idx | DatasetKind::Corpus => return None,
+            DatasetKind::Text => self.steps.unwrap_or(DEFAULT_CONTEXT),
         })
     }
 
@@ -215,6 +249,12 @@ impl DatasetConfig {
     pub fn idx_dir(&self) -> Option<PathBuf> {
         (self.kind == DatasetKind::Idx)
             .then(|| self.dir.clone().unwrap_or_else(|| PathBuf::from(FASHION_MNIST_DIR)))
+    }
+
+    /// The corpus file or directory this config reads, if it is a corpus dataset.
+    pub fn corpus_path(&self) -> Option<PathBuf> {
+        (self.kind == DatasetKind::Corpus)
+            .then(|| self.dir.clone().unwrap_or_else(|| PathBuf::from(corpus::DEFAULT_DIR)))
     }
 
     /// Builds the dataset; generated data depends only on the options and `seed`.
@@ -254,12 +294,27 @@ impl DatasetConfig {
             DatasetKind::Idx => {
                 idx::load_dir(&self.idx_dir().expect("idx"), self.limit, self.test_limit)?
             }
+            DatasetKind::Corpus => {
+                let path = self.corpus_path().expect("corpus");
+                let corpus = if path.is_dir() {
+                    corpus::read_dir(&path)?
+                } else {
+                    corpus::read_file(&path)?
+                };
+                self.text(&corpus)?
+            }
+            DatasetKind::Text => self.text(&corpus::generated(seed, n))?,
         };
         if self.standardize.unwrap_or(false) {
             dataset.standardize();
             dataset.source.push_str(", standardised");
         }
         Ok(dataset)
+    }
+
+    fn text(&self, corpus: &corpus::Corpus) -> Result<Dataset, DataError> {
+        let context = self.steps.unwrap_or(DEFAULT_CONTEXT);
+        Ok(text::dataset(corpus, context, self.limit, self.test_limit)?)
     }
 
     fn bad(&self, option: &str, value: &str, allowed: &str) -> DataError {

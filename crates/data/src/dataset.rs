@@ -21,6 +21,14 @@ pub enum Task {
         /// Number of values per sample.
         outputs: usize,
     },
+    /// The next token at every position of a window (a language model): the targets are
+    /// `context` token ids per sample.
+    NextToken {
+        /// Tokens the model may predict.
+        vocab: usize,
+        /// Positions per window.
+        context: usize,
+    },
 }
 
 impl Task {
@@ -30,6 +38,7 @@ impl Task {
             Task::Classification { classes } => classes,
             Task::MultiLabel { labels } => labels,
             Task::Regression { outputs } => outputs,
+            Task::NextToken { context, .. } => context,
         }
     }
 }
@@ -59,6 +68,13 @@ pub enum InputShape {
         /// Features per step.
         features: usize,
     },
+    /// A window of token ids (stored as `f32`, exact below 2^24).
+    Tokens {
+        /// Tokens per window.
+        context: usize,
+        /// Distinct token ids (`0..vocab`).
+        vocab: usize,
+    },
 }
 
 impl InputShape {
@@ -68,6 +84,7 @@ impl InputShape {
             InputShape::Vector { features } => features,
             InputShape::Image { channels, height, width } => channels * height * width,
             InputShape::Sequence { steps, features } => steps * features,
+            InputShape::Tokens { context, .. } => context,
         }
     }
 }

@@ -57,6 +57,10 @@ pub enum DataError {
         /// What the option allows.
         allowed: String,
     },
+    /// A text corpus that cannot be read or used (the message names the path and, for the
+    /// default corpus, the package).
+    #[error(transparent)]
+    Corpus(#[from] crate::corpus::CorpusError),
 }
 
 impl DataError {
@@ -66,6 +70,7 @@ impl DataError {
         match self {
             DataError::MissingFile { .. } => true,
             DataError::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            DataError::Corpus(e) => e.is_missing(),
             _ => false,
         }
     }

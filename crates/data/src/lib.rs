@@ -1,5 +1,6 @@
-//! Datasets for actbench: built-in tasks generated from a seed (no download), and real images
-//! from local IDX files (MNIST, Fashion-MNIST).
+//! Datasets for actbench: built-in tasks generated from a seed (no download), real images
+//! from local IDX files (MNIST, Fashion-MNIST), and character text (Debian's fortunes, or
+//! generated text) for a language model.
 //!
 //! Everything is a [`Dataset`]: inputs as row-major `f32` rows, targets as class indices or
 //! values, a train and a test split, and a [`Task`] that says what the targets mean.
@@ -15,6 +16,7 @@ pub mod idx;
 pub mod rng;
 pub mod sunspots;
 pub mod synthetic;
+pub mod text;
 
 pub use config::{DatasetConfig, DatasetKind};
 pub use dataset::{Dataset, InputShape, Split, Targets, Task};

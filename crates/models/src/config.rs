@@ -106,6 +106,40 @@ pub enum ModelConfig {
         #[serde(default, skip_serializing_if = "is_zero")]
         forget_bias: f64,
     },
+    /// Decoder-only transformer over token windows ([`crate::transformer`]); the experiment's
+    /// activation is the feed-forward layer's, element-wise (`gelu`) or gated (`swiglu`).
+    Transformer {
+        /// Blocks (1 to 48).
+        #[serde(default = "default_layers")]
+        layers: usize,
+        /// Width of the residual stream.
+        #[serde(default = "default_d_model")]
+        d_model: usize,
+        /// Attention heads (`d_model` must be a multiple).
+        #[serde(default = "default_heads")]
+        heads: usize,
+        /// Hidden units of an element-wise feed-forward layer; a gated one gets 2/3 of them
+        /// (rounded to a multiple of 8) so that parameters match.
+        #[serde(default = "default_d_ff")]
+        d_ff: usize,
+        /// LayerNorm or RMSNorm.
+        #[serde(default)]
+        norm: Norm,
+        /// Dropout rate after attention and after the feed-forward layer in training (0: none).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        dropout: f64,
+    },
+}
+
+/// A transformer's normalisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Norm {
+    /// LayerNorm (Ba et al. 2016): centred and scaled, with a learned scale and shift.
+    #[default]
+    LayerNorm,
+    /// RMSNorm (Zhang & Sennrich 2019): scaled by the root mean square, learned scale only.
+    RmsNorm,
 }
 
 /// What a CNN's depth is, for depth sweeps.
@@ -153,6 +187,18 @@ fn default_dense() -> usize {
 fn default_hidden() -> usize {
     32
 }
+fn default_layers() -> usize {
+    4
+}
+fn default_d_model() -> usize {
+    96
+}
+fn default_heads() -> usize {
+    3
+}
+fn default_d_ff() -> usize {
+    384
+}
 fn one() -> usize {
     1
 }
@@ -185,6 +231,7 @@ impl ModelConfig {
             ModelConfig::Mlp { .. } => "mlp",
             ModelConfig::Cnn { .. } => "cnn",
             ModelConfig::Rnn { .. } => "rnn",
+            ModelConfig::Transformer { .. } => "transformer",
         }
     }
 
@@ -194,7 +241,7 @@ impl ModelConfig {
             ModelConfig::Mlp { depth, .. } => *depth,
             ModelConfig::Cnn { blocks, depth_is: CnnDepth::Blocks, .. } => *blocks,
             ModelConfig::Cnn { dense_layers, .. } => *dense_layers,
-            ModelConfig::Rnn { layers, .. } => *layers,
+            ModelConfig::Rnn { layers, .. } | ModelConfig::Transformer { layers, .. } => *layers,
         }
     }
 
@@ -204,7 +251,9 @@ impl ModelConfig {
             ModelConfig::Mlp { depth, .. } => *depth = d,
             ModelConfig::Cnn { blocks, depth_is: CnnDepth::Blocks, .. } => *blocks = d,
             ModelConfig::Cnn { dense_layers, .. } => *dense_layers = d,
-            ModelConfig::Rnn { layers, .. } => *layers = d,
+            ModelConfig::Rnn { layers, .. } | ModelConfig::Transformer { layers, .. } => {
+                *layers = d
+            }
         }
         self
     }
@@ -252,6 +301,13 @@ impl ModelConfig {
             ModelConfig::Rnn { cell, hidden, layers, .. } => {
                 format!("{cell:?} h{hidden} l{layers}").to_lowercase()
             }
+            ModelConfig::Transformer { layers, d_model, heads, d_ff, norm, dropout } => {
+                format!(
+                    "transformer l{layers} d{d_model} h{heads} ff{d_ff}{}{}",
+                    if *norm == Norm::RmsNorm { " rms" } else { "" },
+                    dropout_label(*dropout, false)
+                )
+            }
         }
     }
 
@@ -289,13 +345,36 @@ impl ModelConfig {
                 let features = match input {
                     InputShape::Sequence { features, .. } => features,
                     InputShape::Image { channels, width, .. } => channels * width,
-                    InputShape::Vector { features } => features,
+                    InputShape::Vector { features }
+                    | InputShape::Tokens { context: features, .. } => features,
                 } as u128;
                 let h = *hidden as u128;
                 gates * h * (features + h + 1)
                     + (*layers as u128).saturating_sub(1) * gates * h * (2 * h + 1)
             }
+            ModelConfig::Transformer { .. } => {
+                let InputShape::Tokens { context, vocab } = input else { return 0 };
+                self.transformer_parameters(context, vocab, false)
+            }
         }
+    }
+
+    /// Every trained parameter of a transformer (embeddings, blocks, norms, output layer) for
+    /// windows of `context` tokens of `vocab`, with an element-wise or a gated feed-forward
+    /// layer. 0 for other models.
+    pub fn transformer_parameters(&self, context: usize, vocab: usize, gated: bool) -> u128 {
+        let ModelConfig::Transformer { layers, d_model, d_ff, norm, .. } = self else { return 0 };
+        let (d, v, c) = (*d_model as u128, vocab as u128, context as u128);
+        let norm_params = if *norm == Norm::LayerNorm { 2 * d } else { d };
+        let ffn = if gated {
+            let w = crate::transformer::gated_width(*d_ff) as u128;
+            2 * (d * w + w) + w * d + d
+        } else {
+            let w = *d_ff as u128;
+            d * w + w + w * d + d
+        };
+        let block = 4 * (d * d + d) + ffn + 2 * norm_params;
+        v * d + c * d + *layers as u128 * block + norm_params + d * v + v
     }
 
     /// Checks ranges and that the model can read `input`.
@@ -380,7 +459,7 @@ impl ModelConfig {
                         allowed: "a finite number, and only for `cell = \"lstm\"` (the only cell with a forget gate)".into(),
                     });
                 }
-                if let InputShape::Vector { .. } = input {
+                if let InputShape::Vector { .. } | InputShape::Tokens { .. } = input {
                     return Err(ModelError::WrongInput {
                         model: kind,
                         input: describe(input),
@@ -388,6 +467,36 @@ impl ModelConfig {
                     });
                 }
             }
+            // Checked below, with the input every other model rejects.
+            ModelConfig::Transformer { .. } => {}
+        }
+        if let ModelConfig::Transformer { layers, d_model, heads, d_ff, dropout, .. } = self {
+            range("layers", *layers, 1, 48)?;
+            range("d_model", *d_model, 1, 4096)?;
+            range("heads", *heads, 1, 64)?;
+            range("d_ff", *d_ff, 1, 16384)?;
+            if d_model % heads != 0 {
+                return Err(ModelError::BadOption {
+                    model: kind,
+                    option: "heads",
+                    value: heads.to_string(),
+                    allowed: format!("a divisor of d_model = {d_model}"),
+                });
+            }
+            check_dropout(kind, *dropout, false)?;
+            if !matches!(input, InputShape::Tokens { .. }) {
+                return Err(ModelError::WrongInput {
+                    model: kind,
+                    input: describe(input),
+                    hint: "a transformer reads windows of characters; use the `corpus` or `text` dataset",
+                });
+            }
+        } else if let InputShape::Tokens { .. } = input {
+            return Err(ModelError::WrongInput {
+                model: kind,
+                input: describe(input),
+                hint: "windows of characters are read by the `transformer` model only",
+            });
         }
         let parameters = self.parameter_count(input);
         if parameters > MAX_PARAMETERS {
@@ -448,6 +557,9 @@ fn describe(input: InputShape) -> String {
         }
         InputShape::Sequence { steps, features } => {
             format!("sequences of {steps} steps x {features} features")
+        }
+        InputShape::Tokens { context, vocab } => {
+            format!("windows of {context} tokens of a {vocab}-token vocabulary")
         }
     }
 }

@@ -29,6 +29,14 @@ pub enum ModelError {
         /// The most allowed.
         limit: u128,
     },
+    /// The model cannot use this activation or output for this task.
+    #[error("model `{model}`: {problem}")]
+    Unsupported {
+        /// The model kind.
+        model: &'static str,
+        /// What it cannot do, and what to use instead.
+        problem: String,
+    },
     /// The dataset's inputs do not have the shape this model reads.
     #[error("model `{model}` cannot read {input}: {hint}")]
     WrongInput {

@@ -41,6 +41,7 @@ impl Head {
             Task::Classification { .. } => OutputActivation::Softmax,
             Task::MultiLabel { .. } => OutputActivation::Sigmoid,
             Task::Regression { .. } => OutputActivation::Identity,
+            Task::NextToken { .. } => OutputActivation::Softmax,
         }
     }
 
@@ -48,6 +49,7 @@ impl Head {
     pub fn outputs(&self) -> usize {
         match (self.task, self.output) {
             (Task::Classification { classes: 2 }, OutputActivation::Sigmoid) => 1,
+            (Task::NextToken { vocab, context }, _) => vocab * context,
             (task, _) => task.target_width(),
         }
     }
@@ -58,12 +60,22 @@ impl Head {
             Task::Classification { .. } => Metric { name: "accuracy", higher_is_better: true },
             Task::MultiLabel { .. } => Metric { name: "exact-match", higher_is_better: true },
             Task::Regression { .. } => Metric { name: "mse", higher_is_better: false },
+            Task::NextToken { .. } => {
+                Metric { name: "bits-per-character", higher_is_better: false }
+            }
         }
     }
 
     /// The loss paired with the output activation, averaged over the batch. `targets` is dense
     /// (`[batch, task.target_width()]`, one-hot for classes).
     pub fn loss(&self, logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
+        if let Task::NextToken { vocab, .. } = self.task {
+            // Mean cross-entropy over every position: targets hold the next token's id.
+            let [batch, context] = targets.dims();
+            let log_p = log_softmax(logits.reshape([batch * context, vocab]), 1);
+            let ids = targets.int().reshape([batch * context, 1]);
+            return log_p.gather(1, ids).mean().neg();
+        }
         match (self.task, self.output) {
             (_, OutputActivation::Identity) => mse(logits, targets),
             (Task::Regression { .. }, OutputActivation::Sigmoid) => mse(sigmoid(logits), targets),
@@ -86,7 +98,14 @@ impl Head {
     }
 
     /// Applies the output activation.
+    /// For a next-token task: the log-probabilities of every token at every position, laid out
+    /// as the logits.
     pub fn predict(&self, logits: Tensor<2>) -> Tensor<2> {
+        if let Task::NextToken { vocab, .. } = self.task {
+            let [batch, width] = logits.dims();
+            let log_p = log_softmax(logits.reshape([batch * width / vocab, vocab]), 1);
+            return log_p.reshape([batch, width]);
+        }
         self.output.forward(logits)
     }
 
@@ -129,6 +148,17 @@ impl Head {
                 }
                 let f1 = if tp == 0 { 0.0 } else { 2.0 * tp as f64 / (2 * tp + fp + fneg) as f64 };
                 Score { value: exact as f64 / n.max(1) as f64, f1: Some(f1) }
+            }
+            Task::NextToken { vocab, .. } => {
+                // Bits per character: the mean of -log2 p(next character) over every position.
+                let nats: f64 = rows
+                    .flat_map(|(o, t)| {
+                        t.iter()
+                            .enumerate()
+                            .map(move |(k, &id)| -(o[k * vocab + id as usize] as f64))
+                    })
+                    .sum();
+                Score { value: nats / (n * width).max(1) as f64 / std::f64::consts::LN_2, f1: None }
             }
             Task::Regression { .. } => {
                 let sum: f64 = rows

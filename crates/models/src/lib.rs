@@ -1,5 +1,5 @@
-//! Models whose hidden activation is a parameter: MLP, CNN and RNN (vanilla, LSTM, GRU), each
-//! with an output head (identity, sigmoid or softmax) paired with its loss.
+//! Models whose hidden activation is a parameter: MLP, CNN, RNN (vanilla, LSTM, GRU) and a
+//! decoder-only transformer (element-wise or gated feed-forward layers), each with an output head (identity, sigmoid or softmax) paired with its loss.
 //!
 //! Models never look at an activation's name: they build whatever [`ActivationConfig`] they are
 //! given, one module per layer (so PReLU learns one slope per layer).
@@ -26,8 +26,9 @@ pub mod stats;
 #[cfg(test)]
 mod testing;
 pub mod trace;
+pub mod transformer;
 
-pub use config::{InitScheme, ModelConfig};
+pub use config::{InitScheme, ModelConfig, Norm};
 pub use dropout::DropoutRng;
 pub use error::ModelError;
 pub use head::{Head, Metric};

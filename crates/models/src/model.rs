@@ -15,6 +15,7 @@ use crate::mlp::Mlp;
 use crate::rnn::Rnn;
 use crate::stats::GradStat;
 use crate::trace::LayerTrace;
+use crate::transformer::Transformer;
 
 /// A model: an MLP, a CNN or an RNN, with its hidden activation and output layer.
 #[derive(Module, Debug)]
@@ -26,6 +27,8 @@ pub enum Model {
     Cnn(Cnn),
     /// Recurrent.
     Rnn(Rnn),
+    /// Decoder-only transformer.
+    Transformer(Transformer),
 }
 
 impl Model {
@@ -40,6 +43,7 @@ impl Model {
         device: &Device,
     ) -> Result<Self, ModelError> {
         config.validate(input)?;
+        check_activation(config, head, activation)?;
         let mut rng = actbench_data::rng::seeded(seed, 10);
         Ok(match config {
             ModelConfig::Mlp { .. } => {
@@ -50,6 +54,14 @@ impl Model {
             }
             ModelConfig::Rnn { .. } => {
                 Model::Rnn(Rnn::new(config, input, head.outputs(), activation, &mut rng, device))
+            }
+            ModelConfig::Transformer { .. } => {
+                let InputShape::Tokens { context, vocab } = input else {
+                    unreachable!("validated: a transformer reads tokens")
+                };
+                Model::Transformer(Transformer::new(
+                    config, context, vocab, activation, seed, device,
+                ))
             }
         })
     }
@@ -82,6 +94,7 @@ impl Model {
             Model::Mlp(m) => m.forward(x, traces, masks),
             Model::Cnn(m) => m.forward(x, traces, masks),
             Model::Rnn(m) => m.forward(x, traces),
+            Model::Transformer(m) => m.forward(x, traces, masks),
         }
     }
 
@@ -95,7 +108,7 @@ impl Model {
         match &mut copy {
             Model::Mlp(m) => m.norms_mut().for_each(freeze),
             Model::Cnn(m) => m.norms_mut().for_each(freeze),
-            Model::Rnn(_) => {}
+            Model::Rnn(_) | Model::Transformer(_) => {}
         }
         copy
     }
@@ -106,6 +119,7 @@ impl Model {
             Model::Mlp(m) => m.gradient_stats(grads),
             Model::Cnn(m) => m.gradient_stats(grads),
             Model::Rnn(m) => m.gradient_stats(grads),
+            Model::Transformer(m) => m.gradient_stats(grads),
         }
     }
 
@@ -115,6 +129,7 @@ impl Model {
             Model::Mlp(m) => m.activations(),
             Model::Cnn(m) => m.activations(),
             Model::Rnn(m) => m.activations(),
+            Model::Transformer(m) => return m.learned(),
         };
         activations
             .into_iter()
@@ -123,4 +138,36 @@ impl Model {
             })
             .collect()
     }
+}
+
+/// Checks what [`Model::new`] checks beyond the config's own [`ModelConfig::validate`]: a gated
+/// activation needs the two inputs only a transformer's feed-forward layer gives it, and a
+/// next-token task needs the softmax output.
+pub fn check_activation(
+    config: &ModelConfig,
+    head: &Head,
+    activation: &ActivationConfig,
+) -> Result<(), ModelError> {
+    let transformer = matches!(config, ModelConfig::Transformer { .. });
+    if activation.is_gated() && !transformer {
+        return Err(ModelError::Unsupported {
+            model: config.kind(),
+            problem: format!(
+                "`{}` is a gated activation, f(a) * b over two inputs; only the `transformer` model's feed-forward layer takes one (use an element-wise activation here)",
+                activation.label()
+            ),
+        });
+    }
+    if matches!(head.task, actbench_data::Task::NextToken { .. })
+        && head.output != actbench_activations::OutputActivation::Softmax
+    {
+        return Err(ModelError::Unsupported {
+            model: config.kind(),
+            problem: format!(
+                "predicting the next character needs the `softmax` output, not `{}`",
+                head.output.name()
+            ),
+        });
+    }
+    Ok(())
 }

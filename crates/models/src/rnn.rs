@@ -87,7 +87,9 @@ impl Rnn {
         let (steps, features) = match input {
             InputShape::Sequence { steps, features } => (steps, features),
             InputShape::Image { channels, height, width } => (height, channels * width),
-            InputShape::Vector { .. } => unreachable!("validated: sequence input"),
+            InputShape::Vector { .. } | InputShape::Tokens { .. } => {
+                unreachable!("validated: sequence input")
+            }
         };
         let g = gates(*cell);
         let mut stack = Vec::new();

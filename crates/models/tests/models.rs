@@ -333,6 +333,7 @@ fn parameter_count_matches_the_built_model() {
             ModelConfig::Mlp { width, .. } => *width,
             ModelConfig::Cnn { dense, .. } => *dense,
             ModelConfig::Rnn { hidden, .. } => *hidden,
+            ModelConfig::Transformer { .. } => unreachable!("tests/transformer.rs counts these"),
         };
         let output = (width + 1) * head.outputs();
         assert_eq!(

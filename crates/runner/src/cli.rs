@@ -80,7 +80,7 @@ Examples:
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Print the verdict of every activation guideline (G01 to G17) on a results directory
+    /// Print the verdict of every activation guideline (G01 to G18) on a results directory
     /// (never trains).
     #[command(after_help = "\
 Each guideline of the catalogue is judged from the runs tagged with its id (configs/guidelines.toml)
@@ -301,7 +301,8 @@ pub struct RunArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListWhat {
-    /// Every registered activation: name, formula, family, properties, parameters.
+    /// Every registered activation (name, formula, family, properties, parameters), then the
+    /// gated ones (`swiglu`, `glu:GATE`).
     Activations,
     /// Every backend and whether this build has it.
     Backends,

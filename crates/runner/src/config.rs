@@ -58,6 +58,10 @@ pub struct Profile {
     /// Repeats of the activation micro-benchmark.
     #[serde(default)]
     pub bench_repeats: Option<usize>,
+    /// Every experiment that has a `fallback_dataset` uses it (the built-in data), whether or not
+    /// its files are installed: a quick run that is the same on every machine.
+    #[serde(default)]
+    pub fallback_data: bool,
 }
 
 /// `[bench]`: the activation micro-benchmark of a run.
@@ -151,6 +155,8 @@ pub struct TrainOverrides {
     pub momentum: Option<f64>,
     /// Samples of each split evaluated per epoch.
     pub eval_samples: Option<usize>,
+    /// Training samples scored per epoch for the training metric.
+    pub train_score_samples: Option<usize>,
 }
 
 /// Optimizers.
@@ -178,6 +184,10 @@ pub struct TrainConfig {
     pub momentum: f64,
     /// Test samples used for per-layer statistics (gradients, activations, dead units).
     pub eval_samples: usize,
+    /// Training samples (evenly spaced over the split) scored after each epoch for the training
+    /// metric; all when unset. The test metric always scores the whole test split.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train_score_samples: Option<usize>,
 }
 
 impl Config {
@@ -200,6 +210,7 @@ impl TrainOverrides {
             learning_rate: self.learning_rate.or(base.learning_rate),
             momentum: self.momentum.or(base.momentum),
             eval_samples: self.eval_samples.or(base.eval_samples),
+            train_score_samples: self.train_score_samples.or(base.train_score_samples),
         }
     }
 
@@ -218,6 +229,7 @@ impl TrainOverrides {
             }),
             momentum: self.momentum.unwrap_or(0.0),
             eval_samples: self.eval_samples.unwrap_or(256),
+            train_score_samples: self.train_score_samples,
         }
     }
 }

@@ -396,8 +396,12 @@ impl Experiment {
             return Err(format!("`target` = {} must be a finite number", t.value()).into());
         }
         // Load the data once now: bad options, missing or corrupt files fail before training.
-        let (dataset_config, dataset_fallback, dataset) =
-            choose_dataset(experiment, options, seeds[0])?;
+        let (dataset_config, dataset_fallback, dataset) = choose_dataset(
+            experiment,
+            options,
+            profile.is_some_and(|p| p.fallback_data),
+            seeds[0],
+        )?;
         if dataset.train.len() < train.batch_size.min(2) || dataset.test.is_empty() {
             return Err(format!(
                 "dataset: {} training and {} test samples is too few",
@@ -421,6 +425,11 @@ impl Experiment {
             let model = experiment.model.clone().with_depth(depth);
             model.validate(dataset.input).map_err(|e| format!("model: {e}"))?;
             for &output in &outputs {
+                let head = Head { output, task: dataset.task };
+                for activation in &experiment.activations {
+                    actbench_models::model::check_activation(&model, &head, activation)
+                        .map_err(|e| format!("model: {e}"))?;
+                }
                 for (activation_index, activation) in experiment.activations.iter().enumerate() {
                     for &seed in &seeds {
                         for &backend in backends {
@@ -485,6 +494,7 @@ fn check_ids(experiment: &crate::config::ExperimentConfig, known: &KnownIds) -> 
 fn choose_dataset(
     experiment: &crate::config::ExperimentConfig,
     options: &PlanOptions,
+    fallback_data: bool,
     seed: u64,
 ) -> Result<(DatasetConfig, Option<String>, Dataset), String> {
     let with_dir = |d: &DatasetConfig| {
@@ -494,6 +504,12 @@ fn choose_dataset(
         }
         d
     };
+    if let (true, Some(fallback)) = (fallback_data, &experiment.fallback_dataset) {
+        let fallback = with_dir(fallback);
+        let data = fallback.load(seed).map_err(|e| format!("fallback_dataset: {e}"))?;
+        let reason = "the profile asks for the built-in data (`fallback_data = true`)".to_string();
+        return Ok((fallback, Some(reason), data));
+    }
     let primary = with_dir(&experiment.dataset);
     match (primary.load(seed), &experiment.fallback_dataset) {
         (Ok(data), _) => Ok((primary, None, data)),
@@ -573,6 +589,9 @@ fn validate_train(t: &TrainConfig) -> Result<(), String> {
     }
     if !(0.0..1.0).contains(&t.momentum) {
         return bad("momentum", t.momentum.to_string(), "a number in [0, 1)");
+    }
+    if t.train_score_samples == Some(0) {
+        return bad("train_score_samples", "0".into(), "at least 1, or unset for all");
     }
     if t.eval_samples == 0 {
         return bad("eval_samples", "0".into(), "at least 1");

@@ -31,7 +31,21 @@ fn list_activations_shows_every_registered_activation() {
     let json: Value =
         serde_json::from_slice(&actbench(&["list", "activations", "--format", "json"]).stdout)
             .unwrap();
-    assert_eq!(json.as_array().unwrap().len(), actbench_activations::REGISTRY.len());
+    let published = actbench_activations::gated::PUBLISHED;
+    assert_eq!(
+        json.as_array().unwrap().len(),
+        actbench_activations::REGISTRY.len() + published.len()
+    );
+    for p in published {
+        assert!(text.contains(p.name), "missing gated {}", p.name);
+    }
+    assert!(text.contains("glu:GATE"));
+    let swiglu = &json[actbench_activations::REGISTRY.len() + 5];
+    assert_eq!(swiglu["name"], "swiglu");
+    assert_eq!(
+        (swiglu["gate"].as_str(), swiglu["family"].as_str()),
+        (Some("swish"), Some("gated"))
+    );
     assert_eq!(json[5]["name"], "prelu");
     assert_eq!(json[5]["parameters"][0]["learnable"], true);
 }

@@ -1,5 +1,5 @@
 //! The guideline verdicts end to end: the quick profiles of configs/guidelines.toml and
-//! configs/reproductions.toml (on built-in data) run and together judge all 17 guidelines; the
+//! configs/reproductions.toml (on built-in data) run and together judge all 18 guidelines; the
 //! published reference runs are what the code makes of their configs.
 
 mod common;
@@ -25,7 +25,7 @@ fn quick_profile_judges_every_guideline() {
     assert!(run.status.success(), "{}", text(&run.stderr));
     let stdout = text(&run.stdout);
     assert!(stdout.contains("== guideline verdicts =="), "{stdout}");
-    for i in 1..=17 {
+    for i in 1..=18 {
         assert!(stdout.contains(&format!("G{i:02} ")), "G{i:02} missing from\n{stdout}");
     }
     assert!(out.join("bench-activations.json").exists());
@@ -73,7 +73,7 @@ fn quick_profile_judges_every_guideline() {
     let json = actbench(&["guidelines", out.to_str().unwrap(), repro, "--format", "json"]);
     assert!(json.status.success(), "{}", text(&json.stderr));
     let verdicts: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(verdicts.len(), 17);
+    assert_eq!(verdicts.len(), 18);
     for (i, v) in verdicts.iter().enumerate() {
         assert_eq!(v["id"], format!("G{:02}", i + 1));
         for key in ["name", "claim", "evidence", "threshold"] {
@@ -131,13 +131,13 @@ fn quick_profile_judges_every_guideline() {
     let markdown = text(
         &actbench(&["guidelines", out.to_str().unwrap(), repro, "--format", "markdown"]).stdout,
     );
-    assert_eq!(markdown.lines().filter(|l| l.starts_with("| G")).count(), 17, "{markdown}");
+    assert_eq!(markdown.lines().filter(|l| l.starts_with("| G")).count(), 18, "{markdown}");
 
     // The run drew its figures and wrote the report: every verdict and every figure is in the
     // self-contained page, and report.md links every figure.
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let report_md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    for i in 1..=17 {
+    for i in 1..=18 {
         assert!(html.contains(&format!("<tr id=\"G{i:02}\">")), "G{i:02} not in report.html");
     }
     let figures = common::figure_stems(&out);

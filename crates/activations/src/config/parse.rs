@@ -17,7 +17,7 @@ impl ActivationConfig {
     pub fn new(name: &str) -> Result<Self, ActivationError> {
         let info = registry::info(name)?;
         let values = info.params.iter().map(|p| (p.name, default_value(p))).collect();
-        Ok(Self { info, values, formula: None })
+        Ok(Self { info, values, formula: None, gated: false })
     }
 
     /// Checks `spec` (see [`crate::formula`]) and builds its config.
@@ -30,6 +30,13 @@ impl FromStr for ActivationConfig {
     type Err = ActivationError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if let Some(gate) = super::gated::gate_text(text.trim()) {
+            let gate: ActivationConfig = gate.parse()?;
+            if gate.is_gated() {
+                return Err(ActivationError::NestedGate { text: text.trim().to_string() });
+            }
+            return Ok(gate.gated());
+        }
         if let Some(rest) = text.trim().strip_prefix("formula:") {
             return Self::formula_spec(&FormulaSpec::inline(rest)?);
         }
@@ -84,6 +91,7 @@ fn parse_value(
 enum RawConfig {
     Short(String),
     Formula(FormulaSpec),
+    Gated(GatedTable),
     Table {
         name: String,
         #[serde(flatten)]
@@ -91,16 +99,27 @@ enum RawConfig {
     },
 }
 
+/// `{ glu = GATE }`: a gated activation with any activation as its gate.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GatedTable {
+    glu: ActivationConfig,
+}
+
 impl<'de> Deserialize<'de> for ActivationConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = RawConfig::deserialize(deserializer).map_err(|_| {
             serde::de::Error::custom(
-                "an activation is a string like \"leaky-relu:0.1\", a table like { name = \"leaky-relu\", slope = 0.1 }, or a formula like { name = \"my-act\", formula = \"x * sigmoid(beta * x)\", params = { beta = 1.0 }, learnable = [\"beta\"] } (params: numbers; learnable: parameter names; no other keys)",
+                "an activation is a string like \"leaky-relu:0.1\" or \"swiglu\", a table like { name = \"leaky-relu\", slope = 0.1 }, a gated activation like { glu = \"mish\" }, or a formula like { name = \"my-act\", formula = \"x * sigmoid(beta * x)\", params = { beta = 1.0 }, learnable = [\"beta\"] } (params: numbers; learnable: parameter names; no other keys)",
             )
         })?;
         let config = match raw {
             RawConfig::Short(text) => text.parse(),
             RawConfig::Formula(spec) => ActivationConfig::formula_spec(&spec),
+            RawConfig::Gated(GatedTable { glu }) if glu.is_gated() => {
+                Err(ActivationError::NestedGate { text: glu.label() })
+            }
+            RawConfig::Gated(GatedTable { glu }) => Ok(glu.gated()),
             RawConfig::Table { name, params } => ActivationConfig::new(&name).and_then(|config| {
                 params.into_iter().try_fold(config, |config, (key, value)| config.with(&key, value))
             }),

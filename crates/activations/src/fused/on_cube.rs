@@ -13,6 +13,7 @@ use cubecl::prelude::*;
 use cubecl::std::tensor::layout::linear::{LinearView, LinearViewMut};
 use cubecl::{calculate_cube_count_elemwise, tensor_vector_size_parallel};
 
+use super::gated::FusedGated;
 use super::{FusedActivation, Kernel};
 
 /// Which formula, fixed when the kernel is compiled.
@@ -319,6 +320,66 @@ fn backward_kernel<F: Float, N: Size>(
     );
 }
 
+#[cube(launch, address_type = "dynamic")]
+fn gated_forward_kernel<F: Float, N: Size>(
+    gate: LinearView<'_, Vector<F, N>>,
+    other: LinearView<'_, Vector<F, N>>,
+    mut output: LinearViewMut<'_, Vector<F, N>>,
+    a: InputScalar,
+    b: InputScalar,
+    c: InputScalar,
+    #[comptime] formula: Formula,
+    #[define(F)] _dtype: ElemType,
+) {
+    if !output.is_in_bounds(ABSOLUTE_POS) {
+        terminate!();
+    }
+    let x = gate.read(ABSOLUTE_POS);
+    let f = value::<F, N>(x, a.get::<F>(), b.get::<F>(), c.get::<F>(), formula);
+    output.write(ABSOLUTE_POS, f * other.read(ABSOLUTE_POS));
+}
+
+/// `(g * b) * f'(a)`.
+#[cube(launch, address_type = "dynamic")]
+fn gated_grad_a_kernel<F: Float, N: Size>(
+    gate: LinearView<'_, Vector<F, N>>,
+    other: LinearView<'_, Vector<F, N>>,
+    grad: LinearView<'_, Vector<F, N>>,
+    mut output: LinearViewMut<'_, Vector<F, N>>,
+    a: InputScalar,
+    b: InputScalar,
+    c: InputScalar,
+    #[comptime] formula: Formula,
+    #[define(F)] _dtype: ElemType,
+) {
+    if !output.is_in_bounds(ABSOLUTE_POS) {
+        terminate!();
+    }
+    let x = gate.read(ABSOLUTE_POS);
+    let d = slope::<F, N>(x, a.get::<F>(), b.get::<F>(), c.get::<F>(), formula);
+    output.write(ABSOLUTE_POS, (grad.read(ABSOLUTE_POS) * other.read(ABSOLUTE_POS)) * d);
+}
+
+/// `g * f(a)`.
+#[cube(launch, address_type = "dynamic")]
+fn gated_grad_b_kernel<F: Float, N: Size>(
+    gate: LinearView<'_, Vector<F, N>>,
+    grad: LinearView<'_, Vector<F, N>>,
+    mut output: LinearViewMut<'_, Vector<F, N>>,
+    a: InputScalar,
+    b: InputScalar,
+    c: InputScalar,
+    #[comptime] formula: Formula,
+    #[define(F)] _dtype: ElemType,
+) {
+    if !output.is_in_bounds(ABSOLUTE_POS) {
+        terminate!();
+    }
+    let x = gate.read(ABSOLUTE_POS);
+    let f = value::<F, N>(x, a.get::<F>(), b.get::<F>(), c.get::<F>(), formula);
+    output.write(ABSOLUTE_POS, grad.read(ABSOLUTE_POS) * f);
+}
+
 /// Everything one launch needs besides its tensors: the output, the launch geometry (one thread
 /// per vector of elements: as wide as the runtime reads best and every tensor's contiguous last
 /// dimension allows), and the kernel's formula and parameters.
@@ -408,6 +469,75 @@ impl FusedActivation for burn_cubecl::CubeBackend {
             l.address,
             l.vectors,
             x.into_linear_view(),
+            grad.into_linear_view(),
+            l.output.clone().into_linear_view(),
+            l.a,
+            l.b,
+            l.c,
+            l.formula,
+            l.storage,
+        );
+        l.output
+    }
+}
+
+impl FusedGated for burn_cubecl::CubeBackend {
+    fn gated_forward(a: CubeTensor, b: CubeTensor, kernel: Kernel) -> CubeTensor {
+        let (a, b) = (into_contiguous(a), into_contiguous(b));
+        let l = Launch::new(&[&a, &b], kernel);
+        let client = a.client.clone();
+        gated_forward_kernel::launch(
+            &client,
+            l.count,
+            l.dim,
+            l.address,
+            l.vectors,
+            a.into_linear_view(),
+            b.into_linear_view(),
+            l.output.clone().into_linear_view(),
+            l.a,
+            l.b,
+            l.c,
+            l.formula,
+            l.storage,
+        );
+        l.output
+    }
+
+    fn gated_grad_a(a: CubeTensor, b: CubeTensor, grad: CubeTensor, kernel: Kernel) -> CubeTensor {
+        let (a, b, grad) = (into_contiguous(a), into_contiguous(b), into_contiguous(grad));
+        let l = Launch::new(&[&a, &b, &grad], kernel);
+        let client = a.client.clone();
+        gated_grad_a_kernel::launch(
+            &client,
+            l.count,
+            l.dim,
+            l.address,
+            l.vectors,
+            a.into_linear_view(),
+            b.into_linear_view(),
+            grad.into_linear_view(),
+            l.output.clone().into_linear_view(),
+            l.a,
+            l.b,
+            l.c,
+            l.formula,
+            l.storage,
+        );
+        l.output
+    }
+
+    fn gated_grad_b(a: CubeTensor, grad: CubeTensor, kernel: Kernel) -> CubeTensor {
+        let (a, grad) = (into_contiguous(a), into_contiguous(grad));
+        let l = Launch::new(&[&a, &grad], kernel);
+        let client = a.client.clone();
+        gated_grad_b_kernel::launch(
+            &client,
+            l.count,
+            l.dim,
+            l.address,
+            l.vectors,
+            a.into_linear_view(),
             grad.into_linear_view(),
             l.output.clone().into_linear_view(),
             l.a,

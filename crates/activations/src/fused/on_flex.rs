@@ -4,6 +4,7 @@ use burn::backend::Flex;
 use burn::backend::flex::FlexTensor;
 use burn::tensor::DType;
 
+use super::gated::{self, FusedGated};
 use super::prelu::{self, FusedPrelu};
 use super::slices::Pass;
 use super::{Element, FusedActivation, Kernel, output_buffer, parallel};
@@ -131,5 +132,45 @@ impl FusedPrelu for Flex {
 
     fn prelu_alpha_grad(x: FlexTensor, grad: FlexTensor) -> FlexTensor {
         by_dtype!(x, prelu_alpha_grad(x, grad))
+    }
+}
+
+fn gated_forward<E: Element>(a: FlexTensor, b: FlexTensor, kernel: Kernel) -> FlexTensor {
+    let (a, b) = (contiguous(a), contiguous(b));
+    let mut out = new_output::<E>(a.layout().shape().clone());
+    gated::forward(kernel, elements::<E>(&a), elements(&b), out.storage_mut());
+    out
+}
+
+fn gated_grad_a<E: Element>(
+    a: FlexTensor,
+    b: FlexTensor,
+    grad: FlexTensor,
+    kernel: Kernel,
+) -> FlexTensor {
+    let (a, b, grad) = (contiguous(a), contiguous(b), contiguous(grad));
+    let mut out = new_output::<E>(a.layout().shape().clone());
+    gated::grad_a(kernel, elements::<E>(&a), elements(&b), elements(&grad), out.storage_mut());
+    out
+}
+
+fn gated_grad_b<E: Element>(a: FlexTensor, grad: FlexTensor, kernel: Kernel) -> FlexTensor {
+    let (a, grad) = (contiguous(a), contiguous(grad));
+    let mut out = new_output::<E>(a.layout().shape().clone());
+    gated::grad_b(kernel, elements::<E>(&a), elements(&grad), out.storage_mut());
+    out
+}
+
+impl FusedGated for Flex {
+    fn gated_forward(a: FlexTensor, b: FlexTensor, kernel: Kernel) -> FlexTensor {
+        by_dtype!(a, gated_forward(a, b, kernel))
+    }
+
+    fn gated_grad_a(a: FlexTensor, b: FlexTensor, grad: FlexTensor, kernel: Kernel) -> FlexTensor {
+        by_dtype!(a, gated_grad_a(a, b, grad, kernel))
+    }
+
+    fn gated_grad_b(a: FlexTensor, grad: FlexTensor, kernel: Kernel) -> FlexTensor {
+        by_dtype!(a, gated_grad_b(a, grad, kernel))
     }
 }

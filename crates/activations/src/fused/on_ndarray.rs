@@ -6,6 +6,7 @@ use burn::backend::NdArray;
 use burn::backend::ndarray::NdArrayTensor;
 use ndarray::{ArcArray, IxDyn};
 
+use super::gated::{self, FusedGated};
 use super::prelu::{self, FusedPrelu};
 use super::slices::Pass;
 use super::{Element, FusedActivation, Kernel, output_buffer, parallel};
@@ -131,5 +132,49 @@ impl FusedPrelu for NdArray {
 
     fn prelu_alpha_grad(x: NdArrayTensor, grad: NdArrayTensor) -> NdArrayTensor {
         ndarray_by_dtype!("prelu's kernels", x, grad => prelu_alpha_grad(x, grad))
+    }
+}
+
+fn gated_forward<E: Element>(a: Array<E>, b: Array<E>, kernel: Kernel) -> Array<E> {
+    let (a_std, b_std) = (a.as_standard_layout(), b.as_standard_layout());
+    new_array(a.shape(), |out| {
+        let (a, b) = (a_std.as_slice().expect("standard"), b_std.as_slice().expect("standard"));
+        gated::forward(kernel, a, b, out)
+    })
+}
+
+fn gated_grad_a<E: Element>(a: Array<E>, b: Array<E>, grad: Array<E>, kernel: Kernel) -> Array<E> {
+    let (a_std, b_std, g_std) =
+        (a.as_standard_layout(), b.as_standard_layout(), grad.as_standard_layout());
+    new_array(a.shape(), |out| {
+        let (a, b) = (a_std.as_slice().expect("standard"), b_std.as_slice().expect("standard"));
+        gated::grad_a(kernel, a, b, g_std.as_slice().expect("standard"), out)
+    })
+}
+
+fn gated_grad_b<E: Element>(a: Array<E>, grad: Array<E>, kernel: Kernel) -> Array<E> {
+    let (a_std, g_std) = (a.as_standard_layout(), grad.as_standard_layout());
+    new_array(a.shape(), |out| {
+        let (a, g) = (a_std.as_slice().expect("standard"), g_std.as_slice().expect("standard"));
+        gated::grad_b(kernel, a, g, out)
+    })
+}
+
+impl FusedGated for NdArray {
+    fn gated_forward(a: NdArrayTensor, b: NdArrayTensor, kernel: Kernel) -> NdArrayTensor {
+        ndarray_by_dtype!("gated activations", a, b => gated_forward(a, b, kernel))
+    }
+
+    fn gated_grad_a(
+        a: NdArrayTensor,
+        b: NdArrayTensor,
+        grad: NdArrayTensor,
+        kernel: Kernel,
+    ) -> NdArrayTensor {
+        ndarray_by_dtype!("gated activations", a, b, grad => gated_grad_a(a, b, grad, kernel))
+    }
+
+    fn gated_grad_b(a: NdArrayTensor, grad: NdArrayTensor, kernel: Kernel) -> NdArrayTensor {
+        ndarray_by_dtype!("gated activations", a, grad => gated_grad_b(a, grad, kernel))
     }
 }

@@ -42,8 +42,13 @@ pub fn run(args: CurvesArgs) -> Result<(), CliError> {
         Precision::F64 => DType::F64,
     };
     let xs = linspace(args.from, args.to, args.points);
+    // A gated activation f(a) * b is drawn as its gate f.
+    let label = |c: &ActivationConfig| match c.is_gated() {
+        true => format!("{} (gate {})", c.label(), c.gate().label()),
+        false => c.label(),
+    };
     let curves: Vec<(String, Curve)> =
-        configs.iter().map(|c| (c.label(), evaluate(c, &xs, dtype, &device))).collect();
+        configs.iter().map(|c| (label(c), evaluate(&c.gate(), &xs, dtype, &device))).collect();
     print(&render(&curves, args.format, args.dtype))
 }
 

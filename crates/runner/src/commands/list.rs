@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use actbench_activations::backend::Backend;
-use actbench_activations::{ActivationInfo, ParamKind, REGISTRY};
+use actbench_activations::gated::PUBLISHED;
+use actbench_activations::{ActivationInfo, ParamKind, REGISTRY, registry};
 use serde_json::json;
 
 use crate::cli::ListWhat;
@@ -18,7 +19,11 @@ pub fn run(what: ListWhat, config: Option<&Path>, format: Format) -> Result<(), 
             if let Some(path) = config {
                 infos.extend(formulas(path)?);
             }
-            activations(&infos)
+            let (header, mut rows, mut json) = activations(&infos);
+            let (gated_rows, gated_json) = gated();
+            rows.extend(gated_rows);
+            json.as_array_mut().expect("a list").extend(gated_json);
+            (header, rows, json)
         }
         ListWhat::Backends if config.is_some() => {
             return Err(CliError::Usage(
@@ -90,6 +95,34 @@ fn activations(infos: &[&'static ActivationInfo]) -> Listing {
         })
         .collect();
     (header, rows, json)
+}
+
+/// The gated activations `f(a) * b` (two inputs, for a transformer's feed-forward layer): the
+/// published ones, then `glu:GATE`.
+fn gated() -> (Vec<Vec<String>>, Vec<serde_json::Value>) {
+    let mut rows = Vec::new();
+    let mut json = Vec::new();
+    for p in PUBLISHED {
+        let gate = registry::info(p.gate).expect("a published gate is registered");
+        rows.push(vec![
+            p.name.to_string(),
+            format!("f(a) * b with f = {}: {}", gate.name, gate.formula),
+            "gated".to_string(),
+            "two inputs".to_string(),
+            format!("those of {}", gate.name),
+        ]);
+        json.push(
+            json!({"name": p.name, "gate": p.gate, "family": "gated", "reference": p.reference}),
+        );
+    }
+    rows.push(vec![
+        "glu:GATE".to_string(),
+        "f(a) * b with any activation above as f (glu:mish, glu:formula:x * tanh(x))".to_string(),
+        "gated".to_string(),
+        "two inputs".to_string(),
+        "the gate's".to_string(),
+    ]);
+    (rows, json)
 }
 
 fn backends() -> Listing {

@@ -32,6 +32,7 @@ fn recommended(task: Task) -> (OutputActivation, &'static str) {
         Task::Classification { classes: 2 } => (OutputActivation::Sigmoid, "binary"),
         Task::Classification { .. } => (OutputActivation::Softmax, "multi-class"),
         Task::MultiLabel { .. } => (OutputActivation::Sigmoid, "multi-label"),
+        Task::NextToken { .. } => (OutputActivation::Softmax, "next-token"),
     }
 }
 

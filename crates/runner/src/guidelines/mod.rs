@@ -1,4 +1,4 @@
-//! The guideline verdicts: every rule of the catalogue (`docs/guidelines.md`, G01 to G17) as a
+//! The guideline verdicts: every rule of the catalogue (`docs/guidelines.md`, G01 to G18) as a
 //! pure function of stored results. Each guideline lives in its own file with the claim, the
 //! thresholds it prints, the rule and tests on constructed result sets; `thresholds.rs` holds
 //! every number; `engine.rs` decides every part of every rule the same way (paired by seed, 95%
@@ -37,6 +37,7 @@ mod g14_rnn_sigmoid_tanh;
 mod g15_output_layer_choice;
 mod g16_deep_fnn_relu_over_sigmoid;
 mod g17_two_circles_depth;
+mod g18_transformer_ffn;
 #[cfg(test)]
 pub mod testing;
 
@@ -46,7 +47,7 @@ pub use rule::{Evidence, Guideline};
 pub use runs::Runs;
 
 /// The catalogue, in order.
-pub const CATALOGUE: [Guideline; 17] = [
+pub const CATALOGUE: [Guideline; 18] = [
     g01_nonlinearity_needed::GUIDELINE,
     g02_sigmoid_vanishes::GUIDELINE,
     g03_tanh_over_sigmoid::GUIDELINE,
@@ -64,6 +65,7 @@ pub const CATALOGUE: [Guideline; 17] = [
     g15_output_layer_choice::GUIDELINE,
     g16_deep_fnn_relu_over_sigmoid::GUIDELINE,
     g17_two_circles_depth::GUIDELINE,
+    g18_transformer_ffn::GUIDELINE,
 ];
 
 /// The guideline with this id (`G05`, case-insensitive).
@@ -303,7 +305,7 @@ mod tests {
     #[test]
     fn no_results_give_inconclusive_everywhere() {
         let table = evaluate(&[], &[]);
-        assert_eq!(table.len(), 17);
+        assert_eq!(table.len(), 18);
         assert!(table.iter().all(|r| r.verdict == Verdict::Inconclusive), "{table:#?}");
         assert!(table[0].evidence.contains("not run"));
     }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::engine::{Claim, Groups, Method, Part};
 use super::judgement::Judgement;
-use super::thresholds::{DELTA_ACCURACY, DELTA_EPOCHS, DELTA_LOG10_MSE};
+use super::thresholds::{DELTA_ACCURACY, DELTA_BITS_PER_CHARACTER, DELTA_EPOCHS, DELTA_LOG10_MSE};
 use crate::outcome;
 use crate::plan::Target;
 use crate::records::cell::CellRecord;
@@ -187,14 +187,19 @@ pub struct Scale {
 
 impl Scale {
     /// The final test metric of `runs`: accuracy-like metrics as they are (delta one point),
-    /// MSE as log10 (delta 12%).
+    /// MSE as log10 (delta 12%), bits per character as they are (delta 0.01 bit).
     pub fn final_metric(runs: &Runs) -> Scale {
         let metric = runs.metric();
         let log10 = metric == "mse";
+        let delta = match metric.as_str() {
+            "mse" => DELTA_LOG10_MSE,
+            "bits-per-character" => DELTA_BITS_PER_CHARACTER,
+            _ => DELTA_ACCURACY,
+        };
         Scale {
             unit: if log10 { "log10 test mse".into() } else { format!("test {metric}") },
             higher_is_better: runs.higher_is_better(),
-            delta: if log10 { DELTA_LOG10_MSE } else { DELTA_ACCURACY },
+            delta,
             method: Method::PairedT,
             log10,
         }

@@ -24,7 +24,7 @@ pub fn run(
     seed: u64,
     metric: f64,
 ) -> CellRecord {
-    let activation = ActivationConfig::new(activation.split(':').next().unwrap()).unwrap();
+    let activation: ActivationConfig = activation.split(':').next().unwrap().parse().unwrap();
     let layers: Vec<LayerRecord> = (0..depth)
         .map(|i| LayerRecord {
             layer: format!("hidden{i}"),
@@ -83,6 +83,7 @@ pub fn run(
                 learning_rate: 0.01,
                 momentum: 0.0,
                 eval_samples: 8,
+                train_score_samples: None,
             },
             seed,
             backend: Backend::Flex,

@@ -202,6 +202,30 @@ fn sample(measure: &Measure, runs: &[&CellRecord]) -> Vec<f64> {
             by_seed(activation, *to, &outcome::final_metric),
             by_seed(activation, *from, &outcome::final_metric),
         ),
+        Measure::RelativeGap { a, b, depth } => {
+            let b = by_seed(b, *depth, &outcome::final_metric);
+            by_seed(a, *depth, &outcome::final_metric)
+                .iter()
+                .filter_map(|(s, x)| b.get(s).map(|y| (x - y) / y))
+                .collect()
+        }
+        Measure::RankCorrelation { published, depth } => {
+            let ours: Vec<BTreeMap<u64, f64>> = published
+                .iter()
+                .map(|(activation, _)| by_seed(activation, *depth, &outcome::final_metric))
+                .collect();
+            let theirs: Vec<f64> = published.iter().map(|(_, v)| *v).collect();
+            let seeds: std::collections::BTreeSet<u64> =
+                ours.iter().flat_map(|m| m.keys().copied()).collect();
+            seeds
+                .into_iter()
+                .filter_map(|seed| {
+                    let mine: Option<Vec<f64>> =
+                        ours.iter().map(|m| m.get(&seed).copied()).collect();
+                    kendall_tau(&theirs, &mine?)
+                })
+                .collect()
+        }
         Measure::LastLayer { activation, depth, moment, trained } => {
             let value = |r: &CellRecord| {
                 let epoch = if *trained { outcome::judged_epoch(r)? } else { r.epochs.first()? };
@@ -231,6 +255,9 @@ fn row(published: &sources::Published, sample: &[f64]) -> Row {
         Value::Exact(v) if v - tol <= ci.0 && ci.1 <= v + tol => Agreement::Agrees,
         Value::Exact(v) if ci.1 < v - tol || ci.0 > v + tol => Agreement::Differs,
         Value::Exact(_) => Agreement::Inconclusive,
+        Value::SameOrder if ci.0 > 0.0 => Agreement::Agrees,
+        Value::SameOrder if ci.1 < 0.0 => Agreement::Differs,
+        Value::SameOrder => Agreement::Inconclusive,
     };
     let (number, note) = (number_of(&published.value), reading(&published.value));
     Row {
@@ -250,6 +277,7 @@ fn row(published: &sources::Published, sample: &[f64]) -> Row {
 fn number_of(value: &Value) -> Option<f64> {
     match value {
         Value::Run(v) | Value::Exact(v) => Some(*v),
+        Value::SameOrder => Some(1.0),
         Value::Statement(_) => None,
     }
 }
@@ -259,8 +287,31 @@ fn reading(value: &Value) -> String {
     match value {
         Value::Run(_) => "one run: inside our 95% range for one run?".into(),
         Value::Exact(_) => "fixed point: our 95% CI within the tolerance?".into(),
+        Value::SameOrder => "the same order (tau 1): our 95% CI of tau above 0?".into(),
         Value::Statement(text) => text.to_string(),
     }
+}
+
+/// Kendall's tau-b between two equally long lists (ties counted as neither concordant nor
+/// discordant); `None` for fewer than two items or a list of all-equal values.
+pub fn kendall_tau(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len().min(y.len());
+    let (mut concordant, mut discordant, mut ties_x, mut ties_y) = (0.0f64, 0.0, 0.0, 0.0);
+    for i in 0..n {
+        for j in i + 1..n {
+            let (dx, dy) = (x[i] - x[j], y[i] - y[j]);
+            match (dx == 0.0, dy == 0.0) {
+                (true, true) => {}
+                (true, false) => ties_x += 1.0,
+                (false, true) => ties_y += 1.0,
+                _ if (dx > 0.0) == (dy > 0.0) => concordant += 1.0,
+                _ => discordant += 1.0,
+            }
+        }
+    }
+    let denominator =
+        ((concordant + discordant + ties_x) * (concordant + discordant + ties_y)).sqrt();
+    (denominator > 0.0).then(|| (concordant - discordant) / denominator)
 }
 
 #[cfg(test)]
@@ -345,6 +396,55 @@ mod tests {
         }));
         let variance = row(&drifted[0], "selu, last of 32 layers, after training: output variance");
         assert_eq!(variance.agreement, Agreement::Differs);
+    }
+
+    #[test]
+    fn kendall_tau_counts_pairs_in_the_same_order() {
+        assert_eq!(kendall_tau(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]), Some(1.0));
+        assert_eq!(kendall_tau(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]), Some(-1.0));
+        // One swapped pair of three: (2 - 1) / 3.
+        assert!(
+            (kendall_tau(&[1.0, 2.0, 3.0], &[1.0, 3.0, 2.0]).unwrap() - 1.0 / 3.0).abs() < 1e-12
+        );
+        assert_eq!(kendall_tau(&[1.0], &[1.0]), None);
+        assert_eq!(kendall_tau(&[1.0, 1.0], &[1.0, 2.0]), None);
+    }
+
+    #[test]
+    fn glu_variants_compares_relative_changes_and_the_order() {
+        let bpc = |activation: &str, values: &[f64]| {
+            edit(runs("glu-variants", activation, 4, values), |r| {
+                r.metric = "bits-per-character".into();
+                r.higher_is_better = false;
+            })
+        };
+        // Ours in the paper's order (relu worst ... geglu best), with seed noise.
+        let labels = ["relu", "swish", "gelu", "glu", "bilinear", "reglu", "swiglu", "geglu"];
+        let records: Vec<CellRecord> = labels
+            .iter()
+            .enumerate()
+            .flat_map(|(k, l)| {
+                let base = 2.4 - 0.01 * k as f64;
+                bpc(l, &[base, base + 0.002, base - 0.001, base + 0.001])
+            })
+            .collect();
+        let all = reproductions(&records);
+        let order = row(&all[0], "ordering of the eight");
+        assert_eq!(order.n, 4);
+        assert_eq!(order.agreement, Agreement::Agrees, "{order:?}");
+        let swiglu = row(&all[0], "swiglu vs relu");
+        assert!((swiglu.mean - (-0.06 / 2.4)).abs() < 1e-3, "{swiglu:?}");
+        // Reversed: the order differs.
+        let reversed: Vec<CellRecord> = labels
+            .iter()
+            .enumerate()
+            .flat_map(|(k, l)| {
+                let base = 2.3 + 0.01 * k as f64;
+                bpc(l, &[base, base + 0.002, base - 0.001, base + 0.001])
+            })
+            .collect();
+        let all = reproductions(&reversed);
+        assert_eq!(row(&all[0], "ordering of the eight").agreement, Agreement::Differs);
     }
 
     #[test]

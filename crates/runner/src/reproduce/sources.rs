@@ -43,6 +43,10 @@ pub enum Value {
     Exact(f64),
     /// A claim without a number (`still learns`, plot only).
     Statement(&'static str),
+    /// An ordering the source's numbers imply: our per-seed rank correlation with them should
+    /// be positive. Agrees when our 95% CI of the mean correlation lies above 0, differs when it
+    /// lies below, else inconclusive.
+    SameOrder,
 }
 
 /// Which per-seed quantity of our runs stands beside a published number.
@@ -74,6 +78,24 @@ pub enum Measure {
         from: usize,
         /// The deeper depth.
         to: usize,
+    },
+    /// Final test metric of `a` relative to `b` at `depth`, `(a - b) / b`, paired by seed: a
+    /// unit-free change, for sources whose metric is in another unit than ours.
+    RelativeGap {
+        /// The first activation.
+        a: &'static str,
+        /// The activation it is relative to.
+        b: &'static str,
+        /// Hidden layers (blocks).
+        depth: usize,
+    },
+    /// Kendall's tau between the source's numbers and one seed's final test metrics of the same
+    /// activations at `depth` (one value per seed with every activation).
+    RankCorrelation {
+        /// (activation, published number), in the source's order.
+        published: &'static [(&'static str, f64)],
+        /// Hidden layers (blocks).
+        depth: usize,
     },
     /// The last hidden layer's output mean or variance, at init or after training.
     LastLayer {
@@ -123,7 +145,7 @@ const MISH_OTHER_LAYERS: usize = 3;
 
 /// Every source, in report order.
 pub fn catalogue() -> Vec<Source> {
-    vec![two_circles(), swish_depth(), mish_depth(), selu_fixed_point()]
+    vec![two_circles(), swish_depth(), mish_depth(), selu_fixed_point(), glu_variants()]
 }
 
 /// The source with this id.
@@ -279,6 +301,58 @@ fn selu_fixed_point() -> Source {
         id: "selu-fixed-point",
         citation: "Klambauer, Unterthiner, Mayr, Hochreiter, \"Self-Normalizing Neural Networks\" (NeurIPS 2017)",
         setup: "SELU (lambda 1.0507009873554805, alpha 1.6732632423543772), LeCun-normal init N(0, 1/n), standardised inputs: activations converge to mean 0, variance 1 through depth (a fixed point), so deep plain nets train without normalisation layers",
+        rows,
+        curve: None,
+    }
+}
+
+/// Shazeer 2020, Table 1: held-out log-perplexity of T5-base on C4 after 65,536 steps, for each
+/// feed-forward activation (ours by label).
+pub const SHAZEER_65K: &[(&str, f64)] = &[
+    ("relu", 1.997),
+    ("gelu", 1.983),
+    ("swish", 1.994),
+    ("glu", 1.982),
+    ("bilinear", 1.960),
+    ("reglu", 1.953),
+    ("geglu", 1.942),
+    ("swiglu", 1.944),
+];
+/// The same after 524,288 steps (reported, not compared: our runs are short).
+pub const SHAZEER_524K: &[(&str, f64)] = &[
+    ("relu", 1.677),
+    ("gelu", 1.679),
+    ("swish", 1.683),
+    ("glu", 1.663),
+    ("bilinear", 1.648),
+    ("reglu", 1.645),
+    ("geglu", 1.633),
+    ("swiglu", 1.636),
+];
+/// Blocks of our glu-variants transformer.
+const GLU_VARIANTS_LAYERS: usize = 4;
+
+fn glu_variants() -> Source {
+    let relu = SHAZEER_65K[0].1;
+    let mut rows: Vec<Published> = SHAZEER_65K[1..]
+        .iter()
+        .map(|&(activation, value)| Published {
+            label: format!("{activation} vs relu: relative change in held-out cross-entropy"),
+            measure: Measure::RelativeGap { a: activation, b: "relu", depth: GLU_VARIANTS_LAYERS },
+            value: Value::Run((value - relu) / relu),
+            tolerance: 0.005,
+        })
+        .collect();
+    rows.push(Published {
+        label: "ordering of the eight: Kendall tau with the paper's column".into(),
+        measure: Measure::RankCorrelation { published: SHAZEER_65K, depth: GLU_VARIANTS_LAYERS },
+        value: Value::SameOrder,
+        tolerance: 0.0,
+    });
+    Source {
+        id: "glu-variants",
+        citation: "Shazeer, \"GLU Variants Improve Transformer\" (arXiv 2002.05202, 2020), Table 1",
+        setup: "T5-base (encoder-decoder, 12+12 layers, d_model 768, d_ff 3072; gated variants d_ff 2048 so that parameters match, no biases), span-corruption pre-training on C4, held-out log-perplexity (nats per token) after 65,536 steps: ReLU 1.997, GELU 1.983, Swish 1.994, GLU 1.982, Bilinear 1.960, ReGLU 1.953, GEGLU 1.942, SwiGLU 1.944 (after 524,288 steps: 1.677, 1.679, 1.683, 1.663, 1.648, 1.645, 1.633, 1.636); one run each",
         rows,
         curve: None,
     }

@@ -40,7 +40,11 @@ pub fn train(
     let mut divergence = None;
     let mut last_finite = None;
     let mut step = 0;
-    match measure(&model, &head, &batches, &eval_samples, device, &train_device, 0, None, 0.0) {
+    let scored = Scored {
+        train: evenly_spaced(dataset.train.len(), cell.train.train_score_samples),
+        eval_samples: &eval_samples,
+    };
+    match measure(&model, &head, &batches, &scored, device, &train_device, 0, None, 0.0) {
         Some(record) => epochs.push(record),
         None => divergence = Some(Divergence { epoch: 0, step: 0, last_finite_loss: None }),
     }
@@ -98,7 +102,7 @@ pub fn train(
             &model,
             &head,
             &batches,
-            &eval_samples,
+            &scored,
             device,
             &train_device,
             epoch,
@@ -230,25 +234,41 @@ impl<'a> Batches<'a> {
         (x, y)
     }
 
-    /// Loss, metric and micro-F1 of `model` (without autodiff) on a whole split.
+    /// Loss, metric and micro-F1 of `model` (without autodiff) on the samples `all` of a split.
     fn score(
         &self,
         model: &Model,
         head: &Head,
         split: &Split,
+        all: &[usize],
         device: &Device,
     ) -> (f64, f64, Option<f64>) {
-        let all: Vec<usize> = (0..split.len()).collect();
-        let (mut loss_sum, mut outputs) = (0.0, Vec::with_capacity(split.len() * head.outputs()));
+        let (mut loss_sum, mut outputs) = (0.0, Vec::with_capacity(all.len() * head.outputs()));
         for chunk in all.chunks(EVAL_BATCH) {
             let (x, y) = self.get(split, chunk, device);
             let logits = model.forward(x);
             loss_sum += head.loss(logits.clone(), y).into_scalar::<f64>() * chunk.len() as f64;
             outputs.extend(head.predict(logits).into_data().iter::<f32>());
         }
-        let targets = split.dense_targets(&all, self.width);
+        let targets = split.dense_targets(all, self.width);
         let score = head.score(&outputs, &targets);
-        (loss_sum / split.len().max(1) as f64, score.value, score.f1)
+        (loss_sum / all.len().max(1) as f64, score.value, score.f1)
+    }
+}
+
+/// Which samples each evaluation scores.
+struct Scored<'a> {
+    /// Training samples scored for the training metric.
+    train: Vec<usize>,
+    /// Test samples the per-layer statistics are taken on.
+    eval_samples: &'a [usize],
+}
+
+/// `count` indices evenly spaced over `0..len` (all of them when `count` is unset or larger).
+fn evenly_spaced(len: usize, count: Option<usize>) -> Vec<usize> {
+    match count {
+        Some(n) if n < len => (0..n).map(|k| k * len / n).collect(),
+        _ => (0..len).collect(),
     }
 }
 
@@ -259,7 +279,7 @@ fn measure(
     model: &Model,
     head: &Head,
     batches: &Batches,
-    eval_samples: &[usize],
+    scored: &Scored,
     device: &Device,
     train_device: &Device,
     epoch: usize,
@@ -268,11 +288,12 @@ fn measure(
 ) -> Option<EpochRecord> {
     let timer = Instant::now();
     let plain = model.valid();
-    let (_, train_metric, _) = batches.score(&plain, head, &batches.dataset.train, device);
-    let (test_loss, test_metric, test_f1) =
-        batches.score(&plain, head, &batches.dataset.test, device);
+    let (train, test) = (&batches.dataset.train, &batches.dataset.test);
+    let (_, train_metric, _) = batches.score(&plain, head, train, &scored.train, device);
+    let all_test: Vec<usize> = (0..test.len()).collect();
+    let (test_loss, test_metric, test_f1) = batches.score(&plain, head, test, &all_test, device);
 
-    let (x, y) = batches.get(&batches.dataset.test, eval_samples, train_device);
+    let (x, y) = batches.get(test, scored.eval_samples, train_device);
     // Statistics without training: batch norm must not learn from the evaluation samples.
     let probe = model.for_measurement();
     let (logits, traces) = probe.forward_traced(x);

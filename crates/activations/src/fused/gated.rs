@@ -1,0 +1,165 @@
+//! Gated activations `y = f(a) * b` in one pass on every backend, for gates with a one-pass
+//! element kernel ([`Kernel`]):
+//! - forward: reads `a` and `b` once, writes `y` once;
+//! - backward: `dL/da = (g * b) * f'(a)` and `dL/db = g * f(a)`, one pass each.
+//!
+//! Each result is rounded as the composed version (the gate's one-pass kernel, then burn's
+//! element-wise product, and autodiff's product rule) rounds it: on flex and ndarray the two give
+//! the same bits (tested), so records do not depend on which path ran.
+
+// burn 0.22 deprecates its ndarray backend (named in the extension below); our users still run it.
+#![allow(deprecated)]
+
+use burn::backend::autodiff::checkpoint::base::Checkpointer;
+use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
+use burn::backend::autodiff::grads::Gradients;
+use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::tensor::FloatTensor;
+use burn::backend::{Autodiff, Backend, Dispatch, backend_extension};
+use burn::prelude::*;
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+use rayon::prelude::*;
+
+use super::Kernel;
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+use super::{CHUNK, Element, slices::Pass};
+
+/// The gated passes as backend ops (`on_flex.rs`, `on_ndarray.rs`, `on_cube.rs`), with their
+/// autodiff node.
+#[backend_extension(Flex: cfg(feature = "flex"), NdArray: cfg(feature = "ndarray"), Cube: cfg(any(feature = "wgpu", feature = "cuda")), Autodiff)]
+pub trait FusedGated: Backend {
+    /// `f(a) * b`.
+    fn gated_forward(
+        a: FloatTensor<Self>,
+        b: FloatTensor<Self>,
+        kernel: Kernel,
+    ) -> FloatTensor<Self>;
+    /// `dL/da = (g * b) * f'(a)` from `g = dL/dy`.
+    fn gated_grad_a(
+        a: FloatTensor<Self>,
+        b: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernel: Kernel,
+    ) -> FloatTensor<Self>;
+    /// `dL/db = g * f(a)` from `g = dL/dy`.
+    fn gated_grad_b(
+        a: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernel: Kernel,
+    ) -> FloatTensor<Self>;
+}
+
+/// `out = f(a) * b`, chunk by chunk (each chunk's `f(a)` is still in cache when it is multiplied).
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+pub(super) fn forward<E: Element>(kernel: Kernel, a: &[E], b: &[E], out: &mut [E]) {
+    assert!(a.len() == out.len() && b.len() == out.len(), "gated activation: lengths differ");
+    out.par_chunks_mut(CHUNK).zip(a.par_chunks(CHUNK)).zip(b.par_chunks(CHUNK)).for_each(
+        |((out, a), b)| {
+            E::RUN(kernel, Pass::Forward { x: a, out });
+            out.iter_mut().zip(b).for_each(|(o, &b)| *o = *o * b);
+        },
+    );
+}
+
+/// `out = (g * b) * f'(a)`.
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+pub(super) fn grad_a<E: Element>(kernel: Kernel, a: &[E], b: &[E], grad: &[E], out: &mut [E]) {
+    assert!(a.len() == out.len() && b.len() == out.len() && grad.len() == out.len());
+    out.par_chunks_mut(CHUNK)
+        .zip(a.par_chunks(CHUNK))
+        .zip(b.par_chunks(CHUNK))
+        .zip(grad.par_chunks(CHUNK))
+        .for_each(|(((out, a), b), grad)| {
+            out.iter_mut().zip(grad.iter().zip(b)).for_each(|(o, (&g, &b))| *o = g * b);
+            E::RUN(kernel, Pass::BackwardInPlace { x: a, grad: out });
+        });
+}
+
+/// `out = g * f(a)`.
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+pub(super) fn grad_b<E: Element>(kernel: Kernel, a: &[E], grad: &[E], out: &mut [E]) {
+    assert!(a.len() == out.len() && grad.len() == out.len());
+    out.par_chunks_mut(CHUNK).zip(a.par_chunks(CHUNK)).zip(grad.par_chunks(CHUNK)).for_each(
+        |((out, a), grad)| {
+            E::RUN(kernel, Pass::Forward { x: a, out });
+            out.iter_mut().zip(grad).for_each(|(o, &g)| *o = g * *o);
+        },
+    );
+}
+
+/// The node: keeps `a` and `b`.
+#[derive(Debug)]
+struct GatedBackward(Kernel);
+
+impl<B: FusedGated> Backward<B, 2> for GatedBackward {
+    type State = (FloatTensor<B>, FloatTensor<B>);
+
+    fn backward(
+        self,
+        ops: Ops<Self::State, 2>,
+        grads: &mut Gradients,
+        _checkpointer: &mut Checkpointer,
+    ) {
+        let [node_a, node_b] = ops.parents;
+        let grad = grads.consume::<B>(&ops.node);
+        let (a, b) = ops.state;
+        if let Some(node) = node_b {
+            grads.register::<B>(node.id, B::gated_grad_b(a.clone(), grad.clone(), self.0));
+        }
+        if let Some(node) = node_a {
+            grads.register::<B>(node.id, B::gated_grad_a(a, b, grad, self.0));
+        }
+    }
+}
+
+impl<B: FusedGated, C: CheckpointStrategy> FusedGated for Autodiff<B, C> {
+    fn gated_forward(
+        a: FloatTensor<Self>,
+        b: FloatTensor<Self>,
+        kernel: Kernel,
+    ) -> FloatTensor<Self> {
+        match GatedBackward(kernel).prepare::<C>([a.node(), b.node()]).compute_bound().stateful() {
+            OpsKind::Tracked(prep) => {
+                let (a, b) = (a.into_primitive(), b.into_primitive());
+                let y = B::gated_forward(a.clone(), b.clone(), kernel);
+                prep.finish((a, b), y)
+            }
+            OpsKind::UnTracked(prep) => {
+                prep.finish(B::gated_forward(a.into_primitive(), b.into_primitive(), kernel))
+            }
+        }
+    }
+
+    fn gated_grad_a(
+        a: FloatTensor<Self>,
+        b: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernel: Kernel,
+    ) -> FloatTensor<Self> {
+        // Used only inside a backward pass; second derivatives are not supported.
+        FloatTensor::<Self>::new(B::gated_grad_a(
+            a.into_primitive(),
+            b.into_primitive(),
+            grad.into_primitive(),
+            kernel,
+        ))
+    }
+
+    fn gated_grad_b(
+        a: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernel: Kernel,
+    ) -> FloatTensor<Self> {
+        FloatTensor::<Self>::new(B::gated_grad_b(a.into_primitive(), grad.into_primitive(), kernel))
+    }
+}
+
+/// `f(a) * b` in one pass with a one-pass backward under autodiff. Call only when
+/// [`super::supported`] is true for `a` and `b` has `a`'s shape, device and dtype.
+pub fn apply<const D: usize>(a: Tensor<D>, b: Tensor<D>, kernel: Kernel) -> Tensor<D> {
+    Tensor::from_dispatch(<Dispatch as FusedGated>::gated_forward(
+        a.into_dispatch(),
+        b.into_dispatch(),
+        kernel,
+    ))
+}

@@ -1,0 +1,71 @@
+//! The transformer config end to end on the built-in text, and corpus files that cannot be used.
+
+mod common;
+
+use common::*;
+
+/// `configs/transformer.toml --profile quick`: every activation of the glu-variants experiment
+/// on the generated text, judged by G18 and set beside Shazeer's table.
+#[test]
+fn the_quick_profile_trains_every_variant_and_is_judged_and_reproduced() {
+    let out = temp("transformer-quick");
+    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/../../configs/transformer.toml");
+    let o = actbench(&[
+        "run",
+        config,
+        "--profile",
+        "quick",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plots",
+    ]);
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}\n{}", text(&o.stderr));
+    let records = record_files(&out);
+    assert_eq!(records.len(), 8 * 2, "8 activations x 2 seeds");
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&records[0]).unwrap()).unwrap();
+    assert_eq!(record["metric"], "bits-per-character");
+    assert!(record["dataset_source"].as_str().unwrap().starts_with("generated text"));
+    for label in ["swiglu", "geglu", "bilinear", "reglu", "glu"] {
+        assert!(stdout.contains(label), "{label} in {stdout}");
+    }
+    let o = actbench(&["reproduce", out.to_str().unwrap()]);
+    let reproduced = text(&o.stdout);
+    assert!(reproduced.contains("GLU Variants Improve Transformer"), "{reproduced}");
+    assert!(reproduced.contains("ordering of the eight: Kendall tau"), "{reproduced}");
+    assert!(reproduced.contains("swiglu vs relu"), "{reproduced}");
+    let o = actbench(&["guidelines", out.to_str().unwrap()]);
+    let judged = text(&o.stdout);
+    assert!(judged.contains("G18") && judged.contains("gelu - relu"), "{judged}");
+}
+
+/// An empty or binary corpus file is refused with its path, exit 2, nothing written.
+#[test]
+fn a_corpus_file_that_is_empty_or_binary_is_refused_with_its_path() {
+    let dir = temp("bad-corpus");
+    std::fs::create_dir_all(&dir).unwrap();
+    let empty = dir.join("empty.txt");
+    std::fs::write(&empty, "\n\n").unwrap();
+    let binary = dir.join("binary.txt");
+    std::fs::write(&binary, [b'a', 0, 1, 2, b'\n']).unwrap();
+    for (file, expected) in [(&empty, "holds no text"), (&binary, "not a text file")] {
+        let config = write_config(
+            "corpus",
+            &format!(
+                "name = \"c\"\n[[experiment]]\nname = \"e\"\nactivations = [\"gelu\"]\ndataset = {{ kind = \"corpus\", dir = \"{}\" }}\nmodel = {{ kind = \"transformer\" }}\n",
+                file.display()
+            ),
+        );
+        let out = temp("bad-corpus-out");
+        let o = actbench(&["run", config.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let stderr = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&file.display().to_string()) && stderr.contains(expected),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(!out.exists());
+    }
+}

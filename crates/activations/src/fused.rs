@@ -76,9 +76,7 @@ const CHUNK: usize = 1 << 14;
 
 /// The float types the kernels take, with their slice runner.
 #[cfg(any(feature = "flex", feature = "ndarray"))]
-trait Element:
-    slices::Float + burn::tensor::Element + bytemuck::Pod + Send + Sync + std::ops::Mul<Output = Self>
-{
+trait Element: slices::Float + burn::tensor::Element + bytemuck::Pod + Send + Sync {
     const RUN: fn(Kernel, Pass<'_, Self>);
 }
 
@@ -112,6 +110,19 @@ fn parallel<E: Element>(kernel: Kernel, pass: Pass<'_, E>) {
             .par_chunks_mut(CHUNK)
             .zip(x.par_chunks(CHUNK))
             .for_each(|(grad, x)| E::RUN(kernel, Pass::BackwardInPlace { x, grad })),
+        Pass::GatedForward { a, b, out } => out
+            .par_chunks_mut(CHUNK)
+            .zip(a.par_chunks(CHUNK))
+            .zip(b.par_chunks(CHUNK))
+            .for_each(|((out, a), b)| E::RUN(kernel, Pass::GatedForward { a, b, out })),
+        Pass::GatedBackward { a, b, grad, da, db } => da
+            .par_chunks_mut(CHUNK)
+            .zip(db.par_chunks_mut(CHUNK))
+            .zip(a.par_chunks(CHUNK).zip(b.par_chunks(CHUNK)))
+            .zip(grad.par_chunks(CHUNK))
+            .for_each(|(((da, db), (a, b)), grad)| {
+                E::RUN(kernel, Pass::GatedBackward { a, b, grad, da, db })
+            }),
     }
 }
 

@@ -17,6 +17,13 @@ const CONFIG: &str = "../../configs/guidelines.toml";
 const REFERENCE: &str = "../../results/reference/guidelines";
 const REPRODUCTIONS: &str = "../../configs/reproductions.toml";
 const REPRODUCTIONS_REFERENCE: &str = "../../results/reference/reproductions";
+const TRANSFORMER_REFERENCE: &str = "../../results/reference/transformer";
+
+/// Every published run the verdicts read: the guideline run, the reproductions and the
+/// transformer run.
+fn reference_dirs() -> [PathBuf; 3] {
+    [REFERENCE, REPRODUCTIONS_REFERENCE, TRANSFORMER_REFERENCE].map(PathBuf::from)
+}
 
 #[test]
 fn quick_profile_judges_every_guideline() {
@@ -177,13 +184,12 @@ fn quick_profile_judges_every_guideline() {
 #[test]
 fn published_reference_matches_its_config_and_verdicts() {
     common::assert_reference_has_planned_cells(CONFIG, REFERENCE);
-    let (records, timings) =
-        read_dirs(&[PathBuf::from(REFERENCE), PathBuf::from(REPRODUCTIONS_REFERENCE)]).unwrap();
+    let (records, timings) = read_dirs(&reference_dirs()).unwrap();
     let verdicts = render(&evaluate(&records, &timings), Format::Markdown);
     let published = std::fs::read_to_string(Path::new(REFERENCE).join("verdicts.md")).unwrap();
     assert!(
         published.contains(&verdicts),
-        "results/reference/guidelines/verdicts.md is stale: re-render it with `actbench guidelines {REFERENCE} {REPRODUCTIONS_REFERENCE} --format markdown`"
+        "results/reference/guidelines/verdicts.md is stale: re-render it with `actbench guidelines {REFERENCE} {REPRODUCTIONS_REFERENCE} {TRANSFORMER_REFERENCE} --format markdown`"
     );
 }
 
@@ -191,8 +197,7 @@ fn published_reference_matches_its_config_and_verdicts() {
 /// table, and the split-half check on the published run is the one docs/statistics.md reports.
 #[test]
 fn verdicts_are_a_pure_function_of_the_records() {
-    let (mut records, timings) =
-        read_dirs(&[PathBuf::from(REFERENCE), PathBuf::from(REPRODUCTIONS_REFERENCE)]).unwrap();
+    let (mut records, timings) = read_dirs(&reference_dirs()).unwrap();
     let first = evaluate(&records, &timings);
     records.reverse();
     for (a, b) in evaluate(&records, &timings).iter().zip(&first) {

@@ -2,7 +2,29 @@
 
 mod common;
 
+use std::path::Path;
+
+use actbench::records::cell::read_dir;
+use actbench::report::format::Format;
+use actbench::report::reproductions::render;
+use actbench::reproduce::reproductions;
 use common::*;
+
+const CONFIG: &str = "../../configs/transformer.toml";
+const REFERENCE: &str = "../../results/reference/transformer";
+
+/// The published run is what configs/transformer.toml plans, and its README holds the table the
+/// records make.
+#[test]
+fn published_reference_matches_its_config_and_readme() {
+    assert_reference_has_planned_cells(CONFIG, REFERENCE);
+    let table = render(&reproductions(&read_dir(Path::new(REFERENCE)).unwrap()), Format::Markdown);
+    let readme = std::fs::read_to_string(Path::new(REFERENCE).join("README.md")).unwrap();
+    assert!(
+        readme.contains(&table),
+        "results/reference/transformer/README.md is stale: re-render its table with `actbench reproduce {REFERENCE} --format markdown`"
+    );
+}
 
 /// `configs/transformer.toml --profile quick`: every activation of the glu-variants experiment
 /// on the generated text, judged by G18 and set beside Shazeer's table.

@@ -1,7 +1,9 @@
 //! Gated activations `y = f(a) * b` in one pass on every backend, for gates with a one-pass
 //! element kernel ([`Kernel`]):
 //! - forward: reads `a` and `b` once, writes `y` once;
-//! - backward: `dL/da = (g * b) * f'(a)` and `dL/db = g * f(a)`, one pass each.
+//! - backward: `dL/da = (g * b) * f'(a)` and `dL/db = g * f(a)` in one pass (reads `a`, `b` and
+//!   `g` once, writes both gradients once; on the CPU `f` and `f'` of an element share their
+//!   work; on CubeCL two kernels, one per gradient).
 //!
 //! Each result is rounded as the composed version (the gate's one-pass kernel, then burn's
 //! element-wise product, and autodiff's product rule) rounds it: on flex and ndarray the two give
@@ -17,12 +19,10 @@ use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Dispatch, backend_extension};
 use burn::prelude::*;
-#[cfg(any(feature = "flex", feature = "ndarray"))]
-use rayon::prelude::*;
 
 use super::Kernel;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
-use super::{CHUNK, Element, slices::Pass};
+use super::{Element, parallel, slices::Pass};
 
 /// The gated passes as backend ops (`on_flex.rs`, `on_ndarray.rs`, `on_cube.rs`), with their
 /// autodiff node.
@@ -34,57 +34,32 @@ pub trait FusedGated: Backend {
         b: FloatTensor<Self>,
         kernel: Kernel,
     ) -> FloatTensor<Self>;
-    /// `dL/da = (g * b) * f'(a)` from `g = dL/dy`.
-    fn gated_grad_a(
+    /// `(dL/da, dL/db) = ((g * b) * f'(a), g * f(a))` from `g = dL/dy`.
+    fn gated_backward(
         a: FloatTensor<Self>,
         b: FloatTensor<Self>,
         grad: FloatTensor<Self>,
         kernel: Kernel,
-    ) -> FloatTensor<Self>;
-    /// `dL/db = g * f(a)` from `g = dL/dy`.
-    fn gated_grad_b(
-        a: FloatTensor<Self>,
-        grad: FloatTensor<Self>,
-        kernel: Kernel,
-    ) -> FloatTensor<Self>;
+    ) -> (FloatTensor<Self>, FloatTensor<Self>);
 }
 
-/// `out = f(a) * b`, chunk by chunk (each chunk's `f(a)` is still in cache when it is multiplied).
+/// `out = f(a) * b`.
 #[cfg(any(feature = "flex", feature = "ndarray"))]
 pub(super) fn forward<E: Element>(kernel: Kernel, a: &[E], b: &[E], out: &mut [E]) {
-    assert!(a.len() == out.len() && b.len() == out.len(), "gated activation: lengths differ");
-    out.par_chunks_mut(CHUNK).zip(a.par_chunks(CHUNK)).zip(b.par_chunks(CHUNK)).for_each(
-        |((out, a), b)| {
-            E::RUN(kernel, Pass::Forward { x: a, out });
-            out.iter_mut().zip(b).for_each(|(o, &b)| *o = *o * b);
-        },
-    );
+    parallel(kernel, Pass::GatedForward { a, b, out });
 }
 
-/// `out = (g * b) * f'(a)`.
+/// `da = (g * b) * f'(a)`, `db = g * f(a)`, in one pass.
 #[cfg(any(feature = "flex", feature = "ndarray"))]
-pub(super) fn grad_a<E: Element>(kernel: Kernel, a: &[E], b: &[E], grad: &[E], out: &mut [E]) {
-    assert!(a.len() == out.len() && b.len() == out.len() && grad.len() == out.len());
-    out.par_chunks_mut(CHUNK)
-        .zip(a.par_chunks(CHUNK))
-        .zip(b.par_chunks(CHUNK))
-        .zip(grad.par_chunks(CHUNK))
-        .for_each(|(((out, a), b), grad)| {
-            out.iter_mut().zip(grad.iter().zip(b)).for_each(|(o, (&g, &b))| *o = g * b);
-            E::RUN(kernel, Pass::BackwardInPlace { x: a, grad: out });
-        });
-}
-
-/// `out = g * f(a)`.
-#[cfg(any(feature = "flex", feature = "ndarray"))]
-pub(super) fn grad_b<E: Element>(kernel: Kernel, a: &[E], grad: &[E], out: &mut [E]) {
-    assert!(a.len() == out.len() && grad.len() == out.len());
-    out.par_chunks_mut(CHUNK).zip(a.par_chunks(CHUNK)).zip(grad.par_chunks(CHUNK)).for_each(
-        |((out, a), grad)| {
-            E::RUN(kernel, Pass::Forward { x: a, out });
-            out.iter_mut().zip(grad).for_each(|(o, &g)| *o = g * *o);
-        },
-    );
+pub(super) fn backward<E: Element>(
+    kernel: Kernel,
+    a: &[E],
+    b: &[E],
+    grad: &[E],
+    da: &mut [E],
+    db: &mut [E],
+) {
+    parallel(kernel, Pass::GatedBackward { a, b, grad, da, db });
 }
 
 /// The node: keeps `a` and `b`.
@@ -103,11 +78,12 @@ impl<B: FusedGated> Backward<B, 2> for GatedBackward {
         let [node_a, node_b] = ops.parents;
         let grad = grads.consume::<B>(&ops.node);
         let (a, b) = ops.state;
-        if let Some(node) = node_b {
-            grads.register::<B>(node.id, B::gated_grad_b(a.clone(), grad.clone(), self.0));
-        }
+        let (da, db) = B::gated_backward(a, b, grad, self.0);
         if let Some(node) = node_a {
-            grads.register::<B>(node.id, B::gated_grad_a(a, b, grad, self.0));
+            grads.register::<B>(node.id, da);
+        }
+        if let Some(node) = node_b {
+            grads.register::<B>(node.id, db);
         }
     }
 }
@@ -130,27 +106,20 @@ impl<B: FusedGated, C: CheckpointStrategy> FusedGated for Autodiff<B, C> {
         }
     }
 
-    fn gated_grad_a(
+    fn gated_backward(
         a: FloatTensor<Self>,
         b: FloatTensor<Self>,
         grad: FloatTensor<Self>,
         kernel: Kernel,
-    ) -> FloatTensor<Self> {
+    ) -> (FloatTensor<Self>, FloatTensor<Self>) {
         // Used only inside a backward pass; second derivatives are not supported.
-        FloatTensor::<Self>::new(B::gated_grad_a(
+        let (da, db) = B::gated_backward(
             a.into_primitive(),
             b.into_primitive(),
             grad.into_primitive(),
             kernel,
-        ))
-    }
-
-    fn gated_grad_b(
-        a: FloatTensor<Self>,
-        grad: FloatTensor<Self>,
-        kernel: Kernel,
-    ) -> FloatTensor<Self> {
-        FloatTensor::<Self>::new(B::gated_grad_b(a.into_primitive(), grad.into_primitive(), kernel))
+        );
+        (FloatTensor::<Self>::new(da), FloatTensor::<Self>::new(db))
     }
 }
 

@@ -504,48 +504,58 @@ impl FusedGated for burn_cubecl::CubeBackend {
         l.output
     }
 
-    fn gated_grad_a(a: CubeTensor, b: CubeTensor, grad: CubeTensor, kernel: Kernel) -> CubeTensor {
+    fn gated_backward(
+        a: CubeTensor,
+        b: CubeTensor,
+        grad: CubeTensor,
+        kernel: Kernel,
+    ) -> (CubeTensor, CubeTensor) {
         let (a, b, grad) = (into_contiguous(a), into_contiguous(b), into_contiguous(grad));
-        let l = Launch::new(&[&a, &b, &grad], kernel);
-        let client = a.client.clone();
-        gated_grad_a_kernel::launch(
-            &client,
-            l.count,
-            l.dim,
-            l.address,
-            l.vectors,
-            a.into_linear_view(),
-            b.into_linear_view(),
-            grad.into_linear_view(),
-            l.output.clone().into_linear_view(),
-            l.a,
-            l.b,
-            l.c,
-            l.formula,
-            l.storage,
-        );
-        l.output
+        (gated_grad_a(a.clone(), b, grad.clone(), kernel), gated_grad_b(a, grad, kernel))
     }
+}
 
-    fn gated_grad_b(a: CubeTensor, grad: CubeTensor, kernel: Kernel) -> CubeTensor {
-        let (a, grad) = (into_contiguous(a), into_contiguous(grad));
-        let l = Launch::new(&[&a, &grad], kernel);
-        let client = a.client.clone();
-        gated_grad_b_kernel::launch(
-            &client,
-            l.count,
-            l.dim,
-            l.address,
-            l.vectors,
-            a.into_linear_view(),
-            grad.into_linear_view(),
-            l.output.clone().into_linear_view(),
-            l.a,
-            l.b,
-            l.c,
-            l.formula,
-            l.storage,
-        );
-        l.output
-    }
+/// `(g * b) * f'(a)`, one launch over contiguous tensors.
+fn gated_grad_a(a: CubeTensor, b: CubeTensor, grad: CubeTensor, kernel: Kernel) -> CubeTensor {
+    let l = Launch::new(&[&a, &b, &grad], kernel);
+    let client = a.client.clone();
+    gated_grad_a_kernel::launch(
+        &client,
+        l.count,
+        l.dim,
+        l.address,
+        l.vectors,
+        a.into_linear_view(),
+        b.into_linear_view(),
+        grad.into_linear_view(),
+        l.output.clone().into_linear_view(),
+        l.a,
+        l.b,
+        l.c,
+        l.formula,
+        l.storage,
+    );
+    l.output
+}
+
+/// `g * f(a)`, one launch over contiguous tensors.
+fn gated_grad_b(a: CubeTensor, grad: CubeTensor, kernel: Kernel) -> CubeTensor {
+    let l = Launch::new(&[&a, &grad], kernel);
+    let client = a.client.clone();
+    gated_grad_b_kernel::launch(
+        &client,
+        l.count,
+        l.dim,
+        l.address,
+        l.vectors,
+        a.into_linear_view(),
+        grad.into_linear_view(),
+        l.output.clone().into_linear_view(),
+        l.a,
+        l.b,
+        l.c,
+        l.formula,
+        l.storage,
+    );
+    l.output
 }

@@ -142,23 +142,18 @@ fn gated_forward<E: Element>(a: FlexTensor, b: FlexTensor, kernel: Kernel) -> Fl
     out
 }
 
-fn gated_grad_a<E: Element>(
+fn gated_backward<E: Element>(
     a: FlexTensor,
     b: FlexTensor,
     grad: FlexTensor,
     kernel: Kernel,
-) -> FlexTensor {
+) -> (FlexTensor, FlexTensor) {
     let (a, b, grad) = (contiguous(a), contiguous(b), contiguous(grad));
-    let mut out = new_output::<E>(a.layout().shape().clone());
-    gated::grad_a(kernel, elements::<E>(&a), elements(&b), elements(&grad), out.storage_mut());
-    out
-}
-
-fn gated_grad_b<E: Element>(a: FlexTensor, grad: FlexTensor, kernel: Kernel) -> FlexTensor {
-    let (a, grad) = (contiguous(a), contiguous(grad));
-    let mut out = new_output::<E>(a.layout().shape().clone());
-    gated::grad_b(kernel, elements::<E>(&a), elements(&grad), out.storage_mut());
-    out
+    let mut da = new_output::<E>(a.layout().shape().clone());
+    let mut db = new_output::<E>(a.layout().shape().clone());
+    let (a, b, grad) = (elements::<E>(&a), elements(&b), elements(&grad));
+    gated::backward(kernel, a, b, grad, da.storage_mut(), db.storage_mut());
+    (da, db)
 }
 
 impl FusedGated for Flex {
@@ -166,11 +161,12 @@ impl FusedGated for Flex {
         by_dtype!(a, gated_forward(a, b, kernel))
     }
 
-    fn gated_grad_a(a: FlexTensor, b: FlexTensor, grad: FlexTensor, kernel: Kernel) -> FlexTensor {
-        by_dtype!(a, gated_grad_a(a, b, grad, kernel))
-    }
-
-    fn gated_grad_b(a: FlexTensor, grad: FlexTensor, kernel: Kernel) -> FlexTensor {
-        by_dtype!(a, gated_grad_b(a, grad, kernel))
+    fn gated_backward(
+        a: FlexTensor,
+        b: FlexTensor,
+        grad: FlexTensor,
+        kernel: Kernel,
+    ) -> (FlexTensor, FlexTensor) {
+        by_dtype!(a, gated_backward(a, b, grad, kernel))
     }
 }

@@ -143,21 +143,21 @@ fn gated_forward<E: Element>(a: Array<E>, b: Array<E>, kernel: Kernel) -> Array<
     })
 }
 
-fn gated_grad_a<E: Element>(a: Array<E>, b: Array<E>, grad: Array<E>, kernel: Kernel) -> Array<E> {
+fn gated_backward<E: Element>(
+    a: Array<E>,
+    b: Array<E>,
+    grad: Array<E>,
+    kernel: Kernel,
+) -> (Array<E>, Array<E>) {
     let (a_std, b_std, g_std) =
         (a.as_standard_layout(), b.as_standard_layout(), grad.as_standard_layout());
-    new_array(a.shape(), |out| {
-        let (a, b) = (a_std.as_slice().expect("standard"), b_std.as_slice().expect("standard"));
-        gated::grad_a(kernel, a, b, g_std.as_slice().expect("standard"), out)
-    })
-}
-
-fn gated_grad_b<E: Element>(a: Array<E>, grad: Array<E>, kernel: Kernel) -> Array<E> {
-    let (a_std, g_std) = (a.as_standard_layout(), grad.as_standard_layout());
-    new_array(a.shape(), |out| {
-        let (a, g) = (a_std.as_slice().expect("standard"), g_std.as_slice().expect("standard"));
-        gated::grad_b(kernel, a, g, out)
-    })
+    let (a_s, b_s) = (a_std.as_slice().expect("standard"), b_std.as_slice().expect("standard"));
+    let g_s = g_std.as_slice().expect("standard");
+    let mut db = None;
+    let da = new_array(a.shape(), |da| {
+        db = Some(new_array(a.shape(), |db| gated::backward(kernel, a_s, b_s, g_s, da, db)));
+    });
+    (da, db.expect("filled with da"))
 }
 
 impl FusedGated for NdArray {
@@ -165,16 +165,27 @@ impl FusedGated for NdArray {
         ndarray_by_dtype!("gated activations", a, b => gated_forward(a, b, kernel))
     }
 
-    fn gated_grad_a(
+    fn gated_backward(
         a: NdArrayTensor,
         b: NdArrayTensor,
         grad: NdArrayTensor,
         kernel: Kernel,
-    ) -> NdArrayTensor {
-        ndarray_by_dtype!("gated activations", a, b, grad => gated_grad_a(a, b, grad, kernel))
-    }
-
-    fn gated_grad_b(a: NdArrayTensor, grad: NdArrayTensor, kernel: Kernel) -> NdArrayTensor {
-        ndarray_by_dtype!("gated activations", a, grad => gated_grad_b(a, grad, kernel))
+    ) -> (NdArrayTensor, NdArrayTensor) {
+        match (a, b, grad) {
+            (NdArrayTensor::F32(a), NdArrayTensor::F32(b), NdArrayTensor::F32(g)) => {
+                let (da, db) =
+                    gated_backward(a.into_owned(), b.into_owned(), g.into_owned(), kernel);
+                (NdArrayTensor::from(da), NdArrayTensor::from(db))
+            }
+            (NdArrayTensor::F64(a), NdArrayTensor::F64(b), NdArrayTensor::F64(g)) => {
+                let (da, db) =
+                    gated_backward(a.into_owned(), b.into_owned(), g.into_owned(), kernel);
+                (NdArrayTensor::from(da), NdArrayTensor::from(db))
+            }
+            (a, b, g) => panic!(
+                "gated activations take matching float32 or float64 tensors, not {:?}",
+                [a, b, g].map(|t| burn::backend::TensorMetadata::dtype(&t))
+            ),
+        }
     }
 }

@@ -44,6 +44,29 @@ pub enum Pass<'a, E> {
         /// dL/dy, overwritten with dL/dx.
         grad: &'a mut [E],
     },
+    /// A gated activation: `out = f(a) * b`.
+    GatedForward {
+        /// The gate's input.
+        a: &'a [E],
+        /// The other half.
+        b: &'a [E],
+        /// Output, as long as `a`.
+        out: &'a mut [E],
+    },
+    /// A gated activation's gradients from one evaluation of `f` and `f'`:
+    /// `da = (grad * b) * f'(a)`, `db = grad * f(a)`.
+    GatedBackward {
+        /// The gate's input.
+        a: &'a [E],
+        /// The other half.
+        b: &'a [E],
+        /// dL/dy.
+        grad: &'a [E],
+        /// dL/da, as long as `a`.
+        da: &'a mut [E],
+        /// dL/db, as long as `a`.
+        db: &'a mut [E],
+    },
 }
 
 impl<E> Pass<'_, E> {
@@ -53,6 +76,10 @@ impl<E> Pass<'_, E> {
             Pass::ForwardInPlace { .. } => true,
             Pass::Backward { x, grad, out } => x.len() == out.len() && grad.len() == out.len(),
             Pass::BackwardInPlace { x, grad } => x.len() == grad.len(),
+            Pass::GatedForward { a, b, out } => a.len() == out.len() && b.len() == out.len(),
+            Pass::GatedBackward { a, b, grad, da, db } => {
+                [a.len(), b.len(), grad.len(), db.len()].iter().all(|&n| n == da.len())
+            }
         };
         assert!(ok, "fused activation: slices of different lengths");
     }
@@ -213,7 +240,7 @@ impl<F: Fn(f32) -> (f32, f32)> Element<f32> for InF32<F> {
 
 #[inline(always)]
 #[allow(clippy::needless_range_loop)] // indexed on purpose: see the comment inside
-fn each<E: Copy>(pass: Pass<'_, E>, f: impl Element<E>) {
+fn each<E: Copy + std::ops::Mul<Output = E>>(pass: Pass<'_, E>, f: impl Element<E>) {
     let value = |x: E| f.value(x);
     let scaled_slope = |x: E, g: E| f.scaled_slope(x, g);
     // Plain indexed loops (lengths checked): iterator adapters compile to `fold` functions,
@@ -240,6 +267,22 @@ fn each<E: Copy>(pass: Pass<'_, E>, f: impl Element<E>) {
             let x = &x[..grad.len()];
             for i in 0..grad.len() {
                 grad[i] = scaled_slope(x[i], grad[i]);
+            }
+        }
+        // Rounded as the composed version rounds: the gate, then the product; autodiff's
+        // product rule, then the gate's backward. `f` and `f'` of one element share their work.
+        Pass::GatedForward { a, b, out } => {
+            let (a, b) = (&a[..out.len()], &b[..out.len()]);
+            for i in 0..out.len() {
+                out[i] = value(a[i]) * b[i];
+            }
+        }
+        Pass::GatedBackward { a, b, grad, da, db } => {
+            let n = da.len();
+            let (a, b, grad, db) = (&a[..n], &b[..n], &grad[..n], &mut db[..n]);
+            for i in 0..n {
+                da[i] = scaled_slope(a[i], grad[i] * b[i]);
+                db[i] = grad[i] * value(a[i]);
             }
         }
     }

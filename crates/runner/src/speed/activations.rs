@@ -12,6 +12,12 @@
 //! median is the estimate, min and max the spread. Bytes moved assume the minimum traffic of a fused
 //! kernel: forward reads x and writes y (8 bytes per element); forward+backward also reads x
 //! and the output gradient and writes the input gradient (20 bytes per element).
+//!
+//! A gated activation `f(a) * b` (`swiglu`) takes a second tensor `b` of the same size (drawn
+//! the same way), and under autodiff both inputs get gradients; its rows count 12 and 32 bytes
+//! per element (a and b read, y written; then a, b and dL/dy read, both gradients written). Each
+//! gated activation is timed twice: one pass (its label) and composed, `f(a)` then the product
+//! (`swiglu (composed)`, a reference row).
 
 use actbench_activations::backend::Backend;
 use actbench_activations::burn;
@@ -67,11 +73,34 @@ pub fn run(
     // Every operation with its label: `plain` on the device, `tracked` on its autodiff twin.
     let copy = |x: Tensor<1>| x.mul_scalar(1.0);
     let mut ops = vec![Op::new(COPY.into(), Implementation::Reference, copy, copy)];
+    // The second input of gated activations, on both devices.
+    let others: Vec<f32> =
+        (0..elements).map(|_| rng::uniform(&mut data, -5.0, 5.0) as f32).collect();
+    let other = Tensor::<1>::from_data(TensorData::new(others.clone(), [elements]), device);
+    let other_grad = Tensor::<1>::from_data(TensorData::new(others, [elements]), &grad_device);
     for &reference in references {
         let apply = move |x| reference.apply(x);
         ops.push(Op::new(reference.label().into(), Implementation::Reference, apply, apply));
     }
-    for config in activations {
+    for config in activations.iter().filter(|c| c.is_gated()) {
+        let (plain, tracked) = (config.init_gated(device), config.init_gated(&grad_device));
+        let (b, b_grad) = (other.clone(), other_grad.clone());
+        let (plain_composed, tracked_composed) = (plain.clone(), tracked.clone());
+        let (b_composed, b_grad_composed) = (other.clone(), other_grad.clone());
+        ops.push(Op::gated(
+            config.label(),
+            Implementation::BuiltIn,
+            move |x| plain.forward(x, b.clone()),
+            move |x| tracked.forward(x, b_grad.clone().require_grad()),
+        ));
+        ops.push(Op::gated(
+            format!("{} (composed)", config.label()),
+            Implementation::Reference,
+            move |x| plain_composed.forward_composed(x, b_composed.clone()),
+            move |x| tracked_composed.forward_composed(x, b_grad_composed.clone().require_grad()),
+        ));
+    }
+    for config in activations.iter().filter(|c| !c.is_gated()) {
         let (plain, tracked) = (config.init(device), config.init(&grad_device));
         let implementation = match config.formula() {
             Some(_) => Implementation::Formula,
@@ -102,17 +131,17 @@ pub fn run(
         .zip(forward.into_iter().zip(forward_backward))
         .flat_map(|(op, (forward, forward_backward))| {
             let label = &op.label;
-            [
-                summarise(label.clone(), Mode::Forward, elements, backend, forward),
-                summarise(
-                    label.clone(),
-                    Mode::ForwardBackward,
-                    elements,
-                    backend,
-                    forward_backward,
-                ),
-            ]
-            .map(|r| ActivationTiming { implementation: op.implementation, ..r })
+            [(Mode::Forward, forward), (Mode::ForwardBackward, forward_backward)].map(
+                |(mode, times)| {
+                    let bytes = op.bytes_per_element(mode);
+                    let r = summarise(label.clone(), mode, elements, backend, times);
+                    ActivationTiming {
+                        implementation: op.implementation,
+                        gb_per_s: elements as f64 * bytes / r.median_s / 1e9,
+                        ..r
+                    }
+                },
+            )
         })
         .collect()
 }
@@ -121,6 +150,8 @@ pub fn run(
 struct Op<'a> {
     label: String,
     implementation: Implementation,
+    /// Reads a second tensor (a gated activation).
+    gated: bool,
     plain: Box<dyn Fn(Tensor<1>) -> Tensor<1> + 'a>,
     tracked: Box<dyn Fn(Tensor<1>) -> Tensor<1> + 'a>,
 }
@@ -132,7 +163,27 @@ impl<'a> Op<'a> {
         plain: impl Fn(Tensor<1>) -> Tensor<1> + 'a,
         tracked: impl Fn(Tensor<1>) -> Tensor<1> + 'a,
     ) -> Self {
-        Self { label, implementation, plain: Box::new(plain), tracked: Box::new(tracked) }
+        let (plain, tracked) = (Box::new(plain), Box::new(tracked));
+        Self { label, implementation, gated: false, plain, tracked }
+    }
+
+    /// A gated activation's op: `x` is `a`, the closures hold `b`.
+    fn gated(
+        label: String,
+        implementation: Implementation,
+        plain: impl Fn(Tensor<1>) -> Tensor<1> + 'a,
+        tracked: impl Fn(Tensor<1>) -> Tensor<1> + 'a,
+    ) -> Self {
+        Self { gated: true, ..Self::new(label, implementation, plain, tracked) }
+    }
+
+    /// Minimum memory traffic per element (see the module doc).
+    fn bytes_per_element(&self, mode: Mode) -> f64 {
+        match (self.gated, mode) {
+            (false, mode) => mode.bytes_per_element(),
+            (true, Mode::Forward) => 12.0,
+            (true, Mode::ForwardBackward) => 32.0,
+        }
     }
 }
 

@@ -367,7 +367,7 @@ impl ModelConfig {
         let (d, v, c) = (*d_model as u128, vocab as u128, context as u128);
         let norm_params = if *norm == Norm::LayerNorm { 2 * d } else { d };
         let ffn = if gated {
-            let w = crate::transformer::gated_width(*d_ff) as u128;
+            let w = gated_width(*d_ff) as u128;
             2 * (d * w + w) + w * d + d
         } else {
             let w = *d_ff as u128;
@@ -504,6 +504,12 @@ impl ModelConfig {
         }
         Ok(())
     }
+}
+
+/// Hidden units of a gated feed-forward layer standing in for a plain one of `d_ff`: `2 d_ff / 3`
+/// rounded to the nearest multiple of 8 (at least 8), as Shazeer 2020 keeps parameters equal.
+pub fn gated_width(d_ff: usize) -> usize {
+    (((2 * d_ff) as f64 / 3.0 / 8.0).round() as usize).max(1) * 8
 }
 
 fn check_init(model: &'static str, init: &InitScheme) -> Result<(), ModelError> {

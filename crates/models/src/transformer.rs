@@ -27,6 +27,7 @@ use burn::tensor::activation::softmax;
 use burn::tensor::{Gradients, TensorData};
 use rand_chacha::ChaCha8Rng;
 
+pub use crate::config::gated_width;
 use crate::config::{ModelConfig, Norm};
 use crate::dropout::{Dropout, DropoutRng};
 use crate::init::param;
@@ -35,12 +36,6 @@ use crate::trace::LayerTrace;
 
 /// Standard deviation of the initial weights (GPT-2).
 pub const INIT_STD: f64 = 0.02;
-
-/// Hidden units of a gated feed-forward layer standing in for a plain one of `d_ff`: `2 d_ff / 3`
-/// rounded to the nearest multiple of 8 (at least 8), as Shazeer 2020 keeps parameters equal.
-pub fn gated_width(d_ff: usize) -> usize {
-    (((2 * d_ff) as f64 / 3.0 / 8.0).round() as usize).max(1) * 8
-}
 
 /// A weight drawn N(0, std^2) from the stream named `name` of `seed`.
 fn normal_param<const D: usize>(

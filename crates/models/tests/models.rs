@@ -218,7 +218,8 @@ fn bad_model_configs_are_clear_errors() {
     for (text, input, expected) in [
         ("kind = \"mlp\"\ndepth = 0", vector, "`depth` = 0"),
         ("kind = \"mlp\"\ndepht = 3", vector, "unknown field `depht`"),
-        ("kind = \"transformer\"", vector, "unknown variant `transformer`"),
+        ("kind = \"resnet\"", vector, "unknown variant `resnet`"),
+        ("kind = \"transformer\"", vector, "use the `corpus` or `text` dataset"),
         ("kind = \"cnn\"", vector, "a CNN needs images"),
         ("kind = \"rnn\"", vector, "an RNN needs sequences"),
         ("kind = \"mlp\"\ninit = \"he-uniformm\"", vector, "unknown init `he-uniformm`"),

@@ -16,6 +16,7 @@ use serde_json::Value;
 const CONFIG: &str = "../../configs/guidelines.toml";
 const REFERENCE: &str = "../../results/reference/guidelines";
 const REPRODUCTIONS: &str = "../../configs/reproductions.toml";
+const TRANSFORMER: &str = "../../configs/transformer.toml";
 const REPRODUCTIONS_REFERENCE: &str = "../../results/reference/reproductions";
 const TRANSFORMER_REFERENCE: &str = "../../results/reference/transformer";
 
@@ -77,7 +78,22 @@ fn quick_profile_judges_every_guideline() {
     assert!(page.contains("<figure id=\"fig-reproduction-mish-depth\">"));
     let repro = repro.to_str().unwrap();
 
-    let json = actbench(&["guidelines", out.to_str().unwrap(), repro, "--format", "json"]);
+    // The transformer config's quick profile (the built-in text): G18 reads it.
+    let transformer = temp("transformer-quick-for-guidelines");
+    let run = actbench(&[
+        "run",
+        TRANSFORMER,
+        "--profile",
+        "quick",
+        "--out",
+        transformer.to_str().unwrap(),
+        "--no-plots",
+    ]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let transformer = transformer.to_str().unwrap();
+
+    let json =
+        actbench(&["guidelines", out.to_str().unwrap(), repro, transformer, "--format", "json"]);
     assert!(json.status.success(), "{}", text(&json.stderr));
     let verdicts: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(verdicts.len(), 18);

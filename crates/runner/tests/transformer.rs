@@ -48,6 +48,17 @@ fn the_quick_profile_trains_every_variant_and_is_judged_and_reproduced() {
     let record: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&records[0]).unwrap()).unwrap();
     assert_eq!(record["metric"], "bits-per-character");
+    // Every record says how many parameters its model has: plain and gated within 1%.
+    let parameters: Vec<f64> = records
+        .iter()
+        .map(|path| {
+            let r: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            r["parameters"].as_f64().unwrap_or_else(|| panic!("{}: no parameters", path.display()))
+        })
+        .collect();
+    let (low, high) = parameters.iter().fold((f64::MAX, 0.0f64), |(l, h), &p| (l.min(p), h.max(p)));
+    assert!(high / low < 1.01, "parameters from {low} to {high}");
     assert!(record["dataset_source"].as_str().unwrap().starts_with("generated text"));
     for label in ["swiglu", "geglu", "bilinear", "reglu", "glu"] {
         assert!(stdout.contains(label), "{label} in {stdout}");
@@ -57,6 +68,7 @@ fn the_quick_profile_trains_every_variant_and_is_judged_and_reproduced() {
     assert!(reproduced.contains("GLU Variants Improve Transformer"), "{reproduced}");
     assert!(reproduced.contains("ordering of the eight: Kendall tau"), "{reproduced}");
     assert!(reproduced.contains("swiglu vs relu"), "{reproduced}");
+    assert!(reproduced.contains("; parameters "), "{reproduced}");
     let o = actbench(&["guidelines", out.to_str().unwrap()]);
     let judged = text(&o.stdout);
     assert!(judged.contains("G18") && judged.contains("gelu - relu"), "{judged}");

@@ -43,6 +43,10 @@ pub struct CellRecord {
     /// before the option existed): times from a parallel run compare only within that run.
     #[serde(default = "one_job")]
     pub jobs: usize,
+    /// Trained parameters of the model as built (every weight, bias, norm scale and activation
+    /// parameter); absent in records written before the field existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<u64>,
     /// Epoch 0 is the untrained model; then one entry per finished epoch.
     pub epochs: Vec<EpochRecord>,
 }

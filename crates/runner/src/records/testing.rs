@@ -110,6 +110,7 @@ pub fn run(
         started_unix_s: 0,
         wall_time_s: 0.1,
         jobs: 1,
+        parameters: None,
         epochs: vec![epoch(0, 0.5), epoch(1, metric)],
     }
 }

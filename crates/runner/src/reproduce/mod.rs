@@ -157,8 +157,26 @@ fn setup(first: &CellRecord, runs: &[&CellRecord]) -> String {
         OptimizerKind::Sgd => format!("sgd {}", t.learning_rate),
         OptimizerKind::Adam => format!("adam {}", t.learning_rate),
     };
+    // Parameter counts, where the records have them: one per distinct count, with its activations.
+    let mut counts: Vec<(u64, Vec<String>)> = Vec::new();
+    for r in &mine {
+        let Some(n) = r.parameters else { continue };
+        let label = r.cell.activation.label();
+        match counts.iter_mut().find(|(m, _)| *m == n) {
+            Some((_, labels)) if !labels.contains(&label) => labels.push(label),
+            Some(_) => {}
+            None => counts.push((n, vec![label])),
+        }
+    }
+    let parameters = if counts.is_empty() {
+        String::new()
+    } else {
+        let counts: Vec<String> =
+            counts.iter().map(|(n, labels)| format!("{n} ({})", labels.join(", "))).collect();
+        format!("; parameters {}", counts.join(", "))
+    };
     format!(
-        "{}: {} (depths {}); {}; {} epochs, batch {}, {optimizer}; {} seeds",
+        "{}: {} (depths {}){parameters}; {}; {} epochs, batch {}, {optimizer}; {} seeds",
         c.experiment,
         c.model.label(),
         depths.join(", "),

@@ -118,6 +118,7 @@ pub fn train(
         return None;
     }
     let metric = head.metric();
+    let parameters = burn::module::Module::num_params(&model) as u64;
     Some(CellRecord {
         schema_version: SCHEMA_VERSION,
         cell: cell.clone(),
@@ -131,6 +132,7 @@ pub fn train(
         started_unix_s,
         wall_time_s: started.elapsed().as_secs_f64(),
         jobs: 1,
+        parameters: Some(parameters),
         epochs,
     })
 }

@@ -39,7 +39,7 @@ impl GatedActivation {
             Some(kernel) if crate::fused::supported(&a) && a.dims() == b.dims() => {
                 crate::fused::gated::apply(a, b, kernel)
             }
-            _ => self.gate.forward(a) * b,
+            _ => self.forward_composed(a, b),
         }
     }
 

@@ -29,6 +29,7 @@ use rand_chacha::ChaCha8Rng;
 
 pub use crate::config::gated_width;
 use crate::config::{ModelConfig, Norm};
+use crate::dense::Dense;
 use crate::dropout::{Dropout, DropoutRng};
 use crate::init::param;
 use crate::stats::{GradStat, grad_stat};
@@ -60,32 +61,19 @@ fn stream(name: &str) -> u64 {
     hash | (1 << 63)
 }
 
-/// `y = x W + b` on `[rows, inputs]`, `W: [inputs, outputs]`, weights N(0, std^2), biases 0.
-#[derive(Module, Debug)]
-pub struct Linear {
-    /// Weights `[inputs, outputs]`.
-    pub weight: Param<Tensor<2>>,
-    /// Biases `[outputs]`.
-    pub bias: Param<Tensor<1>>,
-}
-
-impl Linear {
-    fn new(
-        name: &str,
-        inputs: usize,
-        outputs: usize,
-        std: f64,
-        seed: u64,
-        device: &Device,
-    ) -> Self {
-        Self {
-            weight: normal_param(&format!("{name}.weight"), seed, std, [inputs, outputs], device),
-            bias: param(vec![0.0; outputs], [outputs], device),
-        }
-    }
-
-    fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        x.matmul(self.weight.val()) + self.bias.val().unsqueeze::<2>()
+/// A [`Dense`] layer `[inputs, outputs]` named `name`: weights N(0, std^2) from the stream of
+/// `name.weight`, biases 0.
+fn linear(
+    name: &str,
+    inputs: usize,
+    outputs: usize,
+    std: f64,
+    seed: u64,
+    device: &Device,
+) -> Dense {
+    Dense {
+        weight: normal_param(&format!("{name}.weight"), seed, std, [inputs, outputs], device),
+        bias: param(vec![0.0; outputs], [outputs], device),
     }
 }
 
@@ -117,10 +105,10 @@ impl NormLayer {
 /// Causal multi-head self-attention.
 #[derive(Module, Debug)]
 pub struct Attention {
-    query: Linear,
-    key: Linear,
-    value: Linear,
-    out: Linear,
+    query: Dense,
+    key: Dense,
+    value: Dense,
+    out: Dense,
     heads: usize,
 }
 
@@ -143,18 +131,18 @@ impl Attention {
 /// `W2 f(x W1)`.
 #[derive(Module, Debug)]
 pub struct PlainFfn {
-    input: Linear,
+    input: Dense,
     activation: Activation,
-    output: Linear,
+    output: Dense,
 }
 
 /// `W2 (f(x W) * (x V))`.
 #[derive(Module, Debug)]
 pub struct GatedFfn {
-    gate: Linear,
-    value: Linear,
+    gate: Dense,
+    value: Dense,
     activation: GatedActivation,
-    output: Linear,
+    output: Dense,
 }
 
 /// The feed-forward layer: plain or gated.
@@ -219,9 +207,8 @@ pub struct Transformer {
     positions: Param<Tensor<2>>,
     blocks: Vec<Block>,
     final_norm: NormLayer,
-    output: Linear,
+    output: Dense,
     dropout: Dropout,
-    context: usize,
 }
 
 impl Transformer {
@@ -245,7 +232,7 @@ impl Transformer {
             .map(|i| {
                 let name = |part: &str| format!("block{i}.{part}");
                 let linear = |part: &str, inputs, outputs, std| {
-                    Linear::new(&name(part), inputs, outputs, std, seed, device)
+                    linear(&name(part), inputs, outputs, std, seed, device)
                 };
                 let ffn = if activation.is_gated() {
                     let width = gated_width(*d_ff);
@@ -281,9 +268,8 @@ impl Transformer {
             positions: normal_param("embedding.positions", seed, INIT_STD, [context, d], device),
             blocks,
             final_norm: NormLayer::new(*norm, d, device),
-            output: Linear::new("output", d, vocab, INIT_STD, seed, device),
+            output: linear("output", d, vocab, INIT_STD, seed, device),
             dropout: Dropout::new(*dropout, false),
-            context,
         }
     }
 
@@ -347,17 +333,6 @@ impl Transformer {
                 b.ffn.learned().into_iter().map(move |(name, v)| (format!("block{i}.{name}"), v))
             })
             .collect()
-    }
-
-    /// Trained parameters, counted on the built model (every weight, bias and norm scale).
-    pub fn parameters(&self) -> usize {
-        use burn::module::Module;
-        self.num_params()
-    }
-
-    /// Positions per window.
-    pub fn context(&self) -> usize {
-        self.context
     }
 
     /// The weights outside the feed-forward layers, by tensor name, as host values: the same

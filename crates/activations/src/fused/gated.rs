@@ -21,8 +21,6 @@ use burn::backend::{Autodiff, Backend, Dispatch, backend_extension};
 use burn::prelude::*;
 
 use super::Kernel;
-#[cfg(any(feature = "flex", feature = "ndarray"))]
-use super::{Element, parallel, slices::Pass};
 
 /// The gated passes as backend ops (`on_flex.rs`, `on_ndarray.rs`, `on_cube.rs`), with their
 /// autodiff node.
@@ -41,25 +39,6 @@ pub trait FusedGated: Backend {
         grad: FloatTensor<Self>,
         kernel: Kernel,
     ) -> (FloatTensor<Self>, FloatTensor<Self>);
-}
-
-/// `out = f(a) * b`.
-#[cfg(any(feature = "flex", feature = "ndarray"))]
-pub(super) fn forward<E: Element>(kernel: Kernel, a: &[E], b: &[E], out: &mut [E]) {
-    parallel(kernel, Pass::GatedForward { a, b, out });
-}
-
-/// `da = (g * b) * f'(a)`, `db = g * f(a)`, in one pass.
-#[cfg(any(feature = "flex", feature = "ndarray"))]
-pub(super) fn backward<E: Element>(
-    kernel: Kernel,
-    a: &[E],
-    b: &[E],
-    grad: &[E],
-    da: &mut [E],
-    db: &mut [E],
-) {
-    parallel(kernel, Pass::GatedBackward { a, b, grad, da, db });
 }
 
 /// The node: keeps `a` and `b`.

@@ -4,7 +4,7 @@ use burn::backend::Flex;
 use burn::backend::flex::FlexTensor;
 use burn::tensor::DType;
 
-use super::gated::{self, FusedGated};
+use super::gated::FusedGated;
 use super::prelu::{self, FusedPrelu};
 use super::slices::Pass;
 use super::{Element, FusedActivation, Kernel, output_buffer, parallel};
@@ -138,7 +138,8 @@ impl FusedPrelu for Flex {
 fn gated_forward<E: Element>(a: FlexTensor, b: FlexTensor, kernel: Kernel) -> FlexTensor {
     let (a, b) = (contiguous(a), contiguous(b));
     let mut out = new_output::<E>(a.layout().shape().clone());
-    gated::forward(kernel, elements::<E>(&a), elements(&b), out.storage_mut());
+    let (a, b) = (elements::<E>(&a), elements(&b));
+    parallel(kernel, Pass::GatedForward { a, b, out: out.storage_mut() });
     out
 }
 
@@ -152,7 +153,8 @@ fn gated_backward<E: Element>(
     let mut da = new_output::<E>(a.layout().shape().clone());
     let mut db = new_output::<E>(a.layout().shape().clone());
     let (a, b, grad) = (elements::<E>(&a), elements(&b), elements(&grad));
-    gated::backward(kernel, a, b, grad, da.storage_mut(), db.storage_mut());
+    let (da_out, db_out) = (da.storage_mut(), db.storage_mut());
+    parallel(kernel, Pass::GatedBackward { a, b, grad, da: da_out, db: db_out });
     (da, db)
 }
 

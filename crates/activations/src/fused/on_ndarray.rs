@@ -6,7 +6,7 @@ use burn::backend::NdArray;
 use burn::backend::ndarray::NdArrayTensor;
 use ndarray::{ArcArray, IxDyn};
 
-use super::gated::{self, FusedGated};
+use super::gated::FusedGated;
 use super::prelu::{self, FusedPrelu};
 use super::slices::Pass;
 use super::{Element, FusedActivation, Kernel, output_buffer, parallel};
@@ -139,7 +139,7 @@ fn gated_forward<E: Element>(a: Array<E>, b: Array<E>, kernel: Kernel) -> Array<
     let (a_std, b_std) = (a.as_standard_layout(), b.as_standard_layout());
     new_array(a.shape(), |out| {
         let (a, b) = (a_std.as_slice().expect("standard"), b_std.as_slice().expect("standard"));
-        gated::forward(kernel, a, b, out)
+        parallel(kernel, Pass::GatedForward { a, b, out })
     })
 }
 
@@ -155,7 +155,9 @@ fn gated_backward<E: Element>(
     let g_s = g_std.as_slice().expect("standard");
     let mut db = None;
     let da = new_array(a.shape(), |da| {
-        db = Some(new_array(a.shape(), |db| gated::backward(kernel, a_s, b_s, g_s, da, db)));
+        db = Some(new_array(a.shape(), |db| {
+            parallel(kernel, Pass::GatedBackward { a: a_s, b: b_s, grad: g_s, da, db })
+        }));
     });
     (da, db.expect("filled with da"))
 }

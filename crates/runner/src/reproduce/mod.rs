@@ -195,9 +195,11 @@ fn sample(measure: &Measure, runs: &[&CellRecord]) -> Vec<f64> {
             .filter_map(|r| Some((r.cell.seed, value(r)?)))
             .collect::<BTreeMap<u64, f64>>()
     };
-    let paired = |a: BTreeMap<u64, f64>, b: BTreeMap<u64, f64>| -> Vec<f64> {
-        a.iter().filter_map(|(s, x)| b.get(s).map(|y| x - y)).collect()
+    // `combine(a, b)` of each seed that has both.
+    let paired = |a: BTreeMap<u64, f64>, b: BTreeMap<u64, f64>, combine: fn(f64, f64) -> f64| {
+        a.iter().filter_map(|(s, x)| b.get(s).map(|y| combine(*x, *y))).collect::<Vec<f64>>()
     };
+    let difference = |x: f64, y: f64| x - y;
     match measure {
         Measure::Final { activation, depth, init } => {
             let init = init.as_ref().map(|i| i.label());
@@ -215,18 +217,18 @@ fn sample(measure: &Measure, runs: &[&CellRecord]) -> Vec<f64> {
         Measure::Gap { a, b, depth } => paired(
             by_seed(a, *depth, &outcome::final_metric),
             by_seed(b, *depth, &outcome::final_metric),
+            difference,
         ),
         Measure::Drop { activation, from, to } => paired(
             by_seed(activation, *to, &outcome::final_metric),
             by_seed(activation, *from, &outcome::final_metric),
+            difference,
         ),
-        Measure::RelativeGap { a, b, depth } => {
-            let b = by_seed(b, *depth, &outcome::final_metric);
-            by_seed(a, *depth, &outcome::final_metric)
-                .iter()
-                .filter_map(|(s, x)| b.get(s).map(|y| (x - y) / y))
-                .collect()
-        }
+        Measure::RelativeGap { a, b, depth } => paired(
+            by_seed(a, *depth, &outcome::final_metric),
+            by_seed(b, *depth, &outcome::final_metric),
+            |x, y| (x - y) / y,
+        ),
         Measure::RankCorrelation { published, depth } => {
             let ours: Vec<BTreeMap<u64, f64>> = published
                 .iter()

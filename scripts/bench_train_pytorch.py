@@ -4,10 +4,11 @@
 Usage:
     python3 scripts/bench_train_pytorch.py configs/speed.toml [--steps 20] [--warmup 3]
         [--actbench target/release/actbench] [--format table|markdown|json]
-        [--only EXPERIMENT] [--vocab N]
+        [--only EXPERIMENT] [--vocab N] [--backend flex|ndarray|wgpu|cuda] [--device cpu|cuda]
 
 It runs `actbench bench train --config CONFIG` (one cell per experiment and activation, the
-first seed, flex), then builds the same models in PyTorch from the config's planned cells
+first seed, on `--backend`, flex by default; on a GPU backend with fusion on and off, one row
+each), then builds the same models in PyTorch from the config's planned cells
 (`actbench run CONFIG --dry-run --format json`): the same layer sizes, activation, output layer
 and loss, batch size and Adam (eps 1e-8) at the cell's learning rate. Both sides time `warmup`
 untimed and `steps` timed training steps (forward, loss, backward, optimizer step) on one batch
@@ -38,6 +39,10 @@ it). The context is the dataset's `steps` (default 64).
 
 `--only EXPERIMENT` times that experiment alone: actbench then runs on a copy of the config that
 keeps only that `[[experiment]]` (the config's experiments must come after its other tables).
+
+`--device cuda` runs PyTorch's side on the first CUDA GPU (models, batches and optimizer state
+on the device; each step ends with torch.cuda.synchronize(), as actbench's ends with a device
+sync): with `--backend wgpu` or `--backend cuda`, the GPU counterpart of the CPU comparison.
 
 Needs `pip install torch`.
 """
@@ -339,9 +344,10 @@ def loss_fn(output):
     return lambda logits, y: F.mse_loss(logits, y)
 
 
-def time_cell(cell, steps, warmup, vocab=None):
+def time_cell(cell, steps, warmup, vocab=None, device="cpu"):
     torch.manual_seed(cell["seed"])
     model, shape, outs = build(cell, vocab)
+    model = model.to(device)
     batch = cell["train"]["batch_size"]
     optimizer = torch.optim.Adam(model.parameters(), lr=cell["train"]["learning_rate"], eps=1e-8)
     x = torch.randn(batch, *shape)
@@ -353,14 +359,18 @@ def time_cell(cell, steps, warmup, vocab=None):
         y = torch.randint(0, outs, (batch,))
     else:
         y = torch.rand(batch, outs)
+    x, y = x.to(device), y.to(device)
     loss = loss_fn(cell["output"])
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     times = []
     for i in range(warmup + steps):
+        sync()
         start = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
         value = loss(model(x), y)
         value.backward()
         optimizer.step()
+        sync()
         elapsed = time.perf_counter() - start
         if i >= warmup:
             times.append(elapsed)
@@ -385,7 +395,13 @@ def main():
     parser.add_argument("--only", metavar="EXPERIMENT", help="time only this experiment")
     parser.add_argument("--vocab", type=int, help="vocabulary of text datasets (default: "
                         + ", ".join(f"{k} {v}" for k, v in VOCAB.items()) + ")")
+    parser.add_argument("--backend", default="flex", choices=["flex", "ndarray", "wgpu", "cuda"],
+                        help="actbench's backend (default flex)")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"],
+                        help="PyTorch's device (default cpu)")
     args = parser.parse_args()
+    if args.device == "cuda" and not torch.cuda.is_available():
+        sys.exit("bench_train_pytorch.py: --device cuda, but PyTorch finds no CUDA GPU here")
 
     config = args.config
     if args.only:
@@ -393,7 +409,7 @@ def main():
     try:
         ours = actbench_json(
             args.actbench,
-            ["bench", "train", "--config", config, "--backend", "flex", "--steps",
+            ["bench", "train", "--config", config, "--backend", args.backend, "--steps",
              str(args.steps), "--warmup", str(args.warmup), "--format", "json"],
         )
         cells = actbench_json(args.actbench, ["run", config, "--dry-run", "--format", "json"])
@@ -401,6 +417,7 @@ def main():
         if config != args.config:
             os.unlink(config)
     rows = []
+    torch_times = {}  # one PyTorch timing per cell, beside both fusion settings of a GPU backend
     for record in ours:
         cell = next(
             (c for c in cells
@@ -411,11 +428,17 @@ def main():
         if cell is None:
             sys.exit(f"bench_train_pytorch.py: no planned cell for {record['experiment']} "
                      f"{record['activation']}")
-        torch_side = time_cell(cell, args.steps, args.warmup, args.vocab)
+        key = (record["experiment"], record["activation"])
+        if key not in torch_times:
+            torch_times[key] = time_cell(cell, args.steps, args.warmup, args.vocab, args.device)
+        torch_side = torch_times[key]
         rows.append({
             "experiment": record["experiment"],
             "model": record["model"],
             "activation": record["activation"],
+            "backend": record["backend"],
+            "fusion": record.get("fusion"),
+            "launches_per_step": record.get("launches_per_step"),
             "batch_size": record["batch_size"],
             "actbench_samples_per_s": record["samples_per_s"],
             "pytorch_samples_per_s": torch_side["samples_per_s"],
@@ -426,6 +449,7 @@ def main():
     if args.format == "json":
         json.dump(
             {"torch_version": torch.__version__, "torch_threads": torch.get_num_threads(),
+             "torch_device": torch_device_name(args.device), "backend": args.backend,
              "steps": args.steps, "warmup": args.warmup, "cells": rows},
             sys.stdout, indent=2)
         print()
@@ -435,8 +459,14 @@ def main():
     lines = [[r["experiment"], r["model"], r["activation"], str(r["batch_size"]),
               f"{r['actbench_samples_per_s']:.0f}", f"{r['pytorch_samples_per_s']:.0f}",
               f"{r['ratio']:.2f}x"] for r in rows]
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads; median of {args.steps} "
-          f"steps after {args.warmup} warm-up, each side")
+    if any(r["fusion"] is not None for r in rows):
+        header[3:3] = ["fusion", "launches/step"]
+        for line, r in zip(lines, rows):
+            line[3:3] = [{True: "on", False: "off", None: "-"}[r["fusion"]],
+                         "-" if r["launches_per_step"] is None else f"{r['launches_per_step']:.0f}"]
+    print(f"actbench on {args.backend}; PyTorch {torch.__version__} on {torch_device_name(args.device)}, "
+          f"{torch.get_num_threads()} threads; median of {args.steps} steps after {args.warmup} "
+          f"warm-up, each side")
     if args.format == "markdown":
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))
@@ -446,6 +476,10 @@ def main():
         widths = [max(len(h), *(len(l[i]) for l in lines)) for i, h in enumerate(header)]
         for line in [header, *lines]:
             print("  ".join(c.ljust(w) for c, w in zip(line, widths)))
+
+
+def torch_device_name(device):
+    return torch.cuda.get_device_name(0) if device == "cuda" else "cpu"
 
 
 def activation_label(config):

@@ -12,10 +12,15 @@
 #   quick_run     the quick config trained on the GPU backend against the same cells on flex: the
 #                 largest difference of any cell's final test metric
 #   activations   `actbench bench activations` at 2^24 elements on each GPU backend
-#   train         `actbench bench train` step times of configs/speed.toml on each GPU backend
+#   train         `actbench bench train` step times of configs/speed.toml (MLP, CNN, LSTM, GRU and
+#                 transformer cells) on each GPU backend, with burn's fusion on and off, and the
+#                 kernels each step launches
+#   fusion        per cell: launches per step with fusion on and off, and their ratio
 #   pytorch       PyTorch CUDA's activation timing at the same size (scripts/bench_pytorch.py
-#                 --device cuda), when PyTorch with CUDA is installed; the ratios beside ours
-# A real run takes a few minutes (each step has a time limit, 8 minutes in all). Without an NVIDIA
+#                 --device cuda) and its training steps on the same cells
+#                 (scripts/bench_train_pytorch.py --device cuda), when PyTorch with CUDA is
+#                 installed, each timed in the same run as ours; the ratios beside ours
+# A real run takes a few minutes (each step has a time limit, and all of them 8 minutes). Without an NVIDIA
 # GPU it stops with exit code 2 and says so. `--dry-run` runs every step at toy sizes on the
 # Vulkan driver the machine has (Mesa's CPU driver in CI), to check the script and the JSON; its
 # numbers mean nothing about a GPU. Needs python3 (standard library only) and a release build of
@@ -74,8 +79,14 @@ gpu_backends=(wgpu)
 if "$actbench" list backends --format json 2>/dev/null | python3 -c 'import json,sys; sys.exit(0 if any(b.get("backend")=="cuda" and b.get("compiled") for b in json.load(sys.stdin)) else 1)'; then
   gpu_backends+=(cuda)
 fi
-limit() { timeout "$1" "${@:2}"; }
 started=$(date +%s)
+budget=470  # seconds for every step together, so that the whole check stays under 8 minutes
+# `limit SECONDS COMMAND...`: the step's own limit, or what is left of the budget if less.
+limit() {
+  local left=$(( budget - ($(date +%s) - started) ))
+  if [ "$left" -le 0 ]; then echo "gpu-check: out of time (${budget} s) before: ${*:2}" >&2; exit 1; fi
+  timeout "$(( $1 < left ? $1 : left ))" "${@:2}"
+}
 
 # 1. Curves on each GPU backend against flex.
 limit 120 "$actbench" curves --activation all --backend flex --format json > "$work/curves-flex.json"
@@ -95,10 +106,14 @@ for b in "${gpu_backends[@]}"; do
   limit 240 "$actbench" bench train --config "$train_config" --backend "$b" --steps "$steps" --warmup "$warmup" --format json > "$work/train-$b.json"
 done
 
-# 5. PyTorch CUDA beside ours, when it is there.
+# 5. PyTorch CUDA beside ours, when it is there: activations, and training steps timed in the
+# same run as ours on each GPU backend.
 pytorch_note="not run: PyTorch with CUDA is not installed here"
 if [ "$dry_run" = 0 ] && python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
   limit 120 python3 scripts/bench_pytorch.py --device cuda --elements "$elements" --repeats "$repeats" > "$work/pytorch.json"
+  for b in "${gpu_backends[@]}"; do
+    limit 180 python3 scripts/bench_train_pytorch.py "$train_config" --device cuda --backend "$b" --actbench "$actbench" --steps "$steps" --warmup "$warmup" --format json > "$work/pytorch-train-$b.json"
+  done
   pytorch_note=""
 fi
 
@@ -142,7 +157,7 @@ report = {
     "activations": {},
     "train": {},
     "pytorch": None,
-    "fusion": "not compiled: burn's fusion is not in the build yet (issue 30)",
+    "fusion": {},
 }
 for b in backends:
     gpu = curves_by_name(load(f"curves-{b}.json"))
@@ -158,6 +173,22 @@ for b in backends:
     }
     report["activations"][b] = load(f"activations-{b}.json")
     report["train"][b] = load(f"train-{b}.json")
+    cells = {}
+    for r in report["train"][b]:
+        if r.get("fusion") is not None:
+            cells.setdefault((r["experiment"], r["activation"]), {})["on" if r["fusion"] else "off"] = r
+    report["fusion"][b] = [
+        {
+            "experiment": experiment,
+            "activation": activation,
+            "launches_per_step_on": pair["on"]["launches_per_step"],
+            "launches_per_step_off": pair["off"]["launches_per_step"],
+            "launches_on_over_off": pair["on"]["launches_per_step"] / pair["off"]["launches_per_step"],
+            "median_step_s_on": pair["on"]["median_step_s"],
+            "median_step_s_off": pair["off"]["median_step_s"],
+        }
+        for (experiment, activation), pair in cells.items() if "on" in pair and "off" in pair
+    ]
 if pytorch_note:
     report["pytorch"] = {"note": pytorch_note}
 else:
@@ -169,6 +200,8 @@ else:
             f'{r["activation"]} {r["mode"]}': r["median_s"] / ours[(r["activation"], r["mode"])]
             for r in torch_records if (r["activation"], r["mode"]) in ours
         },
+        # Per backend: each training cell's samples/s over PyTorch CUDA's, timed in one run.
+        "train": {b: load(f"pytorch-train-{b}.json") for b in backends},
     }
 with open(out, "w") as f:
     json.dump(report, f, indent=2)

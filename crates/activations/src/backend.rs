@@ -83,6 +83,11 @@ impl Backend {
         Self::ALL.into_iter().filter(|b| b.is_compiled()).collect()
     }
 
+    /// Whether it runs on a GPU through CubeCL (wgpu, cuda): lazily, in kernels it launches.
+    pub fn is_gpu(self) -> bool {
+        matches!(self, Backend::Wgpu | Backend::Cuda)
+    }
+
     /// Whether it computes in float64 (WGSL has no f64; CUDA does, but we test it in f32 only).
     pub fn supports_f64(self) -> bool {
         matches!(self, Backend::Flex | Backend::Ndarray)
@@ -93,7 +98,7 @@ impl Backend {
         let device = self.unchecked_device()?;
         // GPU backends find their adapter lazily and panic when there is none: try one tiny
         // operation now, so the user gets an error instead of a panic in the middle of a run.
-        if matches!(self, Backend::Wgpu | Backend::Cuda) {
+        if self.is_gpu() {
             // The panic hook is left alone (tests run in parallel): a program that wants the
             // panic message silenced sets its own hook around this call.
             let probe = device.clone();

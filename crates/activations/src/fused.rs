@@ -13,9 +13,10 @@
 //! (`real.rs`, `normal.rs`: within a few float32 epsilon, tested per kernel; in float64 they cost
 //! 1.2x-1.4x ReLU's time inside models), the piecewise-linear ones in float64 rounded once;
 //! float64 tensors use the C library's functions. The CubeCL kernels compute in
-//! float32 on the device. Our build does not enable burn's `fusion` feature,
-//! so the `Cube` selector is the plain `CubeBackend`; enabling fusion would also need the
-//! extension's `Fusion` selector.
+//! float32 on the device. With burn's kernel fusion (our `fusion` feature, `gpu::fusion`), the
+//! GPU backends are `Fusion<CubeBackend>`: the extension's `Fusion` selector records each pass as
+//! an opaque operation in the lazy graph (output shape and type from its input), and the fusion
+//! search runs the element-wise operations around it fused and our kernel as it is.
 
 // burn 0.22 deprecates its ndarray backend (named in the extension below); our users still run it.
 #![allow(deprecated)]
@@ -58,11 +59,13 @@ use slices::Pass;
 
 /// The one-pass kernels as backend ops: each backend implements them (`on_flex.rs`,
 /// `on_ndarray.rs`, `on_cube.rs`), and under autodiff one node (`FusedBackward`) joins the two.
-#[backend_extension(Flex: cfg(feature = "flex"), NdArray: cfg(feature = "ndarray"), Cube: cfg(any(feature = "wgpu", feature = "cuda")), Autodiff)]
+#[backend_extension(Flex: cfg(feature = "flex"), NdArray: cfg(feature = "ndarray"), Cube: cfg(any(feature = "wgpu", feature = "cuda")), Fusion: cfg(all(feature = "fusion", any(feature = "wgpu", feature = "cuda"))), Autodiff)]
 pub trait FusedActivation: Backend {
     /// `f(x)`, one pass.
+    #[fusion(dtype = x, shape = x)]
     fn fused_forward(x: FloatTensor<Self>, kernel: Kernel) -> FloatTensor<Self>;
     /// `grad * f'(x)`, one pass.
+    #[fusion(dtype = x, shape = x)]
     fn fused_backward(
         x: FloatTensor<Self>,
         grad: FloatTensor<Self>,

@@ -79,6 +79,7 @@ pub mod formula;
 #[allow(unsafe_code)]
 pub mod fused;
 pub mod gated;
+pub mod gpu;
 pub mod info;
 pub mod math;
 pub mod module;

@@ -188,7 +188,7 @@ Examples:
     Train(BenchTrainArgs),
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct BenchTrainArgs {
     /// Benchmark config (TOML), e.g. configs/quick.toml.
     #[arg(long)]
@@ -208,9 +208,28 @@ pub struct BenchTrainArgs {
     /// Untimed training steps per cell before timing.
     #[arg(long, default_value_t = 3)]
     pub warmup: usize,
+    /// burn's kernel fusion on the GPU backends (wgpu, cuda): `both` times each GPU cell with
+    /// fusion on and again with it off, in a second process (burn reads the setting once per
+    /// process); `on` or `off` one of them. CPU cells are timed once either way.
+    #[arg(long, value_enum, default_value_t = FusionChoice::Both)]
+    pub fusion: FusionChoice,
+    /// Time only the cells on GPU backends (used by the second process of `--fusion both`).
+    #[arg(long, hide = true)]
+    pub gpu_only: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `bench train --fusion`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FusionChoice {
+    /// Fusion on and off, side by side.
+    Both,
+    /// As built (the `fusion` feature, on by default).
+    On,
+    /// Every operation its own kernel.
+    Off,
 }
 
 #[derive(Debug, clap::Args)]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{actbench, text};
+use common::{actbench, text, write_config};
 use serde_json::Value;
 
 fn json(args: &[&str]) -> Vec<Value> {
@@ -122,6 +122,73 @@ fn train_json_has_one_record_per_cell_with_consistent_numbers() {
     }
     let experiments: Vec<&str> = rows.iter().map(|r| r["experiment"].as_str().unwrap()).collect();
     assert_eq!(experiments.iter().filter(|e| **e == "cnn-images").count(), 2);
+}
+
+/// A small MLP with a one-pass activation (mish) and a plain one (relu), on flex and wgpu.
+const TWO_BACKENDS: &str = r#"
+name = "fusion"
+seeds = [1]
+backends = ["flex", "wgpu"]
+[train]
+batch_size = 16
+[[experiment]]
+name = "circles"
+activations = ["relu", "mish"]
+dataset = { kind = "two-circles", n = 64 }
+model = { kind = "mlp", depth = 3, width = 16 }
+"#;
+
+#[test]
+fn train_on_wgpu_counts_launches_with_fusion_on_and_off() {
+    let config = write_config("bench-fusion", TWO_BACKENDS);
+    let config = config.to_str().unwrap();
+    let args = ["bench", "train", "--config", config, "--steps", "3", "--warmup", "2"];
+    let rows = json(&[&args[..], &["--format", "json"]].concat());
+    let describe = |r: &Value| {
+        format!("{} {} {}", r["backend"], r["activation"], r["fusion"]).replace('"', "")
+    };
+    let labels: Vec<String> = rows.iter().map(describe).collect();
+    // Each GPU cell with fusion on, then off (a second process); CPU cells once, without either.
+    assert_eq!(
+        labels,
+        [
+            "flex relu null",
+            "wgpu relu true",
+            "wgpu relu false",
+            "flex mish null",
+            "wgpu mish true",
+            "wgpu mish false"
+        ],
+        "{rows:#?}"
+    );
+    for r in &rows {
+        let launches = r["launches_per_step"].as_f64();
+        if r["backend"] == "flex" {
+            assert_eq!(launches, None, "{r}");
+        } else {
+            assert!(launches.unwrap() >= 1.0, "{r}");
+        }
+    }
+    for pair in [&rows[1..3], &rows[4..6]] {
+        let (on, off) = (&pair[0], &pair[1]);
+        let (on, off) =
+            (on["launches_per_step"].as_f64().unwrap(), off["launches_per_step"].as_f64().unwrap());
+        assert!(on < off, "fusion on launches {on} kernels per step, off {off}: {pair:#?}");
+    }
+
+    // The table says the same; `--fusion off` alone and `--fusion on` alone give one row each.
+    let out = actbench(&[&args[..], &["--backend", "wgpu"]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.contains("launches/step") && table.contains("fusion"), "{table}");
+    for (choice, flag) in [("off", false), ("on", true)] {
+        let rows = json(
+            &[&args[..], &["--backend", "wgpu", "--fusion", choice, "--format", "json"]].concat(),
+        );
+        assert_eq!(rows.len(), 2, "{rows:#?}");
+        assert!(rows.iter().all(|r| r["fusion"] == flag), "{rows:#?}");
+    }
+    std::fs::remove_file(config).unwrap();
 }
 
 #[test]

@@ -38,8 +38,14 @@ fn the_dry_run_writes_every_section() {
     let timings = report["activations"]["wgpu"].as_array().unwrap();
     assert!(timings.iter().any(|t| t["activation"] == "mish" && t["mode"] == "forward+backward"));
     let steps = report["train"]["wgpu"].as_array().unwrap();
-    assert_eq!(steps.len(), 2);
+    assert_eq!(steps.len(), 4, "2 cells, fusion on and off: {steps:#?}");
     assert!(steps.iter().all(|s| s["samples_per_s"].as_f64().unwrap() > 0.0));
+    let fusion = report["fusion"]["wgpu"].as_array().unwrap();
+    assert_eq!(fusion.len(), 2, "{fusion:#?}");
+    for cell in fusion {
+        let ratio = cell["launches_on_over_off"].as_f64().unwrap();
+        assert!(ratio > 0.0 && ratio < 1.0, "fusion launches fewer kernels: {cell}");
+    }
     assert!(report["pytorch"]["note"].as_str().unwrap().starts_with("not run"));
     std::fs::remove_file(&out).unwrap();
 }

@@ -24,15 +24,17 @@ use super::Kernel;
 
 /// The gated passes as backend ops (`on_flex.rs`, `on_ndarray.rs`, `on_cube.rs`), with their
 /// autodiff node.
-#[backend_extension(Flex: cfg(feature = "flex"), NdArray: cfg(feature = "ndarray"), Cube: cfg(any(feature = "wgpu", feature = "cuda")), Autodiff)]
+#[backend_extension(Flex: cfg(feature = "flex"), NdArray: cfg(feature = "ndarray"), Cube: cfg(any(feature = "wgpu", feature = "cuda")), Fusion: cfg(all(feature = "fusion", any(feature = "wgpu", feature = "cuda"))), Autodiff)]
 pub trait FusedGated: Backend {
     /// `f(a) * b`.
+    #[fusion(dtype = a, shape = a)]
     fn gated_forward(
         a: FloatTensor<Self>,
         b: FloatTensor<Self>,
         kernel: Kernel,
     ) -> FloatTensor<Self>;
     /// `(dL/da, dL/db) = ((g * b) * f'(a), g * f(a))` from `g = dL/dy`.
+    #[fusion(meta = |a, b, _grad, _kernel| (a.clone(), b.clone()))]
     fn gated_backward(
         a: FloatTensor<Self>,
         b: FloatTensor<Self>,

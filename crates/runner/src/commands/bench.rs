@@ -3,11 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use clap::ValueEnum;
+
 use actbench_activations::ActivationConfig;
 use actbench_activations::backend::Backend;
 use actbench_activations::config::split_list;
+use actbench_activations::gpu::fusion;
 
-use crate::cli::{BenchActivationsArgs, BenchTrainArgs};
+use crate::cli::{BenchActivationsArgs, BenchTrainArgs, FusionChoice};
 use actbench::error::CliError;
 use actbench::num::num;
 use actbench::plan::load_dataset;
@@ -159,7 +162,33 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
         args.idx_dir.clone(),
         None,
     )?;
-    let cells = speed::training::cells(&plan.cells);
+    let mut cells = speed::training::cells(&plan.cells);
+    if args.gpu_only {
+        cells.retain(|c| c.backend.is_gpu());
+    }
+    let gpu = cells.iter().any(|c| c.backend.is_gpu());
+    // burn reads its fusion setting once per process: fusion off where it is on here means
+    // another process of ours, started with fusion off.
+    let unfused_elsewhere = gpu && fusion::enabled();
+    match args.fusion {
+        FusionChoice::On if gpu && !fusion::compiled() => {
+            return Err(CliError::Usage(
+                "--fusion on: this build has no kernel fusion (rebuild with the `fusion` feature)"
+                    .into(),
+            ));
+        }
+        FusionChoice::On if gpu && !fusion::enabled() => {
+            return Err(CliError::Usage(format!(
+                "--fusion on: {}=0 in the environment (or a burn.toml) turns fusion off in this process",
+                fusion::DISABLE_VARIABLE
+            )));
+        }
+        FusionChoice::Off if unfused_elsewhere => {
+            let output = unfused(&args, args.format)?;
+            return print(&output);
+        }
+        _ => {}
+    }
     let mut devices = BTreeMap::new();
     for cell in &cells {
         if let std::collections::btree_map::Entry::Vacant(e) = devices.entry(cell.backend) {
@@ -167,13 +196,14 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
         }
     }
     eprintln!(
-        "timing {} cells: {} steps each after {} warm-up",
+        "timing {} cells: {} steps each after {} warm-up{}",
         cells.len(),
         args.steps,
-        args.warmup
+        args.warmup,
+        if gpu { if fusion::enabled() { ", fusion on" } else { ", fusion off" } } else { "" }
     );
     // All timing on one pool thread (`in_pool`), as `run --jobs 1` trains.
-    let records = in_pool(cores(), || {
+    let mut records = in_pool(cores(), || {
         let mut datasets = BTreeMap::new();
         let mut records = Vec::new();
         for cell in cells {
@@ -192,11 +222,76 @@ pub fn train(args: BenchTrainArgs) -> Result<(), CliError> {
         }
         Ok::<_, CliError>(records)
     })??;
+    if args.fusion == FusionChoice::Both && unfused_elsewhere {
+        let output = unfused(&BenchTrainArgs { gpu_only: true, ..args.clone() }, Format::Json)?;
+        let unfused: Vec<TrainingThroughput> = serde_json::from_str(&output).map_err(|e| {
+            CliError::Runtime(format!("bench train: the fusion-off process wrote no records: {e}"))
+        })?;
+        records = side_by_side(records, unfused);
+    }
     print(&match args.format {
         Format::Json => serde_json::to_string_pretty(&records).expect("records serialise") + "\n",
         Format::Csv => train_csv(&records),
         text => render_train_table(&records, text),
     })
+}
+
+/// Runs `args` again in a process of ours with burn's fusion off, and returns what it printed in
+/// `format` (its progress and errors reach our stderr).
+fn unfused(args: &BenchTrainArgs, format: Format) -> Result<String, CliError> {
+    let exe = std::env::current_exe()
+        .map_err(|e| CliError::Runtime(format!("bench train: cannot find our own binary: {e}")))?;
+    let mut command = std::process::Command::new(exe);
+    command.env(fusion::DISABLE_VARIABLE, "0").args(["bench", "train", "--config"]);
+    command.arg(&args.config);
+    if let Some(backends) = &args.backend {
+        command.arg("--backend").arg(backends.join(","));
+    }
+    if let Some(profile) = &args.profile {
+        command.args(["--profile", profile]);
+    }
+    if let Some(dir) = &args.idx_dir {
+        command.arg("--idx-dir").arg(dir);
+    }
+    command.args(["--steps", &args.steps.to_string(), "--warmup", &args.warmup.to_string()]);
+    let format = format.to_possible_value().expect("every format has a name");
+    command.args(["--fusion", "off", "--format", format.get_name()]);
+    if args.gpu_only {
+        command.arg("--gpu-only");
+    }
+    let output = command.stderr(std::process::Stdio::inherit()).output().map_err(|e| {
+        CliError::Runtime(format!("bench train: cannot start the fusion-off process: {e}"))
+    })?;
+    if !output.status.success() {
+        return Err(CliError::Runtime(format!(
+            "bench train: the fusion-off process failed ({}); its message is above",
+            output.status
+        )));
+    }
+    String::from_utf8(output.stdout).map_err(|e| {
+        CliError::Runtime(format!("bench train: the fusion-off process wrote non-UTF-8: {e}"))
+    })
+}
+
+/// Each cell's fusion-off record right after its fusion-on one.
+fn side_by_side(
+    fused: Vec<TrainingThroughput>,
+    mut unfused: Vec<TrainingThroughput>,
+) -> Vec<TrainingThroughput> {
+    let mut out = Vec::with_capacity(fused.len() + unfused.len());
+    for record in fused {
+        let same = |o: &TrainingThroughput| {
+            o.experiment == record.experiment
+                && o.model == record.model
+                && o.activation == record.activation
+                && o.backend == record.backend
+        };
+        let partner = unfused.iter().position(same).map(|i| unfused.remove(i));
+        out.push(record);
+        out.extend(partner);
+    }
+    out.extend(unfused);
+    out
 }
 
 /// Training throughput as an aligned table, with each cell's step time relative to its
@@ -207,10 +302,12 @@ pub fn render_train_table(records: &[TrainingThroughput], format: Format) -> Str
         "model",
         "activation",
         "backend",
+        "fusion",
         "batch",
         "samples/s",
         "ms/step",
         "min..max ms",
+        "launches/step",
         "vs reference",
     ];
     let rows: Vec<Vec<String>> = records
@@ -220,6 +317,7 @@ pub fn render_train_table(records: &[TrainingThroughput], format: Format) -> Str
                 o.experiment == r.experiment
                     && o.model == r.model
                     && o.backend == r.backend
+                    && o.fusion == r.fusion
                     && o.activation == r.reference
             });
             vec![
@@ -227,10 +325,12 @@ pub fn render_train_table(records: &[TrainingThroughput], format: Format) -> Str
                 r.model.clone(),
                 r.activation.clone() + if r.diverged { " (diverged)" } else { "" },
                 r.backend.to_string(),
+                on_off(r.fusion),
                 r.batch_size.to_string(),
                 num(r.samples_per_s),
                 num(1e3 * r.median_step_s),
                 format!("{}..{}", num(1e3 * r.min_step_s), num(1e3 * r.max_step_s)),
+                r.launches_per_step.map(num).unwrap_or_else(|| "-".into()),
                 reference
                     .map(|o| {
                         format!("{}x {}", num(r.median_step_s / o.median_step_s), o.activation)
@@ -242,23 +342,34 @@ pub fn render_train_table(records: &[TrainingThroughput], format: Format) -> Str
     grid(format, &header, &rows)
 }
 
+/// "on", "off", or "-" where fusion does not apply (CPU backends).
+fn on_off(fusion: Option<bool>) -> String {
+    match fusion {
+        Some(true) => "on".into(),
+        Some(false) => "off".into(),
+        None => "-".into(),
+    }
+}
+
 fn train_csv(records: &[TrainingThroughput]) -> String {
     let mut out = String::from(
-        "experiment,model,activation,backend,batch_size,steps,median_step_s,min_step_s,max_step_s,samples_per_s,diverged\n",
+        "experiment,model,activation,backend,fusion,batch_size,steps,median_step_s,min_step_s,max_step_s,samples_per_s,launches_per_step,diverged\n",
     );
     for r in records {
         out += &format!(
-            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             actbench::report::format::csv_field(&r.experiment),
             actbench::report::format::csv_field(&r.model),
             actbench::report::format::csv_field(&r.activation),
             r.backend,
+            r.fusion.map(|f| if f { "on" } else { "off" }).unwrap_or(""),
             r.batch_size,
             r.steps,
             r.median_step_s,
             r.min_step_s,
             r.max_step_s,
             r.samples_per_s,
+            r.launches_per_step.map(|l| l.to_string()).unwrap_or_default(),
             r.diverged
         );
     }

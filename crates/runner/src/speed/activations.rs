@@ -263,6 +263,7 @@ mod tests {
 
     /// Warm-up first, then rounds: repeat i of every operation is timed in round i.
     #[test]
+    #[cfg(feature = "flex")]
     fn repeats_run_in_rounds_of_every_operation() {
         let device = Device::flex();
         let calls = std::cell::RefCell::new(Vec::new());

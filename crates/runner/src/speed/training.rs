@@ -5,7 +5,9 @@
 //! built as `actbench run` builds them; `warmup` untimed steps, then `steps` timed ones. A step is
 //! forward, loss, backward and optimizer update on one batch, followed by `Device::sync`; reading
 //! the loss back already waits for the forward pass. Building the batch tensors from the dataset
-//! is outside the timer. All steps are kept (no outlier removal): the median is the estimate, min
+//! is outside the timer. On the GPU backends the kernels launched inside the timed steps are
+//! counted (`gpu::launches`), and whether burn's kernel fusion was on is recorded with them. All
+//! steps are kept (no outlier removal): the median is the estimate, min
 //! and max the spread, and samples/s is batch size / median step time.
 
 use std::collections::BTreeSet;
@@ -13,6 +15,8 @@ use std::time::Instant;
 
 use actbench_activations::backend::Backend;
 use actbench_activations::burn;
+use actbench_activations::gpu::fusion;
+use actbench_activations::gpu::launches::Launches;
 use actbench_data::{Dataset, rng};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -50,6 +54,13 @@ pub struct TrainingThroughput {
     pub diverged: bool,
     /// Every timed step, seconds.
     pub step_times_s: Vec<f64>,
+    /// Whether burn's kernel fusion was on; `None` on the CPU backends (no kernels to fuse).
+    #[serde(default)]
+    pub fusion: Option<bool>,
+    /// GPU kernels launched per timed step (all timed steps' launches / `steps`); `None` on the
+    /// CPU backends.
+    #[serde(default)]
+    pub launches_per_step: Option<f64>,
 }
 
 /// The cells to time: one per experiment, model, activation, output and backend (the first seed).
@@ -83,11 +94,14 @@ pub fn run(
     let order = rng::permutation(&mut rng::seeded(cell.seed, 1000), dataset.train.len());
     let mut diverged = false;
     let mut times = Vec::with_capacity(steps);
+    let launches = if cell.backend.is_gpu() { Launches::watch() } else { None };
+    let mut launched = 0;
     for i in 0..warmup + steps {
         // Consecutive batches of one shuffled order, wrapping around a small training split.
         let indices: Vec<usize> =
             (0..batch_size).map(|j| order[(i * batch_size + j) % order.len()]).collect();
         let (x, y) = batches.get(&dataset.train, &indices, &train_device);
+        let launched_before = launches.as_ref().map_or(0, Launches::count);
         let start = Instant::now();
         let loss;
         (model, loss) =
@@ -98,9 +112,18 @@ pub fn run(
         diverged |= !loss.into_scalar::<f64>().is_finite();
         if i >= warmup {
             times.push(elapsed);
+            launched += launches.as_ref().map_or(0, Launches::count) - launched_before;
         }
     }
-    summarise(cell, batch_size, diverged, times)
+    let gpu = launches.map(|_| Gpu { fusion: fusion::enabled(), launches: launched });
+    summarise(cell, batch_size, diverged, times, gpu)
+}
+
+/// What a GPU cell's steps did besides taking time.
+struct Gpu {
+    fusion: bool,
+    /// Kernels launched in the timed steps.
+    launches: u64,
 }
 
 fn summarise(
@@ -108,7 +131,9 @@ fn summarise(
     batch_size: usize,
     diverged: bool,
     times: Vec<f64>,
+    gpu: Option<Gpu>,
 ) -> TrainingThroughput {
+    let steps = times.len();
     let spread = crate::stats::spread(&times);
     let median = spread.median;
     TrainingThroughput {
@@ -118,12 +143,14 @@ fn summarise(
         reference: cell.reference.clone(),
         backend: cell.backend,
         batch_size,
-        steps: times.len(),
+        steps,
         median_step_s: median,
         min_step_s: spread.min,
         max_step_s: spread.max,
         samples_per_s: batch_size as f64 / median,
         diverged,
         step_times_s: times,
+        fusion: gpu.as_ref().map(|g| g.fusion),
+        launches_per_step: gpu.map(|g| g.launches as f64 / steps as f64),
     }
 }

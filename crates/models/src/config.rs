@@ -84,6 +84,20 @@ pub enum ModelConfig {
         #[serde(default)]
         residual: bool,
     },
+    /// Residual network with batch normalisation ([`crate::resnet`]): a stem convolution,
+    /// stages of basic residual blocks (2x2 max-pooling between stages), global average pooling
+    /// and the output layer.
+    Resnet {
+        /// Channels of each stage (the stem has the first stage's).
+        #[serde(default = "default_resnet_channels")]
+        channels: Vec<usize>,
+        /// Basic blocks per stage (He et al.'s n: 3 is their ResNet-20; depth sweeps vary it).
+        #[serde(default = "one")]
+        blocks: usize,
+        /// Weight initialisation.
+        #[serde(default)]
+        init: InitScheme,
+    },
     /// Recurrent network over a sequence (images are read row by row).
     Rnn {
         /// The cell.
@@ -181,6 +195,9 @@ fn default_width() -> usize {
 fn default_channels() -> Vec<usize> {
     vec![8, 16]
 }
+fn default_resnet_channels() -> Vec<usize> {
+    vec![16, 32, 64]
+}
 fn default_dense() -> usize {
     32
 }
@@ -230,16 +247,19 @@ impl ModelConfig {
         match self {
             ModelConfig::Mlp { .. } => "mlp",
             ModelConfig::Cnn { .. } => "cnn",
+            ModelConfig::Resnet { .. } => "resnet",
             ModelConfig::Rnn { .. } => "rnn",
             ModelConfig::Transformer { .. } => "transformer",
         }
     }
 
-    /// The depth a sweep varies: hidden layers (MLP), blocks per stage (CNN), layers (RNN).
+    /// The depth a sweep varies: hidden layers (MLP), blocks per stage (CNN, ResNet), layers
+    /// (RNN, transformer).
     pub fn depth(&self) -> usize {
         match self {
             ModelConfig::Mlp { depth, .. } => *depth,
-            ModelConfig::Cnn { blocks, depth_is: CnnDepth::Blocks, .. } => *blocks,
+            ModelConfig::Cnn { blocks, depth_is: CnnDepth::Blocks, .. }
+            | ModelConfig::Resnet { blocks, .. } => *blocks,
             ModelConfig::Cnn { dense_layers, .. } => *dense_layers,
             ModelConfig::Rnn { layers, .. } | ModelConfig::Transformer { layers, .. } => *layers,
         }
@@ -249,7 +269,8 @@ impl ModelConfig {
     pub fn with_depth(mut self, d: usize) -> Self {
         match &mut self {
             ModelConfig::Mlp { depth, .. } => *depth = d,
-            ModelConfig::Cnn { blocks, depth_is: CnnDepth::Blocks, .. } => *blocks = d,
+            ModelConfig::Cnn { blocks, depth_is: CnnDepth::Blocks, .. }
+            | ModelConfig::Resnet { blocks, .. } => *blocks = d,
             ModelConfig::Cnn { dense_layers, .. } => *dense_layers = d,
             ModelConfig::Rnn { layers, .. } | ModelConfig::Transformer { layers, .. } => {
                 *layers = d
@@ -298,6 +319,7 @@ impl ModelConfig {
                 }
                 label + &dropout_label(*dropout, *alpha_dropout)
             }
+            ModelConfig::Resnet { channels, blocks, .. } => format!("resnet {channels:?}x{blocks}"),
             ModelConfig::Rnn { cell, hidden, layers, .. } => {
                 format!("{cell:?} h{hidden} l{layers}").to_lowercase()
             }
@@ -312,7 +334,8 @@ impl ModelConfig {
     }
 
     /// Weights and biases of the hidden layers for inputs of `input` (the output layer, a few
-    /// units wide, is left out).
+    /// units wide, is left out; a ResNet's batch-norm scales and shifts are counted, the optional
+    /// batch norm of MLPs and CNNs is not).
     pub fn parameter_count(&self, input: InputShape) -> u128 {
         let n = input.size() as u128;
         match self {
@@ -335,6 +358,25 @@ impl ModelConfig {
                 total
                     + (c_in * (height as u128 / shrink) * (width as u128 / shrink) + 1) * d
                     + layers.saturating_sub(1) * (d + 1) * d
+            }
+            ModelConfig::Resnet { channels, blocks, .. } => {
+                let InputShape::Image { channels: c0, .. } = input else { return 0 };
+                // A convolution with bias, and a batch norm's scale and shift.
+                let conv = |c_in: u128, c_out: u128, k: u128| (c_in * k * k + 1) * c_out;
+                let norm = |c: u128| 2 * c;
+                let first = channels[0] as u128;
+                let (mut c_in, mut total) = (first, conv(c0 as u128, first, 3) + norm(first));
+                for &c in channels {
+                    let c = c as u128;
+                    for _ in 0..*blocks {
+                        total += conv(c_in, c, 3) + norm(c) + conv(c, c, 3) + norm(c);
+                        if c_in != c {
+                            total += conv(c_in, c, 1);
+                        }
+                        c_in = c;
+                    }
+                }
+                total
             }
             ModelConfig::Rnn { cell, hidden, layers, .. } => {
                 let gates: u128 = match cell {
@@ -444,6 +486,33 @@ impl ModelConfig {
                         model: kind,
                         input: describe(input),
                         hint: "too small for that many pooling stages; use fewer `channels` entries",
+                    });
+                }
+            }
+            ModelConfig::Resnet { channels, blocks, init } => {
+                if channels.is_empty() || channels.iter().any(|&c| c == 0 || c > 512) {
+                    return Err(ModelError::BadOption {
+                        model: kind,
+                        option: "channels",
+                        value: format!("{channels:?}"),
+                        allowed: "a non-empty list of 1 to 512".into(),
+                    });
+                }
+                range("blocks", *blocks, 1, 18)?;
+                check_init(kind, init)?;
+                let InputShape::Image { height, width, .. } = input else {
+                    return Err(ModelError::WrongInput {
+                        model: kind,
+                        input: describe(input),
+                        hint: "a ResNet needs images; use the `images` or `idx` dataset",
+                    });
+                };
+                let shrink = 1usize << (channels.len() - 1);
+                if height < shrink || width < shrink {
+                    return Err(ModelError::WrongInput {
+                        model: kind,
+                        input: describe(input),
+                        hint: "too small for that many stages (each after the first halves the image); use fewer `channels` entries",
                     });
                 }
             }

@@ -1,4 +1,4 @@
-//! Models whose hidden activation is a parameter: MLP, CNN, RNN (vanilla, LSTM, GRU) and a
+//! Models whose hidden activation is a parameter: MLP, CNN, ResNet, RNN (vanilla, LSTM, GRU) and a
 //! decoder-only transformer (element-wise or gated feed-forward layers), each with an output head (identity, sigmoid or softmax) paired with its loss.
 //!
 //! Models never look at an activation's name: they build whatever [`ActivationConfig`] they are
@@ -21,6 +21,7 @@ pub mod init;
 pub mod kernels;
 pub mod mlp;
 pub mod model;
+pub mod resnet;
 pub mod rnn;
 pub mod stats;
 #[cfg(test)]

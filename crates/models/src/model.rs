@@ -12,12 +12,14 @@ use crate::dropout::DropoutRng;
 use crate::error::ModelError;
 use crate::head::Head;
 use crate::mlp::Mlp;
+use crate::resnet::Resnet;
 use crate::rnn::Rnn;
 use crate::stats::GradStat;
 use crate::trace::LayerTrace;
 use crate::transformer::Transformer;
 
-/// A model: an MLP, a CNN or an RNN, with its hidden activation and output layer.
+/// A model: an MLP, a CNN, a ResNet, an RNN or a transformer, with its hidden activation and
+/// output layer.
 #[derive(Module, Debug)]
 #[allow(clippy::large_enum_variant)]
 pub enum Model {
@@ -25,6 +27,8 @@ pub enum Model {
     Mlp(Mlp),
     /// Convolutional.
     Cnn(Cnn),
+    /// Residual convolutional, with batch norm.
+    Resnet(Resnet),
     /// Recurrent.
     Rnn(Rnn),
     /// Decoder-only transformer.
@@ -52,6 +56,14 @@ impl Model {
             ModelConfig::Cnn { .. } => {
                 Model::Cnn(Cnn::new(config, input, head.outputs(), activation, &mut rng, device))
             }
+            ModelConfig::Resnet { .. } => Model::Resnet(Resnet::new(
+                config,
+                input,
+                head.outputs(),
+                activation,
+                &mut rng,
+                device,
+            )),
             ModelConfig::Rnn { .. } => {
                 Model::Rnn(Rnn::new(config, input, head.outputs(), activation, &mut rng, device))
             }
@@ -93,6 +105,7 @@ impl Model {
         match self {
             Model::Mlp(m) => m.forward(x, traces, masks),
             Model::Cnn(m) => m.forward(x, traces, masks),
+            Model::Resnet(m) => m.forward(x, traces),
             Model::Rnn(m) => m.forward(x, traces),
             Model::Transformer(m) => m.forward(x, traces, masks),
         }
@@ -108,6 +121,7 @@ impl Model {
         match &mut copy {
             Model::Mlp(m) => m.norms_mut().for_each(freeze),
             Model::Cnn(m) => m.norms_mut().for_each(freeze),
+            Model::Resnet(m) => m.norms_mut().for_each(freeze),
             Model::Rnn(_) | Model::Transformer(_) => {}
         }
         copy
@@ -118,6 +132,7 @@ impl Model {
         match self {
             Model::Mlp(m) => m.gradient_stats(grads),
             Model::Cnn(m) => m.gradient_stats(grads),
+            Model::Resnet(m) => m.gradient_stats(grads),
             Model::Rnn(m) => m.gradient_stats(grads),
             Model::Transformer(m) => m.gradient_stats(grads),
         }
@@ -128,6 +143,7 @@ impl Model {
         let activations: Vec<(String, &Activation)> = match self {
             Model::Mlp(m) => m.activations(),
             Model::Cnn(m) => m.activations(),
+            Model::Resnet(m) => m.activations(),
             Model::Rnn(m) => m.activations(),
             Model::Transformer(m) => return m.learned(),
         };

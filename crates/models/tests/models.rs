@@ -70,6 +70,12 @@ fn cases() -> Vec<(&'static str, InputShape, Task, &'static str)> {
             "mish",
         ),
         (
+            "kind = \"resnet\"\nchannels = [4, 8, 8]\nblocks = 2",
+            IMAGE,
+            Task::Classification { classes: 10 },
+            "elu",
+        ),
+        (
             "kind = \"rnn\"\ncell = \"lstm\"\nhidden = 5\nforget_bias = 1.0",
             SEQUENCE,
             Task::Regression { outputs: 1 },
@@ -218,7 +224,18 @@ fn bad_model_configs_are_clear_errors() {
     for (text, input, expected) in [
         ("kind = \"mlp\"\ndepth = 0", vector, "`depth` = 0"),
         ("kind = \"mlp\"\ndepht = 3", vector, "unknown field `depht`"),
-        ("kind = \"resnet\"", vector, "unknown variant `resnet`"),
+        ("kind = \"resnett\"", vector, "unknown variant `resnett`"),
+        ("kind = \"resnet\"", vector, "a ResNet needs images"),
+        (
+            "kind = \"resnet\"\nblocks = 0",
+            InputShape::Image { channels: 1, height: 28, width: 28 },
+            "`blocks` = 0",
+        ),
+        (
+            "kind = \"resnet\"\nchannels = [4, 4, 4, 4, 4, 4]",
+            InputShape::Image { channels: 1, height: 16, width: 16 },
+            "too small for that many stages",
+        ),
         ("kind = \"transformer\"", vector, "use the `corpus` or `text` dataset"),
         ("kind = \"cnn\"", vector, "a CNN needs images"),
         ("kind = \"rnn\"", vector, "an RNN needs sequences"),
@@ -333,13 +350,22 @@ fn parameter_count_matches_the_built_model() {
         let width = match &config {
             ModelConfig::Mlp { width, .. } => *width,
             ModelConfig::Cnn { dense, .. } => *dense,
+            ModelConfig::Resnet { channels, .. } => *channels.last().unwrap(),
             ModelConfig::Rnn { hidden, .. } => *hidden,
             ModelConfig::Transformer { .. } => unreachable!("tests/transformer.rs counts these"),
         };
         let output = (width + 1) * head.outputs();
+        // burn counts a batch norm's running mean and variance as parameters; they are not
+        // trained. A ResNet has one batch norm in its stem and two per block.
+        let running = match &config {
+            ModelConfig::Resnet { channels, blocks, .. } => {
+                2 * (channels[0] + 2 * blocks * channels.iter().sum::<usize>())
+            }
+            _ => 0,
+        };
         assert_eq!(
             m.num_params() as u128,
-            config.parameter_count(input) + output as u128,
+            config.parameter_count(input) + (output + running) as u128,
             "{text}"
         );
     }

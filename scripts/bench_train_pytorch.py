@@ -193,6 +193,45 @@ class Cnn(nn.Module):
         return self.net(x)
 
 
+class BasicBlock(nn.Module):
+    """actbench's ResNet block: f(skip(x) + BN(conv(f(BN(conv(x)))))), a 1x1 convolution on the
+    skip where the channels change; convolutions with bias."""
+
+    def __init__(self, c_in, c_out, act):
+        super().__init__()
+        self.conv1, self.norm1 = nn.Conv2d(c_in, c_out, 3, padding=1), nn.BatchNorm2d(c_out)
+        self.conv2, self.norm2 = nn.Conv2d(c_out, c_out, 3, padding=1), nn.BatchNorm2d(c_out)
+        self.skip = nn.Conv2d(c_in, c_out, 1) if c_in != c_out else nn.Identity()
+        self.act1, self.act2 = activation(act), activation(act)
+
+    def forward(self, x):
+        branch = self.norm2(self.conv2(self.act1(self.norm1(self.conv1(x)))))
+        return self.act2(self.skip(x) + branch)
+
+
+class Resnet(nn.Module):
+    """actbench's ResNet: stem conv + BN + f, stages of basic blocks with 2x2 max-pooling before
+    every stage after the first, global average pooling, Linear."""
+
+    def __init__(self, m, shape, outs, act):
+        super().__init__()
+        channels, blocks = m.get("channels", [16, 32, 64]), m.get("blocks", 1)
+        layers = [nn.Conv2d(shape[0], channels[0], 3, padding=1), nn.BatchNorm2d(channels[0]),
+                  activation(act)]
+        c = channels[0]
+        for stage, width in enumerate(channels):
+            if stage > 0:
+                layers.append(nn.MaxPool2d(2))
+            for _ in range(blocks):
+                layers.append(BasicBlock(c, width, act))
+                c = width
+        layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, outs)]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+
+
 class Rnn(nn.Module):
     def __init__(self, m, shape, outs, act):
         super().__init__()
@@ -333,6 +372,8 @@ def build(cell, vocab=None):
         return Mlp(m, shape[0] if len(shape) == 1 else torch.Size(shape).numel(), outs, cell["activation"]), shape, outs
     if m["kind"] == "cnn":
         return Cnn(m, shape, outs, cell["activation"]), shape, outs
+    if m["kind"] == "resnet":
+        return Resnet(m, shape, outs, cell["activation"]), shape, outs
     return Rnn(m, shape, outs, cell["activation"]), shape, outs
 
 

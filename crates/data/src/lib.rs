@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod augment;
 pub mod config;
 pub mod corpus;
 pub mod dataset;

@@ -2,7 +2,7 @@
 //! same data on every machine.
 
 use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+pub use rand_chacha::ChaCha8Rng;
 
 /// A seeded generator. `stream` separates independent uses of one seed (data, init, shuffling).
 pub fn seeded(seed: u64, stream: u64) -> ChaCha8Rng {

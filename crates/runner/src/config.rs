@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use actbench_activations::{ActivationConfig, OutputActivation};
 use actbench_data::DatasetConfig;
+use actbench_data::augment::Augment;
 use actbench_models::ModelConfig;
 use serde::{Deserialize, Serialize};
 
@@ -157,6 +158,22 @@ pub struct TrainOverrides {
     pub eval_samples: Option<usize>,
     /// Training samples scored per epoch for the training metric.
     pub train_score_samples: Option<usize>,
+    /// A step down of the learning rate late in training.
+    pub learning_rate_drop: Option<LearningRateDrop>,
+    /// Random shifts and flips of training images.
+    pub augment: Option<Augment>,
+}
+
+/// The learning rate times `factor` from the epoch after `at` (a fraction) of the epochs on:
+/// `{ at = 0.8, factor = 0.1 }` trains 8 of 10 epochs at the learning rate, the last 2 at a tenth
+/// of it (the step schedule of He et al. 2016 and Dubey et al. 2022, once).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LearningRateDrop {
+    /// Fraction of the epochs trained at the full learning rate, in (0, 1).
+    pub at: f64,
+    /// What the learning rate is multiplied by after that, in (0, 1).
+    pub factor: f64,
 }
 
 /// Optimizers.
@@ -188,6 +205,26 @@ pub struct TrainConfig {
     /// metric; all when unset. The test metric always scores the whole test split.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub train_score_samples: Option<usize>,
+    /// A step down of the learning rate late in training; none when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learning_rate_drop: Option<LearningRateDrop>,
+    /// Random shifts and flips of the training images, on the host from the seed
+    /// (`actbench_data::augment`); none when unset. Image datasets only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub augment: Option<Augment>,
+}
+
+impl TrainConfig {
+    /// The learning rate of epoch `epoch` (1-based): [`TrainConfig::learning_rate`], times the
+    /// drop's factor after the first `round(at * epochs)` epochs.
+    pub fn learning_rate_at(&self, epoch: usize) -> f64 {
+        match self.learning_rate_drop {
+            Some(drop) if epoch as f64 > (drop.at * self.epochs as f64).round() => {
+                self.learning_rate * drop.factor
+            }
+            _ => self.learning_rate,
+        }
+    }
 }
 
 impl Config {
@@ -211,6 +248,8 @@ impl TrainOverrides {
             momentum: self.momentum.or(base.momentum),
             eval_samples: self.eval_samples.or(base.eval_samples),
             train_score_samples: self.train_score_samples.or(base.train_score_samples),
+            learning_rate_drop: self.learning_rate_drop.or(base.learning_rate_drop),
+            augment: self.augment.or(base.augment),
         }
     }
 
@@ -230,6 +269,8 @@ impl TrainOverrides {
             momentum: self.momentum.unwrap_or(0.0),
             eval_samples: self.eval_samples.unwrap_or(256),
             train_score_samples: self.train_score_samples,
+            learning_rate_drop: self.learning_rate_drop,
+            augment: self.augment.filter(|a| !a.is_identity()),
         }
     }
 }
@@ -346,4 +387,22 @@ pub struct Reproduces {
     pub source: String,
     /// What differs from the source, and why (CPU budget, Fashion-MNIST for MNIST...).
     pub differences: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_learning_rate_drops_after_its_fraction_of_the_epochs() {
+        let mut train = TrainOverrides { epochs: Some(10), ..Default::default() }.complete();
+        train.learning_rate = 0.001;
+        assert!((1..=10).all(|e| train.learning_rate_at(e) == 0.001), "no drop: constant");
+        train.learning_rate_drop = Some(LearningRateDrop { at: 0.8, factor: 0.1 });
+        let rates: Vec<f64> = (1..=10).map(|e| train.learning_rate_at(e)).collect();
+        assert_eq!(rates, [[0.001; 8].as_slice(), &[0.001 * 0.1; 2]].concat());
+        train.epochs = 3; // 0.8 * 3 = 2.4: two epochs at the full rate
+        assert_eq!(train.learning_rate_at(2), 0.001);
+        assert_eq!(train.learning_rate_at(3), 0.001 * 0.1);
+    }
 }

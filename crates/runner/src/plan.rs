@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use actbench_activations::backend::Backend;
 use actbench_activations::{ActivationConfig, OutputActivation};
-use actbench_data::{Dataset, DatasetConfig};
+use actbench_data::{Dataset, DatasetConfig, InputShape};
 use actbench_models::{Head, ModelConfig};
 use serde::{Deserialize, Serialize};
 
@@ -420,6 +420,23 @@ impl Experiment {
         } else {
             experiment.outputs.clone()
         };
+        if let Some(augment) = train.augment {
+            let InputShape::Image { height, width, .. } = dataset.input else {
+                return Err(format!(
+                    "train.augment shifts and flips images; this experiment's inputs are {:?} (use an `images` or `idx` dataset, or drop `augment`)",
+                    dataset.input
+                )
+                .into());
+            };
+            if augment.shift > height.min(width) / 2 {
+                return Err(format!(
+                    "train.augment.shift = {} is not allowed; it must be at most half the image side ({})",
+                    augment.shift,
+                    height.min(width) / 2
+                )
+                .into());
+            }
+        }
         let mut cells = Vec::new();
         for &depth in &depths {
             let model = experiment.model.clone().with_depth(depth);
@@ -595,6 +612,18 @@ fn validate_train(t: &TrainConfig) -> Result<(), String> {
     }
     if t.eval_samples == 0 {
         return bad("eval_samples", "0".into(), "at least 1");
+    }
+    if let Some(drop) = t.learning_rate_drop {
+        if !(drop.at > 0.0 && drop.at < 1.0) {
+            return bad(
+                "learning_rate_drop.at",
+                drop.at.to_string(),
+                "a fraction of the epochs in (0, 1)",
+            );
+        }
+        if !(drop.factor > 0.0 && drop.factor < 1.0) {
+            return bad("learning_rate_drop.factor", drop.factor.to_string(), "a number in (0, 1)");
+        }
     }
     Ok(())
 }

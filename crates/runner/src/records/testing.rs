@@ -84,6 +84,8 @@ pub fn run(
                 momentum: 0.0,
                 eval_samples: 8,
                 train_score_samples: None,
+                learning_rate_drop: None,
+                augment: None,
             },
             seed,
             backend: Backend::Flex,

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use actbench_activations::burn;
-use actbench_data::{Dataset, Split, rng};
+use actbench_data::augment::Augment;
+use actbench_data::rng::ChaCha8Rng;
+use actbench_data::{Dataset, InputShape, Split, rng};
 use actbench_models::{DropoutRng, Head, Model};
 use burn::optim::momentum::MomentumConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
@@ -20,6 +22,10 @@ use crate::run::machine;
 
 /// Samples per forward pass when evaluating whole splits.
 const EVAL_BATCH: usize = 1024;
+
+/// The generator stream of epoch e's augmentation is `AUGMENT_STREAM + e` (shuffling uses
+/// 1000 + e, the model's weights 10).
+const AUGMENT_STREAM: u64 = 1_000_000;
 
 /// Trains `cell` on `dataset` on `device` (a plain device; autodiff is added here). Returns
 /// `None` when `stop()` turned true before the cell finished: the cell is abandoned.
@@ -55,6 +61,7 @@ pub fn train(
         let timer = Instant::now();
         let order =
             rng::permutation(&mut rng::seeded(cell.seed, 1000 + epoch as u64), dataset.train.len());
+        let mut augmenting = rng::seeded(cell.seed, AUGMENT_STREAM + epoch as u64);
         // Batch losses stay on the device and are read back once per epoch (a read-back waits
         // for the device; on a GPU, every step). A non-finite loss is found here, after the
         // epoch: the steps after it ran on a broken model, but the record says the same as a
@@ -68,13 +75,22 @@ pub fn train(
                 return None;
             }
             step += 1;
-            let (x, y) = batches.get(&dataset.train, chunk, &train_device);
+            let (x, y) = match &cell.train.augment {
+                Some(augment) => batches.augmented(
+                    &dataset.train,
+                    chunk,
+                    augment,
+                    &mut augmenting,
+                    &train_device,
+                ),
+                None => batches.get(&dataset.train, chunk, &train_device),
+            };
             let loss;
             (model, loss) = train_step(
                 model,
                 &mut optimizer,
                 &head,
-                cell.train.learning_rate,
+                cell.train.learning_rate_at(epoch),
                 &mut masks,
                 x,
                 y,
@@ -224,11 +240,35 @@ impl<'a> Batches<'a> {
 
     /// Inputs and dense targets of the samples `indices` of `split`.
     pub fn get(&self, split: &Split, indices: &[usize], device: &Device) -> (Tensor<2>, Tensor<2>) {
+        self.tensors(split.gather_inputs(indices, self.size), split, indices, device)
+    }
+
+    /// As [`Batches::get`], the images augmented on the host first (training batches).
+    pub fn augmented(
+        &self,
+        split: &Split,
+        indices: &[usize],
+        augment: &Augment,
+        rng: &mut ChaCha8Rng,
+        device: &Device,
+    ) -> (Tensor<2>, Tensor<2>) {
+        let InputShape::Image { channels, height, width } = self.dataset.input else {
+            unreachable!("validated: augmentation needs images")
+        };
+        let mut inputs = split.gather_inputs(indices, self.size);
+        augment.apply(&mut inputs, [channels, height, width], rng);
+        self.tensors(inputs, split, indices, device)
+    }
+
+    fn tensors(
+        &self,
+        inputs: Vec<f32>,
+        split: &Split,
+        indices: &[usize],
+        device: &Device,
+    ) -> (Tensor<2>, Tensor<2>) {
         let n = indices.len();
-        let x = Tensor::from_data(
-            TensorData::new(split.gather_inputs(indices, self.size), [n, self.size]),
-            device,
-        );
+        let x = Tensor::from_data(TensorData::new(inputs, [n, self.size]), device);
         let y = Tensor::from_data(
             TensorData::new(split.dense_targets(indices, self.width), [n, self.width]),
             device,

@@ -3,9 +3,9 @@
 
 use actbench_activations::{Activation, ActivationConfig};
 use actbench_data::InputShape;
-use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::conv::Conv2d;
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
-use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d};
+use burn::nn::{BatchNorm, BatchNormConfig};
 use burn::prelude::*;
 use burn::tensor::Gradients;
 use rand_chacha::ChaCha8Rng;
@@ -13,10 +13,10 @@ use rand_chacha::ChaCha8Rng;
 use crate::config::ModelConfig;
 use crate::dense::Dense;
 use crate::dropout::{Dropout, DropoutRng};
-use crate::init::param;
+use crate::init::conv_layer;
 use crate::kernels;
 use crate::stats::{GradStat, grad_stat};
-use crate::trace::LayerTrace;
+use crate::trace::{LayerTrace, channel_units};
 
 /// Conv block: `a = f(BN(conv(h))) (+ h when residual)`; after the front end
 /// `h = dropout(h)`; dense layer: `a = dropout(f(BN(W h + b)))`.
@@ -79,18 +79,7 @@ impl Cnn {
         let mut c_in = in_channels;
         for &c_out in channels {
             for b in 0..*blocks {
-                let k = *kernel;
-                let mut conv = Conv2dConfig::new([c_in, c_out], [k, k])
-                    .with_padding(PaddingConfig2d::Same)
-                    .init(device);
-                let fan_in = c_in * k * k;
-                conv.weight = param(
-                    init.weights(rng, c_out * fan_in, fan_in, c_out * k * k),
-                    [c_out, c_in, k, k],
-                    device,
-                );
-                conv.bias = Some(param(init.biases(rng, c_out, fan_in, None), [c_out], device));
-                convs.push(conv);
+                convs.push(conv_layer(c_in, c_out, *kernel, init, rng, device));
                 if *batch_norm {
                     norms.push(BatchNormConfig::new(c_out).init(device));
                 }
@@ -149,8 +138,8 @@ impl Cnn {
                 traces.push(LayerTrace::new(
                     format!("conv{i}"),
                     activation,
-                    units(z),
-                    units(a.clone()),
+                    channel_units(z),
+                    channel_units(a.clone()),
                 ));
             }
             if self.residual[i] {
@@ -201,10 +190,4 @@ impl Cnn {
 /// `dense` for the first dense hidden layer (the only one of most CNNs), `dense1`... after it.
 fn dense_name(i: usize) -> String {
     if i == 0 { "dense".into() } else { format!("dense{i}") }
-}
-
-/// `[n, c, h, w]` -> `[n * h * w, c]`: one column per channel.
-fn units(t: Tensor<4>) -> Tensor<2> {
-    let [n, c, h, w] = t.dims();
-    t.permute([0, 2, 3, 1]).reshape([n * h * w, c])
 }

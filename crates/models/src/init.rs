@@ -3,6 +3,8 @@
 
 use actbench_data::rng;
 use burn::module::Param;
+use burn::nn::PaddingConfig2d;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::prelude::*;
 use burn::tensor::TensorData;
 use rand_chacha::ChaCha8Rng;
@@ -92,6 +94,28 @@ impl InitScheme {
             _ => vec![0.0; count],
         }
     }
+}
+
+/// A square `k` x `k` convolution with "same" padding and a bias, its weights from `scheme`
+/// (fan-in `c_in k k`, fan-out `c_out k k`) and its biases after them, from `rng`.
+pub fn conv_layer(
+    c_in: usize,
+    c_out: usize,
+    k: usize,
+    scheme: &InitScheme,
+    rng: &mut ChaCha8Rng,
+    device: &Device,
+) -> Conv2d {
+    let mut conv =
+        Conv2dConfig::new([c_in, c_out], [k, k]).with_padding(PaddingConfig2d::Same).init(device);
+    let fan_in = c_in * k * k;
+    conv.weight = param(
+        scheme.weights(rng, c_out * fan_in, fan_in, c_out * k * k),
+        [c_out, c_in, k, k],
+        device,
+    );
+    conv.bias = Some(param(scheme.biases(rng, c_out, fan_in, None), [c_out], device));
+    conv
 }
 
 /// A trainable parameter from host values.

@@ -16,19 +16,19 @@
 
 use actbench_activations::{Activation, ActivationConfig};
 use actbench_data::InputShape;
-use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::conv::Conv2d;
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
-use burn::nn::{BatchNorm, BatchNormConfig, PaddingConfig2d};
+use burn::nn::{BatchNorm, BatchNormConfig};
 use burn::prelude::*;
 use burn::tensor::Gradients;
 use rand_chacha::ChaCha8Rng;
 
 use crate::config::{InitScheme, ModelConfig};
 use crate::dense::Dense;
-use crate::init::param;
+use crate::init::conv_layer;
 use crate::kernels;
 use crate::stats::{GradStat, grad_stat};
-use crate::trace::LayerTrace;
+use crate::trace::{LayerTrace, channel_units};
 
 /// A residual network ([module docs](self)).
 #[derive(Module, Debug)]
@@ -58,27 +58,6 @@ pub struct BasicBlock {
     activation2: Activation,
 }
 
-/// A convolution with `init`'s weights (fan-in `c_in k k`) and biases.
-fn conv(
-    c_in: usize,
-    c_out: usize,
-    k: usize,
-    init: &InitScheme,
-    rng: &mut ChaCha8Rng,
-    device: &Device,
-) -> Conv2d {
-    let mut conv =
-        Conv2dConfig::new([c_in, c_out], [k, k]).with_padding(PaddingConfig2d::Same).init(device);
-    let fan_in = c_in * k * k;
-    conv.weight = param(
-        init.weights(rng, c_out * fan_in, fan_in, c_out * k * k),
-        [c_out, c_in, k, k],
-        device,
-    );
-    conv.bias = Some(param(init.biases(rng, c_out, fan_in, None), [c_out], device));
-    conv
-}
-
 impl BasicBlock {
     /// A block from `c_in` to `c_out` channels.
     pub fn new(
@@ -90,12 +69,12 @@ impl BasicBlock {
         device: &Device,
     ) -> Self {
         Self {
-            conv1: conv(c_in, c_out, 3, init, rng, device),
+            conv1: conv_layer(c_in, c_out, 3, init, rng, device),
             norm1: BatchNormConfig::new(c_out).init(device),
             activation1: activation.init(device),
-            conv2: conv(c_out, c_out, 3, init, rng, device),
+            conv2: conv_layer(c_out, c_out, 3, init, rng, device),
             norm2: BatchNormConfig::new(c_out).init(device),
-            projection: (c_in != c_out).then(|| conv(c_in, c_out, 1, init, rng, device)),
+            projection: (c_in != c_out).then(|| conv_layer(c_in, c_out, 1, init, rng, device)),
             activation2: activation.init(device),
         }
     }
@@ -120,14 +99,14 @@ impl BasicBlock {
             traces.push(LayerTrace::new(
                 format!("{name}.a"),
                 &self.activation1,
-                units(z1),
-                units(a1),
+                channel_units(z1),
+                channel_units(a1),
             ));
             traces.push(LayerTrace::new(
                 format!("{name}.b"),
                 &self.activation2,
-                units(z2),
-                units(a2.clone()),
+                channel_units(z2),
+                channel_units(a2.clone()),
             ));
         }
         a2
@@ -154,7 +133,7 @@ impl Resnet {
         let InputShape::Image { channels: in_channels, height, width } = input else {
             unreachable!("validated: image input")
         };
-        let stem = conv(in_channels, channels[0], 3, init, rng, device);
+        let stem = conv_layer(in_channels, channels[0], 3, init, rng, device);
         let (mut stack, mut pool_before) = (Vec::new(), Vec::new());
         let mut c_in = channels[0];
         for (stage, &c_out) in channels.iter().enumerate() {
@@ -192,8 +171,8 @@ impl Resnet {
             traces.push(LayerTrace::new(
                 "stem".into(),
                 &self.stem_activation,
-                units(z),
-                units(x.clone()),
+                channel_units(z),
+                channel_units(x.clone()),
             ));
         }
         for (i, (block, pool)) in self.blocks.iter().zip(&self.pool_before).enumerate() {
@@ -233,15 +212,10 @@ impl Resnet {
     }
 }
 
-/// `[n, c, h, w]` -> `[n * h * w, c]`: one column per channel.
-fn units(t: Tensor<4>) -> Tensor<2> {
-    let [n, c, h, w] = t.dims();
-    t.permute([0, 2, 3, 1]).reshape([n * h * w, c])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::init::param;
     use crate::testing::cpu_devices;
     use burn::tensor::{TensorData, Tolerance};
 

@@ -18,6 +18,12 @@ pub struct LayerTrace {
     pub slopes: Tensor<2>,
 }
 
+/// A convolution's `[n, c, h, w]` as trace units `[n * h * w, c]`: one column per channel.
+pub fn channel_units(t: Tensor<4>) -> Tensor<2> {
+    let [n, c, h, w] = t.dims();
+    t.permute([0, 2, 3, 1]).reshape([n * h * w, c])
+}
+
 impl LayerTrace {
     /// Records `activation` applied to `pre`, whose result is `outputs` (needs an autodiff device).
     pub fn new(layer: String, activation: &Activation, pre: Tensor<2>, outputs: Tensor<2>) -> Self {

@@ -275,6 +275,11 @@ fn row(published: &sources::Published, sample: &[f64]) -> Row {
         Value::Exact(v) if v - tol <= ci.0 && ci.1 <= v + tol => Agreement::Agrees,
         Value::Exact(v) if ci.1 < v - tol || ci.0 > v + tol => Agreement::Differs,
         Value::Exact(_) => Agreement::Inconclusive,
+        Value::Mean(v) if ci.0 - tol <= v && v <= ci.1 + tol => Agreement::Agrees,
+        Value::Mean(_) => Agreement::Differs,
+        Value::AtLeast(v) if ci.0 >= v - tol => Agreement::Agrees,
+        Value::AtLeast(v) if ci.1 < v - tol => Agreement::Differs,
+        Value::AtLeast(_) => Agreement::Inconclusive,
         Value::SameOrder if ci.0 > 0.0 => Agreement::Agrees,
         Value::SameOrder if ci.1 < 0.0 => Agreement::Differs,
         Value::SameOrder => Agreement::Inconclusive,
@@ -296,7 +301,7 @@ fn row(published: &sources::Published, sample: &[f64]) -> Row {
 
 fn number_of(value: &Value) -> Option<f64> {
     match value {
-        Value::Run(v) | Value::Exact(v) => Some(*v),
+        Value::Run(v) | Value::Exact(v) | Value::Mean(v) | Value::AtLeast(v) => Some(*v),
         Value::SameOrder => Some(1.0),
         Value::Statement(_) => None,
     }
@@ -307,6 +312,10 @@ fn reading(value: &Value) -> String {
     match value {
         Value::Run(_) => "one run: inside our 95% range for one run?".into(),
         Value::Exact(_) => "fixed point: our 95% CI within the tolerance?".into(),
+        Value::Mean(_) => "a mean of many runs: within the tolerance of our 95% CI?".into(),
+        Value::AtLeast(_) => {
+            "a lower bound: our 95% CI above it, less the tolerance (non-inferiority)?".into()
+        }
         Value::SameOrder => "the same order (tau 1): our 95% CI of tau above 0?".into(),
         Value::Statement(text) => text.to_string(),
     }
@@ -465,6 +474,46 @@ mod tests {
             .collect();
         let all = reproductions(&reversed);
         assert_eq!(row(&all[0], "ordering of the eight").agreement, Agreement::Differs);
+    }
+
+    #[test]
+    fn mish_cifar_order_reads_means_and_lower_bounds() {
+        let accuracy = |activation: &str, base: f64| {
+            runs("mish-cifar-order", activation, 1, &[base, base + 0.002, base - 0.002, base])
+        };
+        // The table's order, sigmoid 11.8 points and tanh 3.5 points behind relu; mish level
+        // with relu, gelu two points behind.
+        let records = [
+            accuracy("mish", 0.900),
+            accuracy("gelu", 0.880),
+            accuracy("swish", 0.8995),
+            accuracy("leaky-relu:slope=0.3", 0.8993),
+            accuracy("relu", 0.899),
+            accuracy("elu", 0.898),
+            accuracy("selu", 0.88),
+            accuracy("tanh", 0.864),
+            accuracy("sigmoid", 0.781),
+        ]
+        .concat();
+        let all = reproductions(&records);
+        assert_eq!(all[0].source, "mish-cifar-order");
+        let order = row(&all[0], "ordering of the nine");
+        assert_eq!((order.n, order.agreement), (4, Agreement::Agrees), "{order:?}");
+        let sigmoid = row(&all[0], "sigmoid - relu");
+        assert!((sigmoid.published.unwrap() - (74.82 - 86.66) / 100.0).abs() < 1e-12);
+        assert_eq!(sigmoid.agreement, Agreement::Agrees, "{sigmoid:?}");
+        assert_eq!(row(&all[0], "tanh - relu").agreement, Agreement::Agrees);
+        assert_eq!(row(&all[0], "mish - relu").agreement, Agreement::Agrees);
+        assert_eq!(row(&all[0], "gelu - relu").agreement, Agreement::Differs);
+        // Sigmoid level with relu: far from the table's gap.
+        let level: Vec<CellRecord> = records
+            .iter()
+            .filter(|r| r.cell.activation.label() != "sigmoid")
+            .cloned()
+            .chain(accuracy("sigmoid", 0.899))
+            .collect();
+        let all = reproductions(&level);
+        assert_eq!(row(&all[0], "sigmoid - relu").agreement, Agreement::Differs);
     }
 
     #[test]

@@ -43,6 +43,13 @@ pub enum Value {
     Exact(f64),
     /// A claim without a number (`still learns`, plot only).
     Statement(&'static str),
+    /// A mean over many runs: agrees when it lies within the tolerance of our 95% CI of the
+    /// mean, differs when it lies further out.
+    Mean(f64),
+    /// A lower bound the mean should reach (non-inferiority: `at least as good as`): agrees when
+    /// our 95% CI of the mean lies above the bound minus the tolerance, differs when it lies
+    /// wholly below that, else inconclusive.
+    AtLeast(f64),
     /// An ordering the source's numbers imply: our per-seed rank correlation with them should
     /// be positive. Agrees when our 95% CI of the mean correlation lies above 0, differs when it
     /// lies below, else inconclusive.
@@ -145,7 +152,14 @@ const MISH_OTHER_LAYERS: usize = 3;
 
 /// Every source, in report order.
 pub fn catalogue() -> Vec<Source> {
-    vec![two_circles(), swish_depth(), mish_depth(), selu_fixed_point(), glu_variants()]
+    vec![
+        two_circles(),
+        swish_depth(),
+        mish_depth(),
+        selu_fixed_point(),
+        glu_variants(),
+        mish_cifar_order(),
+    ]
 }
 
 /// The source with this id.
@@ -353,6 +367,61 @@ fn glu_variants() -> Source {
         id: "glu-variants",
         citation: "Shazeer, \"GLU Variants Improve Transformer\" (arXiv 2002.05202, 2020), Table 1",
         setup: "T5-base (encoder-decoder, 12+12 layers, d_model 768, d_ff 3072; gated variants d_ff 2048 so that parameters match, no biases), span-corruption pre-training on C4, held-out log-perplexity (nats per token) after 65,536 steps: ReLU 1.997, GELU 1.983, Swish 1.994, GLU 1.982, Bilinear 1.960, ReGLU 1.953, GEGLU 1.942, SwiGLU 1.944 (after 524,288 steps: 1.677, 1.679, 1.683, 1.663, 1.648, 1.645, 1.633, 1.636); one run each",
+        rows,
+        curve: None,
+    }
+}
+
+/// The Mish repository's SqueezeNet CIFAR-10 table: mean test accuracy (%) of 23 runs per
+/// activation (ours by label; LeakyReLU with slope 0.3 as there).
+pub const MISH_CIFAR: &[(&str, f64)] = &[
+    ("mish", 87.48),
+    ("gelu", 87.37),
+    ("swish", 87.32),
+    ("leaky-relu:slope=0.3", 86.85),
+    ("relu", 86.66),
+    ("elu", 86.41),
+    ("selu", 83.91),
+    ("tanh", 83.15),
+    ("sigmoid", 74.82),
+];
+/// Residual blocks per stage of our ResNet in the `mish-cifar-order` experiment.
+const MISH_CIFAR_BLOCKS: usize = 1;
+
+fn mish_cifar_order() -> Source {
+    let published = |label: &str| {
+        MISH_CIFAR.iter().find(|(l, _)| *l == label).map(|(_, v)| v / 100.0).unwrap_or(f64::NAN)
+    };
+    let relu = published("relu");
+    let mut rows = vec![Published {
+        label: "ordering of the nine: Kendall tau with the table".into(),
+        measure: Measure::RankCorrelation { published: MISH_CIFAR, depth: MISH_CIFAR_BLOCKS },
+        value: Value::SameOrder,
+        tolerance: 0.0,
+    }];
+    for activation in ["sigmoid", "tanh"] {
+        rows.push(Published {
+            label: format!("{activation} - relu: test accuracy (the table's gap, CIFAR-10)"),
+            measure: Measure::Gap { a: activation, b: "relu", depth: MISH_CIFAR_BLOCKS },
+            value: Value::Mean(published(activation) - relu),
+            tolerance: 0.01,
+        });
+    }
+    for activation in ["mish", "gelu", "swish"] {
+        let gap = 100.0 * (published(activation) - relu);
+        rows.push(Published {
+            label: format!(
+                "{activation} - relu: at least as good as relu, within one point (the table: {gap:+.2} points)"
+            ),
+            measure: Measure::Gap { a: activation, b: "relu", depth: MISH_CIFAR_BLOCKS },
+            value: Value::AtLeast(0.0),
+            tolerance: 0.01,
+        });
+    }
+    Source {
+        id: "mish-cifar-order",
+        citation: "Misra, \"Mish: A Self Regularized Non-Monotonic Activation Function\" (BMVC 2020), the repository's SqueezeNet CIFAR-10 table",
+        setup: "SqueezeNet on CIFAR-10, mean test accuracy (%) of 23 runs per activation: Mish 87.48, GELU 87.37, Swish 87.32, LeakyReLU(0.3) 86.85, ReLU 86.66, ELU 86.41, SELU 83.91, Tanh 83.15, Sigmoid 74.82",
         rows,
         curve: None,
     }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dataset::Dataset;
 use crate::error::DataError;
-use crate::{corpus, idx, synthetic, text};
+use crate::{corpus, idx, sunspots, synthetic, text};
 
 /// Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST.
 pub const FASHION_MNIST_DIR: &str = "/usr/share/datasets/fashion-mnist";
@@ -43,6 +43,10 @@ pub enum DatasetKind {
     /// Windows of generated English-like text, next-character targets (the corpus stand-in for
     /// tests and machines without the package).
     Text,
+    /// The yearly sunspot numbers 1700-1979 (built in, or a table in the same format): predict
+    /// a year from the twelve before it, the classic split, the error as the average relative
+    /// variance per test period, an AR(12) baseline beside (`crate::sunspots`).
+    Sunspots,
 }
 
 impl DatasetKind {
@@ -59,6 +63,7 @@ impl DatasetKind {
             DatasetKind::Idx => "idx",
             DatasetKind::Corpus => "corpus",
             DatasetKind::Text => "text",
+            DatasetKind::Sunspots => "sunspots",
         }
     }
 
@@ -73,6 +78,7 @@ impl DatasetKind {
             DatasetKind::Idx => &["dir", "limit", "test_limit"],
             DatasetKind::Corpus => &["dir", "steps", "limit", "test_limit"],
             DatasetKind::Text => &["n", "steps", "limit", "test_limit"],
+            DatasetKind::Sunspots => &["file"],
         }
     }
 }
@@ -107,6 +113,10 @@ pub struct DatasetConfig {
     /// fortunes layout or one plain-text file (default `/usr/share/games/fortunes`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dir: Option<PathBuf>,
+    /// A sunspot table in the built-in format (`year,sunspots` rows; sunspots). Default: the
+    /// built-in table 1700-1979.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<PathBuf>,
     /// Use only the first `limit` training images (idx), or this many training windows
     /// (corpus, text; default: windows tiling the training text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,6 +146,7 @@ impl DatasetConfig {
             features: None,
             labels: None,
             dir: None,
+            file: None,
             limit: None,
             test_limit: None,
             test_fraction: None,
@@ -145,7 +156,7 @@ impl DatasetConfig {
 
     /// Checks options apply to this kind and are in range; does not touch files.
     pub fn validate(&self) -> Result<(), DataError> {
-        let set: [(&str, bool); 9] = [
+        let set: [(&str, bool); 10] = [
             ("n", self.n.is_some()),
             ("noise", self.noise.is_some()),
             ("factor", self.factor.is_some()),
@@ -153,6 +164,7 @@ impl DatasetConfig {
             ("features", self.features.is_some()),
             ("labels", self.labels.is_some()),
             ("dir", self.dir.is_some()),
+            ("file", self.file.is_some()),
             ("limit", self.limit.is_some()),
             ("test_limit", self.test_limit.is_some()),
         ];
@@ -214,6 +226,22 @@ impl DatasetConfig {
                 ));
             }
         }
+        if self.kind == DatasetKind::Sunspots {
+            if let Some(v) = self.test_fraction {
+                return Err(self.bad(
+                    "test_fraction",
+                    &v.to_string(),
+                    "unset: the sunspot task has the classic split (train 1712-1920, test 1921-1955 and 1956-1979)",
+                ));
+            }
+            if self.standardize.is_some() {
+                return Err(self.bad(
+                    "standardize",
+                    &self.standardize.unwrap_or(false).to_string(),
+                    "unset: the sunspot numbers are always scaled by the training targets' mean and standard deviation",
+                ));
+            }
+        }
         if let Some(v) = self.test_fraction {
             check(v > 0.0 && v < 1.0, "test_fraction", v.to_string(), "a number in (0, 1)")?;
         }
@@ -240,7 +268,7 @@ impl DatasetConfig {
             DatasetKind::MultiLabel => self.features.unwrap_or(10),
             DatasetKind::Regression => self.features.unwrap_or(8),
             DatasetKind::Images => 28 * 28,
-            DatasetKind::Idx | DatasetKind::Corpus => return None,
+            DatasetKind::Idx | DatasetKind::Corpus | DatasetKind::Sunspots => return None,
             DatasetKind::Text => self.steps.unwrap_or(DEFAULT_CONTEXT),
         })
     }
@@ -304,6 +332,12 @@ impl DatasetConfig {
                 self.text(&corpus)?
             }
             DatasetKind::Text => self.text(&corpus::generated(seed, n))?,
+            DatasetKind::Sunspots => match &self.file {
+                Some(path) => {
+                    sunspots::dataset(&sunspots::read(path)?, &path.display().to_string())?
+                }
+                None => sunspots::dataset(&sunspots::builtin(), sunspots::TABLE_NAME)?,
+            },
         };
         if self.standardize.unwrap_or(false) {
             dataset.standardize();

@@ -180,6 +180,48 @@ pub struct Dataset {
     pub train: Split,
     /// Test split.
     pub test: Split,
+    /// What a forecasting dataset adds (named test periods, the error relative to the series'
+    /// variance, a closed-form baseline); `None` for every other dataset.
+    pub forecast: Option<Forecast>,
+}
+
+/// What a time-series forecasting dataset adds to its splits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forecast {
+    /// Consecutive named ranges of the test split, each also scored on its own.
+    pub periods: Vec<Period>,
+    /// The variance the error is relative to, in the units of the (scaled) targets: the metric
+    /// is the average relative variance, `arv = mse / variance`.
+    pub variance: f64,
+    /// What `variance` is the variance of (`the whole series 1700-1979`).
+    pub variance_of: String,
+    /// A baseline fitted to the training split in closed form, and its scores.
+    pub baseline: Baseline,
+}
+
+/// A named range of a test split: samples `start..start + len`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Period {
+    /// Its name (`1921-1955`).
+    pub name: String,
+    /// First sample.
+    pub start: usize,
+    /// Samples.
+    pub len: usize,
+}
+
+/// A model fitted in closed form beside the trained ones, with the scores it reached (in the
+/// dataset's metric).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// What it is (`AR(12), least squares`).
+    pub name: String,
+    /// Its metric on the whole training split.
+    pub train_metric: f64,
+    /// Its metric on the whole test split.
+    pub test_metric: f64,
+    /// Its metric on each test period, by name.
+    pub test_periods: std::collections::BTreeMap<String, f64>,
 }
 
 impl Dataset {
@@ -203,6 +245,7 @@ impl Dataset {
             input,
             train: all.subset(&train_idx, size),
             test: all.subset(&test_idx, size),
+            forecast: None,
         }
     }
 

@@ -61,6 +61,9 @@ pub enum DataError {
     /// default corpus, the package).
     #[error(transparent)]
     Corpus(#[from] crate::corpus::CorpusError),
+    /// A sunspot table that cannot be read or used (the message names the file and line).
+    #[error(transparent)]
+    Sunspots(#[from] crate::sunspots::SunspotError),
 }
 
 impl DataError {
@@ -71,6 +74,9 @@ impl DataError {
             DataError::MissingFile { .. } => true,
             DataError::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
             DataError::Corpus(e) => e.is_missing(),
+            DataError::Sunspots(crate::sunspots::SunspotError::Io { source, .. }) => {
+                source.kind() == std::io::ErrorKind::NotFound
+            }
             _ => false,
         }
     }

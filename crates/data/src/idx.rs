@@ -111,7 +111,14 @@ pub fn load_dir(
     let classes = classes_train.max(classes_test);
     let source =
         format!("IDX images from {} ({} train, {} test)", dir.display(), train.len(), test.len());
-    Ok(Dataset { source, task: Task::Classification { classes }, input: shape, train, test })
+    Ok(Dataset {
+        source,
+        task: Task::Classification { classes },
+        input: shape,
+        train,
+        test,
+        forecast: None,
+    })
 }
 
 fn load_pair(

@@ -20,5 +20,5 @@ pub mod synthetic;
 pub mod text;
 
 pub use config::{DatasetConfig, DatasetKind};
-pub use dataset::{Dataset, InputShape, Split, Targets, Task};
+pub use dataset::{Baseline, Dataset, Forecast, InputShape, Period, Split, Targets, Task};
 pub use error::DataError;

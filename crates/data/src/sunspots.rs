@@ -33,6 +33,10 @@ use std::path::Path;
 
 use thiserror::Error;
 
+use crate::dataset::{
+    Baseline, Dataset, Forecast, InputShape, Period, Split as DataSplit, Targets, Task,
+};
+
 /// The built-in table: yearly sunspot numbers 1700-1979, header `year,sunspots`.
 pub const TABLE: &str = include_str!("../data/sunspots-yearly.csv");
 
@@ -226,6 +230,15 @@ pub enum SunspotError {
         first: u32,
         /// The series' last year.
         last: u32,
+    },
+    /// A table that reads but cannot be used for the task (too few years, an AR fit without a
+    /// unique solution).
+    #[error("{file}: {problem}")]
+    Unusable {
+        /// The file.
+        file: String,
+        /// Why it cannot be used.
+        problem: String,
     },
     /// The least-squares problem of an AR fit has no unique solution.
     #[error(
@@ -806,6 +819,86 @@ fn solve_spd(mut a: Vec<f64>, mut c: Vec<f64>) -> Option<Vec<f64>> {
         c[i] = sum / a[i * n + i];
     }
     Some(c.iter().zip(&d).map(|(x, d)| x * d).collect())
+}
+
+/// What [`dataset`]'s baseline is called in records and tables.
+pub const BASELINE_NAME: &str = "AR(12), least squares";
+
+/// The classic task as a training dataset: each window's twelve lags are a sequence of twelve
+/// steps of one feature (an MLP reads them as twelve inputs), the target the next year, inputs
+/// and targets scaled by the training targets' mean and standard deviation ([`Scaler`]). The
+/// test split holds 1921-1955 then 1956-1979, each also a named period; the metric is the
+/// [`arv`] against [`series_variance`] of the whole series 1700-1979 (in scaled units); the
+/// baseline is [`fit_ar`] on the training windows, scored the same way. `file` names the table
+/// in messages and in the dataset's source.
+pub fn dataset(series: &Series, file: &str) -> Result<Dataset, SunspotError> {
+    let unusable =
+        |e: SunspotError| SunspotError::Unusable { file: file.into(), problem: e.to_string() };
+    let split = classic_split(series).map_err(unusable)?;
+    let covered = series.years(FIRST_YEAR, LAST_YEAR).expect("classic_split checked the years");
+    let variance = series_variance(&covered);
+    if variance <= 0.0 {
+        return Err(SunspotError::Unusable {
+            file: file.into(),
+            problem: format!(
+                "the series {FIRST_YEAR}-{LAST_YEAR} is constant: its variance is 0, so the ARV is undefined"
+            ),
+        });
+    }
+    let ar = try_fit_ar(&split.train).map_err(unusable)?;
+    let scaler = split.scaler();
+    let arv_of = |windows: &[Window]| arv(&ar.predict_all(windows), &targets(windows), variance);
+    let test: Vec<Window> =
+        split.test_1921_1955.iter().chain(&split.test_1956_1979).cloned().collect();
+    let periods = vec![
+        Period { name: "1921-1955".into(), start: 0, len: split.test_1921_1955.len() },
+        Period {
+            name: "1956-1979".into(),
+            start: split.test_1921_1955.len(),
+            len: split.test_1956_1979.len(),
+        },
+    ];
+    let baseline = Baseline {
+        name: BASELINE_NAME.into(),
+        train_metric: arv_of(&split.train),
+        test_metric: arv_of(&test),
+        test_periods: [
+            ("1921-1955".to_string(), arv_of(&split.test_1921_1955)),
+            ("1956-1979".to_string(), arv_of(&split.test_1956_1979)),
+        ]
+        .into_iter()
+        .collect(),
+    };
+    let to_split = |windows: &[Window]| DataSplit {
+        inputs: windows
+            .iter()
+            .flat_map(|w| w.inputs.iter().map(|&x| scaler.scale(x) as f32))
+            .collect(),
+        targets: Targets::Values {
+            values: windows.iter().map(|w| scaler.scale(w.target) as f32).collect(),
+            width: 1,
+        },
+    };
+    Ok(Dataset {
+        source: format!(
+            "yearly sunspot numbers ({file}): {} training targets 1712-1920, test 1921-1955 ({}) and 1956-1979 ({}); 12 years in, the next out, scaled by the training targets' mean {:.2} and standard deviation {:.2}",
+            split.train.len(),
+            split.test_1921_1955.len(),
+            split.test_1956_1979.len(),
+            scaler.mean(),
+            scaler.std()
+        ),
+        task: Task::Regression { outputs: 1 },
+        input: InputShape::Sequence { steps: LAGS, features: 1 },
+        train: to_split(&split.train),
+        test: to_split(&test),
+        forecast: Some(Forecast {
+            periods,
+            variance: variance / (scaler.std() * scaler.std()),
+            variance_of: format!("the whole series {FIRST_YEAR}-{LAST_YEAR}"),
+            baseline,
+        }),
+    })
 }
 
 #[cfg(test)]

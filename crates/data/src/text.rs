@@ -53,6 +53,7 @@ pub fn dataset(
         input: InputShape::Tokens { context, vocab },
         train,
         test,
+        forecast: None,
     })
 }
 

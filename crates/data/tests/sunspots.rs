@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use actbench_data::sunspots::{
     self, ArModel, LAGS, Series, SunspotError, TABLE, TABLE_NAME, Window, arv, arv_own_variance,
-    classic_split, fit_ar, parse, read, series_variance, windows,
+    builtin, classic_split, fit_ar, parse, read, series_variance, targets, windows,
 };
 
 #[test]
@@ -346,4 +346,72 @@ fn read_reads_a_user_file_and_names_a_missing_one() {
     let e = read(&missing).unwrap_err();
     assert!(matches!(e, SunspotError::Io { .. }));
     assert_mentions(&e.to_string(), &[&missing.display().to_string(), "cannot read"]);
+}
+
+/// The `sunspots` dataset kind: the classic split as training data, scaled by the training
+/// targets, the two test periods named, the ARV as the error against the series' variance, and
+/// the AR(12) baseline scored exactly as `fit_ar` and `arv` score it.
+#[test]
+fn the_dataset_kind_is_the_classic_task_with_its_baseline() {
+    use actbench_data::{DatasetConfig, DatasetKind, InputShape, Targets, Task};
+    let d = DatasetConfig::new(DatasetKind::Sunspots).load(7).unwrap();
+    assert_eq!((d.train.len(), d.test.len()), (209, 59));
+    assert_eq!(d.input, InputShape::Sequence { steps: 12, features: 1 });
+    assert_eq!(d.task, Task::Regression { outputs: 1 });
+    let f = d.forecast.as_ref().unwrap();
+    let periods: Vec<(&str, usize, usize)> =
+        f.periods.iter().map(|p| (p.name.as_str(), p.start, p.len)).collect();
+    assert_eq!(periods, [("1921-1955", 0, 35), ("1956-1979", 35, 24)]);
+    // Scaled by the training targets: mean 0, variance 1 over the training targets.
+    let Targets::Values { values, .. } = &d.train.targets else { panic!("regression") };
+    let mean = values.iter().map(|&v| v as f64).sum::<f64>() / 209.0;
+    let var = values.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / 209.0;
+    assert!(mean.abs() < 1e-5 && (var - 1.0).abs() < 1e-5, "{mean} {var}");
+    // The last input of the first test window is 1920, its target 1921 (scaled alike).
+    let series = builtin();
+    let split = classic_split(&series).unwrap();
+    let scaler = split.scaler();
+    let first = &split.test_1921_1955[0];
+    assert_eq!(d.test.inputs[11], scaler.scale(first.inputs[11]) as f32);
+    // The variance, in scaled units: the series' variance over the training targets' one.
+    let expected = series_variance(&series) / (scaler.std() * scaler.std());
+    assert!((f.variance - expected).abs() < 1e-12);
+    let ar = fit_ar(&split.train);
+    let v = series_variance(&series);
+    let period = |w: &[actbench_data::sunspots::Window]| arv(&ar.predict_all(w), &targets(w), v);
+    assert_eq!(f.baseline.test_periods["1921-1955"], period(&split.test_1921_1955));
+    assert_eq!(f.baseline.test_periods["1956-1979"], period(&split.test_1956_1979));
+    assert_eq!(f.baseline.train_metric, period(&split.train));
+    assert!(f.baseline.test_periods["1921-1955"] < 0.5, "a linear AR(12) predicts well");
+}
+
+/// A user table reads through `file`; one that is short of the classic years is named.
+#[test]
+fn the_dataset_kind_reads_a_file_and_names_a_short_one() {
+    use actbench_data::{DatasetConfig, DatasetKind};
+    let dir = std::env::temp_dir().join(format!("actbench-sunspots-kind-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let full = dir.join("full.csv");
+    std::fs::write(&full, TABLE).unwrap();
+    let mut config = DatasetConfig::new(DatasetKind::Sunspots);
+    config.file = Some(full.clone());
+    let d = config.load(1).unwrap();
+    assert!(d.source.contains("full.csv"), "{}", d.source);
+    let short = dir.join("short.csv");
+    let text: String = TABLE.lines().take(200).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&short, text).unwrap();
+    config.file = Some(short.clone());
+    let msg = config.load(1).unwrap_err().to_string();
+    assert_mentions(&msg, &["short.csv", "1700", "1979"]);
+    config.file = Some(dir.join("absent.csv"));
+    let e = config.load(1).unwrap_err();
+    assert!(e.is_missing_files() && e.to_string().contains("absent.csv"), "{e}");
+    // The split and the scaling are the task's: neither can be changed.
+    let mut other = DatasetConfig::new(DatasetKind::Sunspots);
+    other.test_fraction = Some(0.3);
+    assert!(other.validate().unwrap_err().to_string().contains("classic split"));
+    let mut other = DatasetConfig::new(DatasetKind::Sunspots);
+    other.limit = Some(10);
+    assert!(other.validate().unwrap_err().to_string().contains("`limit`"));
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -1,8 +1,10 @@
 //! G14 `rnn-sigmoid-tanh`: recurrent nets should use sigmoid/tanh (gates sigmoid, state tanh).
 //! Experiments: a vanilla RNN with tanh, ReLU and sigmoid recurrence; LSTM and GRU cells with the
 //! standard (sigmoid gates, tanh candidate) and swapped (tanh gates, sigmoid candidate)
-//! activations; the adding problem. Runs of different experiments with the same seed share the
-//! data, so standard and swapped cells are paired by seed.
+//! activations. Each dataset is a setting (the synthetic adding problem; the yearly sunspot
+//! numbers, a real series), judged on its own and named in the verdict. Runs of different
+//! experiments with the same seed and dataset share the data, so standard and swapped cells are
+//! paired by seed.
 
 use actbench_models::ModelConfig;
 use actbench_models::config::RnnCell;
@@ -12,6 +14,7 @@ use super::judgement::{Judgement, Verdict};
 use super::rule::{Evidence, Guideline};
 use super::runs::Runs;
 use super::runs::final_metric;
+use crate::num::num;
 use crate::records::cell::{CellRecord, Status};
 
 pub const GUIDELINE: Guideline = Guideline {
@@ -24,7 +27,7 @@ pub const GUIDELINE: Guideline = Guideline {
 };
 
 fn threshold() -> String {
-    "vanilla RNN: tanh recurrence ahead of each other recurrence; LSTM and GRU: the standard cell (sigmoid gates, tanh candidate) ahead of the swapped one; each by more than the metric's delta (MSE as log10, 12%), paired by seed, 95% CI, Holm; diverged runs count as untrained".into()
+    "per setting (dataset): vanilla RNN: tanh recurrence ahead of each other recurrence; LSTM and GRU: the standard cell (sigmoid gates, tanh candidate) ahead of the swapped one; each by more than the metric's delta (MSE and ARV as log10, 12%), paired by seed, 95% CI, Holm; diverged runs count as untrained".into()
 }
 
 /// The recurrent cell and its gate activation's name, for RNN runs.
@@ -40,43 +43,70 @@ fn diverged(label: &str, runs: &Runs) -> Option<String> {
     (n > 0).then(|| format!("{label}: {n} of {} runs diverged", runs.0.len()))
 }
 
-fn check(e: &Evidence) -> Judgement {
-    let (mut parts, mut checks, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
-    let vanilla = e.runs.filter(|r| rnn(r).is_some_and(|(c, _)| c == RnnCell::Vanilla));
-    if vanilla.activation("tanh").is_empty() {
-        evidence.push("no vanilla RNN runs with tanh".into());
-        checks.push(Verdict::Inconclusive);
-    } else {
-        for label in vanilla.labels().into_iter().filter(|l| l != "tanh") {
-            let other = vanilla.activation(&label);
-            evidence.extend(diverged(&format!("vanilla {label}"), &other));
-            parts.push(final_metric(
-                format!("vanilla: tanh - {label}"),
-                Claim::Better,
-                &vanilla.activation("tanh"),
-                &other,
-            ));
+/// The settings of `runs`: their datasets' kinds, in config order.
+fn settings(runs: &Runs) -> Vec<&'static str> {
+    let mut kinds: Vec<(usize, &'static str)> =
+        runs.0.iter().map(|r| (r.cell.experiment_index, r.cell.dataset.kind.name())).collect();
+    kinds.sort();
+    let mut names: Vec<&'static str> = Vec::new();
+    for (_, kind) in kinds {
+        if !names.contains(&kind) {
+            names.push(kind);
         }
     }
-    for cell in [RnnCell::Lstm, RnnCell::Gru] {
-        let runs = e.runs.filter(|r| rnn(r).is_some_and(|(c, _)| c == cell));
-        let is_standard = |r: &CellRecord| {
-            rnn(r).is_some_and(|(_, gate)| gate == "sigmoid") && r.cell.activation.name() == "tanh"
-        };
-        let (standard, swapped) = (runs.filter(is_standard), runs.filter(|r| !is_standard(r)));
-        let name = format!("{cell:?}").to_lowercase();
-        if standard.is_empty() || swapped.is_empty() {
-            evidence.push(format!("{name}: needs standard and swapped runs"));
+    names
+}
+
+fn check(e: &Evidence) -> Judgement {
+    let (mut parts, mut checks, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
+    for setting in settings(&e.runs) {
+        let runs = e.runs.filter(|r| r.cell.dataset.kind.name() == setting);
+        let vanilla = runs.filter(|r| rnn(r).is_some_and(|(c, _)| c == RnnCell::Vanilla));
+        if vanilla.activation("tanh").is_empty() {
+            evidence.push(format!("{setting}: no vanilla RNN runs with tanh"));
             checks.push(Verdict::Inconclusive);
-            continue;
+        } else {
+            for label in vanilla.labels().into_iter().filter(|l| l != "tanh") {
+                let other = vanilla.activation(&label);
+                evidence.extend(diverged(&format!("{setting} vanilla {label}"), &other));
+                parts.push(final_metric(
+                    format!("{setting} vanilla: tanh - {label}"),
+                    Claim::Better,
+                    &vanilla.activation("tanh"),
+                    &other,
+                ));
+            }
         }
-        evidence.extend(diverged(&format!("{name} swapped"), &swapped));
-        parts.push(final_metric(
-            format!("{name}: standard - swapped"),
-            Claim::Better,
-            &standard,
-            &swapped,
-        ));
+        for cell in [RnnCell::Lstm, RnnCell::Gru] {
+            let runs = runs.filter(|r| rnn(r).is_some_and(|(c, _)| c == cell));
+            let is_standard = |r: &CellRecord| {
+                rnn(r).is_some_and(|(_, gate)| gate == "sigmoid")
+                    && r.cell.activation.name() == "tanh"
+            };
+            let (standard, swapped) = (runs.filter(is_standard), runs.filter(|r| !is_standard(r)));
+            let name = format!("{setting} {}", format!("{cell:?}").to_lowercase());
+            if standard.is_empty() || swapped.is_empty() {
+                evidence.push(format!("{name}: needs standard and swapped runs"));
+                checks.push(Verdict::Inconclusive);
+                continue;
+            }
+            evidence.extend(diverged(&format!("{name} swapped"), &swapped));
+            parts.push(final_metric(
+                format!("{name}: standard - swapped"),
+                Claim::Better,
+                &standard,
+                &swapped,
+            ));
+        }
+        // A baseline the dataset fits in closed form, for scale (the same in every record).
+        if let Some((r, b)) = runs.0.iter().find_map(|r| Some((r, r.baseline.as_ref()?))) {
+            evidence.push(format!(
+                "{setting}: {} baseline, test {} {}",
+                b.name,
+                r.metric,
+                num(b.test_metric)
+            ));
+        }
     }
     Judgement::all(parts, checks, evidence)
 }
@@ -138,5 +168,25 @@ mod tests {
             verdict("G14", &results(&[0.1, 0.2, 0.15], &[0.005, 0.06, 0.02])).verdict,
             Inconclusive
         );
+    }
+
+    #[test]
+    fn each_dataset_is_a_setting_and_named() {
+        use actbench_data::{DatasetConfig, DatasetKind};
+        let sunspots = edit(results(&[0.001, 0.0012, 0.0011], &[0.05, 0.06, 0.055]), |r| {
+            r.cell.dataset = DatasetConfig::new(DatasetKind::Sunspots);
+            r.cell.experiment_index += 10;
+            r.metric = "arv".into();
+        });
+        let both = [results(&[0.1, 0.2, 0.15], &[0.05, 0.06, 0.055]), sunspots].concat();
+        let v = verdict("G14", &both);
+        assert_eq!(v.verdict, Fails, "{v:?}");
+        assert!(
+            v.evidence.contains("two-circles vanilla: tanh - relu")
+                && v.evidence.contains("sunspots vanilla: tanh - relu"),
+            "{}",
+            v.evidence
+        );
+        assert!(v.finding.contains("sunspots vanilla fails"), "{}", v.finding);
     }
 }

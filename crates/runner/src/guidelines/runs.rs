@@ -187,17 +187,18 @@ pub struct Scale {
 
 impl Scale {
     /// The final test metric of `runs`: accuracy-like metrics as they are (delta one point),
-    /// MSE as log10 (delta 12%), bits per character as they are (delta 0.01 bit).
+    /// MSE and the ARV (an MSE over a fixed variance) as log10 (delta 12%), bits per character
+    /// as they are (delta 0.01 bit).
     pub fn final_metric(runs: &Runs) -> Scale {
         let metric = runs.metric();
-        let log10 = metric == "mse";
+        let log10 = matches!(metric.as_str(), "mse" | "arv");
         let delta = match metric.as_str() {
-            "mse" => DELTA_LOG10_MSE,
+            "mse" | "arv" => DELTA_LOG10_MSE,
             "bits-per-character" => DELTA_BITS_PER_CHARACTER,
             _ => DELTA_ACCURACY,
         };
         Scale {
-            unit: if log10 { "log10 test mse".into() } else { format!("test {metric}") },
+            unit: if log10 { format!("log10 test {metric}") } else { format!("test {metric}") },
             higher_is_better: runs.higher_is_better(),
             delta,
             method: Method::PairedT,

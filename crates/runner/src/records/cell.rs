@@ -49,6 +49,10 @@ pub struct CellRecord {
     pub parameters: Option<u64>,
     /// Epoch 0 is the untrained model; then one entry per finished epoch.
     pub epochs: Vec<EpochRecord>,
+    /// A model the dataset fits in closed form (forecasting datasets: AR(12) by least squares),
+    /// scored in the same metric beside the trained one; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<actbench_data::Baseline>,
 }
 
 /// How a cell ended.
@@ -104,6 +108,9 @@ pub struct EpochRecord {
     pub train_metric: f64,
     /// Metric on the whole test split.
     pub test_metric: f64,
+    /// Metric on each named period of the test split (forecasting datasets; empty otherwise).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub test_periods: BTreeMap<String, f64>,
     /// Micro-F1 on the test split (multi-label tasks).
     pub test_f1: Option<f64>,
     /// Seconds spent in training steps (0 for epoch 0).

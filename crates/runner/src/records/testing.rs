@@ -49,6 +49,7 @@ pub fn run(
         test_loss: 0.1,
         train_metric: m,
         test_metric: m,
+        test_periods: BTreeMap::new(),
         test_f1: None,
         train_time_s: 0.01,
         eval_time_s: 0.01,
@@ -114,6 +115,7 @@ pub fn run(
         jobs: 1,
         parameters: None,
         epochs: vec![epoch(0, 0.5), epoch(1, metric)],
+        baseline: None,
     }
 }
 

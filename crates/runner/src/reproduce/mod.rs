@@ -14,7 +14,7 @@ pub use crate::config::Reproduces;
 use crate::outcome;
 use crate::records::cell::CellRecord;
 use crate::stats::{mean, mean_ci95, std_dev};
-use sources::{Measure, Moment, Source, Value};
+use sources::{Measure, Moment, Source, Span, Value};
 
 /// Whether our number agrees with the published one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -245,6 +245,26 @@ fn sample(measure: &Measure, runs: &[&CellRecord]) -> Vec<f64> {
                     kendall_tau(&theirs, &mine?)
                 })
                 .collect()
+        }
+        Measure::Span { activation, depth, span } => {
+            let value = |r: &CellRecord| {
+                let last = outcome::judged_epoch(r)?;
+                match span {
+                    Span::Train => Some(last.train_metric),
+                    Span::Period(p) => last.test_periods.get(*p).copied(),
+                }
+            };
+            by_seed(activation, *depth, &value).into_values().collect()
+        }
+        Measure::Baseline { activation, depth, span } => {
+            let value = |r: &CellRecord| {
+                let b = r.baseline.as_ref()?;
+                match span {
+                    Span::Train => Some(b.train_metric),
+                    Span::Period(p) => b.test_periods.get(*p).copied(),
+                }
+            };
+            by_seed(activation, *depth, &value).into_values().collect()
         }
         Measure::LastLayer { activation, depth, moment, trained } => {
             let value = |r: &CellRecord| {

@@ -7,7 +7,7 @@ use actbench_activations::burn;
 use actbench_data::augment::Augment;
 use actbench_data::rng::ChaCha8Rng;
 use actbench_data::{Dataset, InputShape, Split, rng};
-use actbench_models::{DropoutRng, Head, Model};
+use actbench_models::{DropoutRng, Head, Metric, Model};
 use burn::optim::momentum::MomentumConfig;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
 use burn::prelude::*;
@@ -133,7 +133,7 @@ pub fn train(
     if stop() {
         return None;
     }
-    let metric = head.metric();
+    let metric = metric(&head, dataset);
     let parameters = burn::module::Module::num_params(&model) as u64;
     Some(CellRecord {
         schema_version: SCHEMA_VERSION,
@@ -150,7 +150,17 @@ pub fn train(
         jobs: 1,
         parameters: Some(parameters),
         epochs,
+        baseline: dataset.forecast.as_ref().map(|f| f.baseline.clone()),
     })
+}
+
+/// The metric of `head` on `dataset`: a forecasting dataset's error is relative to its series'
+/// variance (the average relative variance, `arv`), every other one is the head's own.
+pub fn metric(head: &Head, dataset: &Dataset) -> Metric {
+    match dataset.forecast {
+        Some(_) => Metric { name: "arv", higher_is_better: false },
+        None => head.metric(),
+    }
 }
 
 /// What training a cell starts from (for a run and for `bench train` alike).
@@ -294,7 +304,12 @@ impl<'a> Batches<'a> {
         }
         let targets = split.dense_targets(all, self.width);
         let score = head.score(&outputs, &targets);
-        (loss_sum / all.len().max(1) as f64, score.value, score.f1)
+        // A forecasting dataset's MSE relative to its series' variance: the ARV.
+        let value = match &self.dataset.forecast {
+            Some(f) => score.value / f.variance,
+            None => score.value,
+        };
+        (loss_sum / all.len().max(1) as f64, value, score.f1)
     }
 }
 
@@ -334,6 +349,13 @@ fn measure(
     let (_, train_metric, _) = batches.score(&plain, head, train, &scored.train, device);
     let all_test: Vec<usize> = (0..test.len()).collect();
     let (test_loss, test_metric, test_f1) = batches.score(&plain, head, test, &all_test, device);
+    let periods = batches.dataset.forecast.iter().flat_map(|f| &f.periods);
+    let test_periods: BTreeMap<String, f64> = periods
+        .map(|p| {
+            let samples: Vec<usize> = (p.start..p.start + p.len).collect();
+            (p.name.clone(), batches.score(&plain, head, test, &samples, device).1)
+        })
+        .collect();
 
     let (x, y) = batches.get(test, scored.eval_samples, train_device);
     // Statistics without training: batch norm must not learn from the evaluation samples.
@@ -358,6 +380,7 @@ fn measure(
         .collect();
     let learned: BTreeMap<String, f64> = model.learned().into_iter().collect();
     let finite = [test_loss, train_metric, test_metric].iter().all(|v| v.is_finite())
+        && test_periods.values().all(|v| v.is_finite())
         && layers.iter().all(|l| {
             l.grad_norm.is_finite()
                 && l.activation_mean.is_none_or(f64::is_finite)
@@ -370,6 +393,7 @@ fn measure(
         test_loss,
         train_metric,
         test_metric,
+        test_periods,
         test_f1,
         train_time_s,
         eval_time_s: timer.elapsed().as_secs_f64(),

@@ -19,11 +19,13 @@ const REPRODUCTIONS: &str = "../../configs/reproductions.toml";
 const TRANSFORMER: &str = "../../configs/transformer.toml";
 const REPRODUCTIONS_REFERENCE: &str = "../../results/reference/reproductions";
 const TRANSFORMER_REFERENCE: &str = "../../results/reference/transformer";
+const REALDATA_REFERENCE: &str = "../../results/reference/realdata";
 
-/// Every published run the verdicts read: the guideline run, the reproductions and the
-/// transformer run.
-fn reference_dirs() -> [PathBuf; 3] {
-    [REFERENCE, REPRODUCTIONS_REFERENCE, TRANSFORMER_REFERENCE].map(PathBuf::from)
+/// Every published run the verdicts read: the guideline run, the reproductions, the transformer
+/// run and the real-data run.
+fn reference_dirs() -> [PathBuf; 4] {
+    [REFERENCE, REPRODUCTIONS_REFERENCE, TRANSFORMER_REFERENCE, REALDATA_REFERENCE]
+        .map(PathBuf::from)
 }
 
 #[test]
@@ -205,7 +207,7 @@ fn published_reference_matches_its_config_and_verdicts() {
     let published = std::fs::read_to_string(Path::new(REFERENCE).join("verdicts.md")).unwrap();
     assert!(
         published.contains(&verdicts),
-        "results/reference/guidelines/verdicts.md is stale: re-render it with `actbench guidelines {REFERENCE} {REPRODUCTIONS_REFERENCE} {TRANSFORMER_REFERENCE} --format markdown`"
+        "results/reference/guidelines/verdicts.md is stale: re-render it with `actbench guidelines {REFERENCE} {REPRODUCTIONS_REFERENCE} {TRANSFORMER_REFERENCE} {REALDATA_REFERENCE} --format markdown`"
     );
 }
 

@@ -70,7 +70,7 @@ fn check(e: &Evidence) -> Judgement {
                 let other = vanilla.activation(&label);
                 evidence.extend(diverged(&format!("{setting} vanilla {label}"), &other));
                 parts.push(final_metric(
-                    format!("{setting} vanilla: tanh - {label}"),
+                    format!("{setting}: vanilla tanh - {label}"),
                     Claim::Better,
                     &vanilla.activation("tanh"),
                     &other,
@@ -84,7 +84,8 @@ fn check(e: &Evidence) -> Judgement {
                     && r.cell.activation.name() == "tanh"
             };
             let (standard, swapped) = (runs.filter(is_standard), runs.filter(|r| !is_standard(r)));
-            let name = format!("{setting} {}", format!("{cell:?}").to_lowercase());
+            let cell_name = format!("{cell:?}").to_lowercase();
+            let name = format!("{setting} {cell_name}");
             if standard.is_empty() || swapped.is_empty() {
                 evidence.push(format!("{name}: needs standard and swapped runs"));
                 checks.push(Verdict::Inconclusive);
@@ -92,7 +93,7 @@ fn check(e: &Evidence) -> Judgement {
             }
             evidence.extend(diverged(&format!("{name} swapped"), &swapped));
             parts.push(final_metric(
-                format!("{name}: standard - swapped"),
+                format!("{setting}: {cell_name} standard - swapped"),
                 Claim::Better,
                 &standard,
                 &swapped,
@@ -182,11 +183,15 @@ mod tests {
         let v = verdict("G14", &both);
         assert_eq!(v.verdict, Fails, "{v:?}");
         assert!(
-            v.evidence.contains("two-circles vanilla: tanh - relu")
-                && v.evidence.contains("sunspots vanilla: tanh - relu"),
+            v.evidence.contains("two-circles: vanilla tanh - relu")
+                && v.evidence.contains("sunspots: vanilla tanh - relu"),
             "{}",
             v.evidence
         );
-        assert!(v.finding.contains("sunspots vanilla fails"), "{}", v.finding);
+        assert!(
+            v.finding.ends_with("by setting: two-circles holds, sunspots fails"),
+            "{}",
+            v.finding
+        );
     }
 }

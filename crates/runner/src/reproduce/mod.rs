@@ -382,7 +382,10 @@ mod tests {
     }
 
     fn row<'a>(r: &'a Reproduction, label: &str) -> &'a Row {
-        r.rows.iter().find(|row| row.label.starts_with(label)).unwrap()
+        r.rows
+            .iter()
+            .find(|row| row.label.starts_with(label))
+            .unwrap_or_else(|| panic!("no row {label:?}; not run: {:?}", r.not_run))
     }
 
     #[test]
@@ -507,7 +510,9 @@ mod tests {
             accuracy("mish", 0.900),
             accuracy("gelu", 0.880),
             accuracy("swish", 0.8995),
-            accuracy("leaky-relu:slope=0.3", 0.8993),
+            edit(accuracy("leaky-relu", 0.8993), |r| {
+                r.cell.activation = "leaky-relu:0.3".parse().unwrap();
+            }),
             accuracy("relu", 0.899),
             accuracy("elu", 0.898),
             accuracy("selu", 0.88),
@@ -534,6 +539,42 @@ mod tests {
             .collect();
         let all = reproductions(&level);
         assert_eq!(row(&all[0], "sigmoid - relu").agreement, Agreement::Differs);
+    }
+
+    #[test]
+    fn sunspots_weigend_reads_each_period_and_the_baseline() {
+        // ARVs per seed: 1921-1955 near the published 0.086, 1956-1979 far above 0.35.
+        let records = edit(runs("sunspots-weigend", "tanh", 1, &[0.2, 0.21, 0.19, 0.2]), |r| {
+            let k = r.cell.seed as f64 * 0.002;
+            r.metric = "arv".into();
+            r.higher_is_better = false;
+            let last = r.epochs.last_mut().unwrap();
+            last.train_metric = 0.08 + k;
+            last.test_periods =
+                [("1921-1955".to_string(), 0.085 + k), ("1956-1979".to_string(), 0.6 + k)]
+                    .into_iter()
+                    .collect();
+            r.baseline = Some(actbench_data::Baseline {
+                name: "AR(12), least squares".into(),
+                train_metric: 0.13,
+                test_metric: 0.2,
+                test_periods: [("1921-1955".to_string(), 0.13), ("1956-1979".to_string(), 0.37)]
+                    .into_iter()
+                    .collect(),
+            });
+        });
+        let all = reproductions(&records);
+        assert_eq!(all[0].source, "sunspots-weigend");
+        let early = row(&all[0], "12-8-1 tanh network, test 1921-1955");
+        assert_eq!(
+            (early.n, early.published, early.agreement),
+            (4, Some(0.086), Agreement::Agrees)
+        );
+        let late = row(&all[0], "12-8-1 tanh network, test 1956-1979");
+        assert_eq!(late.agreement, Agreement::Differs, "{late:?}");
+        assert_eq!(row(&all[0], "12-8-1 tanh network, training").agreement, Agreement::Agrees);
+        let ar = row(&all[0], "AR(12) least squares, test 1956-1979");
+        assert_eq!((ar.mean, ar.agreement), (0.37, Agreement::NoPublishedNumber));
     }
 
     #[test]

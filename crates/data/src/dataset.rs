@@ -193,8 +193,6 @@ pub struct Forecast {
     /// The variance the error is relative to, in the units of the (scaled) targets: the metric
     /// is the average relative variance, `arv = mse / variance`.
     pub variance: f64,
-    /// What `variance` is the variance of (`the whole series 1700-1979`).
-    pub variance_of: String,
     /// A baseline fitted to the training split in closed form, and its scores.
     pub baseline: Baseline,
 }

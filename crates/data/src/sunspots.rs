@@ -895,7 +895,6 @@ pub fn dataset(series: &Series, file: &str) -> Result<Dataset, SunspotError> {
         forecast: Some(Forecast {
             periods,
             variance: variance / (scaler.std() * scaler.std()),
-            variance_of: format!("the whole series {FIRST_YEAR}-{LAST_YEAR}"),
             baseline,
         }),
     })

@@ -14,7 +14,7 @@ pub use crate::config::Reproduces;
 use crate::outcome;
 use crate::records::cell::CellRecord;
 use crate::stats::{mean, mean_ci95, std_dev};
-use sources::{Measure, Moment, Source, Span, Value};
+use sources::{Measure, Moment, Source, Value};
 
 /// Whether our number agrees with the published one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -249,20 +249,14 @@ fn sample(measure: &Measure, runs: &[&CellRecord]) -> Vec<f64> {
         Measure::Span { activation, depth, span } => {
             let value = |r: &CellRecord| {
                 let last = outcome::judged_epoch(r)?;
-                match span {
-                    Span::Train => Some(last.train_metric),
-                    Span::Period(p) => last.test_periods.get(*p).copied(),
-                }
+                span.pick(last.train_metric, &last.test_periods)
             };
             by_seed(activation, *depth, &value).into_values().collect()
         }
         Measure::Baseline { activation, depth, span } => {
             let value = |r: &CellRecord| {
                 let b = r.baseline.as_ref()?;
-                match span {
-                    Span::Train => Some(b.train_metric),
-                    Span::Period(p) => b.test_periods.get(*p).copied(),
-                }
+                span.pick(b.train_metric, &b.test_periods)
             };
             by_seed(activation, *depth, &value).into_values().collect()
         }

@@ -146,6 +146,20 @@ pub enum Span {
     Period(&'static str),
 }
 
+impl Span {
+    /// This part's value among a record's (or a baseline's) training metric and test periods.
+    pub fn pick(
+        self,
+        train: f64,
+        periods: &std::collections::BTreeMap<String, f64>,
+    ) -> Option<f64> {
+        match self {
+            Span::Train => Some(train),
+            Span::Period(p) => periods.get(p).copied(),
+        }
+    }
+}
+
 /// A moment of a layer's outputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Moment {

@@ -131,7 +131,7 @@ impl Cnn {
         for (i, (conv, activation)) in self.convs.iter().zip(&self.activations).enumerate() {
             let mut z = kernels::conv2d(conv, x.clone());
             if let Some(norm) = self.norms.get(i) {
-                z = norm.forward(z);
+                z = kernels::batch_norm(norm, z);
             }
             let mut a = activation.forward(z.clone());
             if let Some(traces) = traces.as_deref_mut() {
@@ -152,7 +152,7 @@ impl Cnn {
         for (i, (layer, activation)) in self.dense.iter().zip(&self.dense_activations).enumerate() {
             let mut z = layer.forward(h);
             if let Some(norm) = self.dense_norms.get(i) {
-                z = norm.forward(z);
+                z = kernels::batch_norm(norm, z);
             }
             let a = activation.forward(z.clone());
             if let Some(traces) = traces.as_deref_mut() {

@@ -1,18 +1,24 @@
-//! Our CNN's convolution (stride 1, "same" padding, odd square kernel) and 2x2 max-pooling, and
-//! the element-wise steps of our LSTM and GRU cells, as burn backend-extension ops on the CPU
-//! backends (`extension.rs`; flex: `on_flex.rs`, ndarray: `on_ndarray.rs`; the float types they
-//! take: `real.rs`), each with a hand-written autodiff node.
+//! Our CNN's convolution (stride 1, "same" padding, odd square kernel), 2x2 max-pooling and
+//! batch normalisation, and the element-wise steps of our LSTM and GRU cells, as burn
+//! backend-extension ops on the CPU backends (`extension.rs`; flex: `on_flex.rs`, ndarray:
+//! `on_ndarray.rs`; the float types they take: `real.rs`), each with a hand-written autodiff
+//! node.
 //!
 //! Why: profiled on flex (`perf record`, one CNN training step), burn's general 3-D convolution
 //! and pooling took half the step outside the matrix products: its convolution converts NCHW to
 //! NHWC and back, computes the weight gradient as a convolution of permuted tensors and the
 //! input gradient as a transposed convolution, and its max-pool writes an index tensor. On
-//! ndarray the same step ran 25x slower than on flex. Here each op is im2col + one matrix
-//! product per image (`conv.rs`, the `gemm` crate flex itself uses, with flex's features: its
-//! AVX-512 kernels would be about 7% faster here, but would make results on AVX-512 machines
-//! differ in the last bits from those on AVX2-only machines) or one pass over memory
-//! (`pool.rs`), on every core, the same code on both backends. Other backends (wgpu, cuda) and
-//! other dtypes keep burn's ops; [`conv2d`] and [`max_pool2x2`] choose.
+//! ndarray the same step ran 25x slower than on flex. Its batch norm (`batch_norm_train`) takes
+//! two reductions over transposed copies forward and about ten passes backward: 27% of a ResNet
+//! step. Here each op is im2col + one matrix product per image (`conv.rs`, the `gemm` crate
+//! flex itself uses) or one or two passes over memory (`pool.rs`, `norm.rs`), on every core, the
+//! same code on both backends. Other backends (wgpu, cuda) and other dtypes keep burn's ops;
+//! [`conv2d`], [`max_pool2x2`] and [`batch_norm`] choose.
+//!
+//! The `gemm` crate runs with its `x86-v4` feature: on a CPU with AVX-512 it picks its AVX-512
+//! kernels at run time (for burn-flex's matrix products too), up to 2x faster than its AVX2
+//! kernels on an Intel Xeon. The price: on AVX-512 machines the products' last bits differ from
+//! those of AVX2-only machines.
 //!
 //! Results agree with burn's ops to rounding (tests below); the pooling picks the same maximum.
 //!
@@ -24,6 +30,7 @@
 use actbench_activations::Activation;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
 use actbench_activations::fused::supported_on_cpu;
+use burn::nn::BatchNorm;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
 use burn::nn::PaddingConfig2d;
 use burn::nn::conv::Conv2d;
@@ -37,6 +44,8 @@ mod conv;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
 mod extension;
 mod memory;
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+mod norm;
 #[cfg(feature = "flex")]
 mod on_flex;
 #[cfg(feature = "ndarray")]
@@ -81,6 +90,39 @@ pub fn max_pool2x2(pool: &MaxPool2d, x: Tensor<4>) -> Tensor<4> {
         return extension::max_pool2x2(x);
     }
     pool.forward(x)
+}
+
+/// `norm.forward(x)`: our kernel on flex and ndarray ([`supported_on_cpu`]), else burn's. As
+/// burn's: in training (on an autodiff device) with the batch's statistics, which also update the
+/// running ones (`running = (1 - momentum) running + momentum batch`, biased variance); without
+/// autodiff with the running statistics. On an autodiff device in evaluation mode it is burn's.
+pub fn batch_norm<const D: usize>(norm: &BatchNorm, x: Tensor<D>) -> Tensor<D> {
+    #[cfg(any(feature = "flex", feature = "ndarray"))]
+    if supported_on_cpu(&x) {
+        let device = x.device();
+        let (gamma, beta) = (norm.gamma.val(), norm.beta.val());
+        if !device.is_autodiff() {
+            let running = [norm.running_mean.value(), norm.running_var.value()];
+            let stats = Tensor::stack::<2>(running.map(|t| t.to_device(&device)).into(), 0);
+            return extension::batch_norm(x, stats, gamma, beta, norm.epsilon);
+        }
+        if norm.training.is_enabled() {
+            let stats = extension::batch_norm_stats(x.clone());
+            let [channels] = gamma.dims();
+            let batch = |row: usize| stats.clone().narrow(0, row, 1).reshape([channels]);
+            let update = |running: Tensor<1>, batch: Tensor<1>| {
+                running
+                    .to_device(&device)
+                    .mul_scalar(1.0 - norm.momentum)
+                    .add(batch.mul_scalar(norm.momentum))
+                    .detach()
+            };
+            norm.running_mean.update(update(norm.running_mean.value_sync(), batch(0)));
+            norm.running_var.update(update(norm.running_var.value_sync(), batch(1)));
+            return extension::batch_norm(x, stats, gamma, beta, norm.epsilon);
+        }
+    }
+    norm.forward(x)
 }
 
 /// The kernels of a cell's gate and candidate activations, when our cell steps apply to `x`: on
@@ -133,6 +175,7 @@ pub fn gru_step(
 // burn 0.22 deprecates its ndarray backend; our users still run it.
 #[allow(deprecated)]
 mod tests {
+    use burn::nn::BatchNormConfig;
     use burn::nn::conv::Conv2dConfig;
     use burn::nn::pool::MaxPool2dConfig;
     use burn::tensor::{DType, Distribution, TensorData};
@@ -249,6 +292,91 @@ mod tests {
                     let dx_ours = x.grad(&(ours * g.clone()).sum().backward()).unwrap();
                     let dx_burn = x.grad(&(burns * g).sum().backward()).unwrap();
                     same(bits(dx_ours), bits(dx_burn), "dx");
+                }
+            }
+        }
+    }
+
+    /// Batch normalisation, ours against burn's `BatchNorm` in float64, on each CPU backend in
+    /// float32 and float64: training's output and gradients (x, γ, β) and running statistics
+    /// after two steps, evaluation's output, 4-D and 2-D (the MLP's) inputs; channels far from
+    /// zero, where the centred forms matter.
+    #[test]
+    fn batch_norm_matches_burns() {
+        let values = |n: usize, seed: usize, offset: f64| -> Vec<f64> {
+            (0..n)
+                .map(|i| ((i * 7919 + seed * 104729) % 2001) as f64 / 500.0 - 2.0 + offset)
+                .collect()
+        };
+        for device in devices() {
+            for shape in [vec![5, 3, 6, 7], vec![16, 4]] {
+                let n: usize = shape.iter().product();
+                let channels = shape[1];
+                // Run `f` (ours or burn's) for two training steps and an evaluation, in `dtype`.
+                let results = |dtype: DType, ours: bool| -> Vec<Vec<f64>> {
+                    let ad = device.clone().autodiff();
+                    let tensor = |v: Vec<f64>, shape: [usize; 4], d: &Device| {
+                        Tensor::<4>::from_data(TensorData::new(v, shape), d).cast(dtype)
+                    };
+                    let shape4: [usize; 4] = if shape.len() == 2 {
+                        [shape[0], shape[1], 1, 1]
+                    } else {
+                        [shape[0], shape[1], shape[2], shape[3]]
+                    };
+                    let mut norm = BatchNormConfig::new(channels).init(&ad);
+                    let gamma = tensor(values(channels, 5, 1.0), [1, 1, 1, channels], &ad);
+                    norm.gamma = burn::module::Param::from_tensor(gamma.reshape([channels]));
+                    let beta = tensor(values(channels, 6, 0.0), [1, 1, 1, channels], &ad);
+                    norm.beta = burn::module::Param::from_tensor(beta.reshape([channels]));
+                    norm.running_mean =
+                        burn::module::RunningState::new(norm.running_mean.value().cast(dtype));
+                    norm.running_var =
+                        burn::module::RunningState::new(norm.running_var.value().cast(dtype));
+                    let host =
+                        |t: Tensor<4>| t.into_data().convert::<f64>().try_to_vec::<f64>().unwrap();
+                    let host1 =
+                        |t: Tensor<1>| t.into_data().convert::<f64>().try_to_vec::<f64>().unwrap();
+                    let mut out = Vec::new();
+                    for step in 0..2 {
+                        let x =
+                            tensor(values(n, step, 50.0 * step as f64), shape4, &ad).require_grad();
+                        let g = tensor(values(n, 3 + step, 0.2), shape4, &ad);
+                        let y = if ours {
+                            if shape.len() == 2 {
+                                batch_norm(&norm, x.clone().reshape([shape[0], channels]))
+                                    .reshape(shape4)
+                            } else {
+                                batch_norm(&norm, x.clone())
+                            }
+                        } else {
+                            norm.forward(x.clone())
+                        };
+                        let grads = (y.clone() * g).sum().backward();
+                        out.push(host(y));
+                        out.push(host(x.grad(&grads).unwrap()));
+                        out.push(host1(norm.gamma.val().grad(&grads).unwrap()));
+                        out.push(host1(norm.beta.val().grad(&grads).unwrap()));
+                        out.push(host1(norm.running_mean.value_sync()));
+                        out.push(host1(norm.running_var.value_sync()));
+                    }
+                    let eval = norm.valid();
+                    let x = tensor(values(n, 9, 20.0), shape4, &device);
+                    out.push(host(if ours { batch_norm(&eval, x) } else { eval.forward(x) }));
+                    out
+                };
+                let reference = results(DType::F64, false);
+                for dtype in [DType::F64, DType::F32] {
+                    let ours = results(dtype, true);
+                    let tolerance = if dtype == DType::F64 { 1e-10 } else { 2e-4 };
+                    for (k, (ours, reference)) in ours.iter().zip(&reference).enumerate() {
+                        let scale = reference.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+                        for (i, (a, b)) in ours.iter().zip(reference).enumerate() {
+                            assert!(
+                                (a - b).abs() <= tolerance * scale,
+                                "{device:?} {dtype:?} {shape:?} result {k}[{i}]: {a} vs burn's {b}"
+                            );
+                        }
+                    }
                 }
             }
         }

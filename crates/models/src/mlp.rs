@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::config::ModelConfig;
 use crate::dense::Dense;
 use crate::dropout::{Dropout, DropoutRng};
+use crate::kernels;
 use crate::stats::{GradStat, grad_stat};
 use crate::trace::LayerTrace;
 
@@ -80,7 +81,7 @@ impl Mlp {
         for (i, (layer, activation)) in self.hidden.iter().zip(&self.activations).enumerate() {
             let mut z = layer.forward(h.clone());
             if let Some(norm) = self.norms.get(i) {
-                z = norm.forward(z);
+                z = kernels::batch_norm(norm, z);
             }
             let mut a = activation.forward(z.clone());
             if let Some(traces) = traces.as_deref_mut() {

@@ -86,9 +86,9 @@ impl BasicBlock {
         name: &str,
         traces: Option<&mut Vec<LayerTrace>>,
     ) -> Tensor<4> {
-        let z1 = self.norm1.forward(kernels::conv2d(&self.conv1, x.clone()));
+        let z1 = kernels::batch_norm(&self.norm1, kernels::conv2d(&self.conv1, x.clone()));
         let a1 = self.activation1.forward(z1.clone());
-        let branch = self.norm2.forward(kernels::conv2d(&self.conv2, a1.clone()));
+        let branch = kernels::batch_norm(&self.norm2, kernels::conv2d(&self.conv2, a1.clone()));
         let skip = match &self.projection {
             Some(projection) => kernels::conv2d(projection, x),
             None => x,
@@ -165,7 +165,8 @@ impl Resnet {
     pub fn forward(&self, x: Tensor<2>, mut traces: Option<&mut Vec<LayerTrace>>) -> Tensor<2> {
         let [batch, _] = x.dims();
         let [c, h, w] = self.image;
-        let z = self.stem_norm.forward(kernels::conv2d(&self.stem, x.reshape([batch, c, h, w])));
+        let z = kernels::conv2d(&self.stem, x.reshape([batch, c, h, w]));
+        let z = kernels::batch_norm(&self.stem_norm, z);
         let mut x = self.stem_activation.forward(z.clone());
         if let Some(traces) = traces.as_deref_mut() {
             traces.push(LayerTrace::new(

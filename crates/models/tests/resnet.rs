@@ -1,11 +1,12 @@
-//! The ResNet's batch normalisation on every backend: batch statistics in training (on an
-//! autodiff device), running statistics in evaluation; and the ResNet itself: its blocks,
+//! The ResNet's batch normalisation (`kernels::batch_norm`: ours on flex and ndarray, burn's
+//! elsewhere) on every backend: batch statistics in training (on an autodiff device), running
+//! statistics in evaluation; and the ResNet itself: its blocks,
 //! downsampling and the train/evaluation split of its batch norms.
 
 use actbench_activations::backend::Backend;
 use actbench_activations::{ActivationConfig, OutputActivation};
 use actbench_data::{InputShape, Task};
-use actbench_models::{Head, Model, ModelConfig};
+use actbench_models::{Head, Model, ModelConfig, kernels};
 use burn::nn::BatchNormConfig;
 use burn::prelude::*;
 use burn::tensor::TensorData;
@@ -70,7 +71,7 @@ fn batch_norm_trains_on_batch_statistics_and_evaluates_on_running_ones() {
         let tensor = |d: &Device| Tensor::<4>::from_data(TensorData::new(x.clone(), shape), d);
 
         // Training: normalised by this batch's mean and (biased) variance.
-        let trained = values(norm.forward(tensor(&train_device)));
+        let trained = values(kernels::batch_norm(&norm, tensor(&train_device)));
         close(&trained, &normalised(&x, shape, &batch), &format!("{backend} training"));
 
         // The running statistics moved 10% of the way from (0, 1) to the batch's.
@@ -88,9 +89,9 @@ fn batch_norm_trains_on_batch_statistics_and_evaluates_on_running_ones() {
         let running: Vec<(f64, f64)> =
             running_mean.iter().copied().zip(running_var.iter().copied()).collect();
         let evaluator = norm.valid();
-        let evaluated = values(evaluator.forward(tensor(&device)));
+        let evaluated = values(kernels::batch_norm(&evaluator, tensor(&device)));
         close(&evaluated, &normalised(&x, shape, &running), &format!("{backend} evaluation"));
-        let again = values(evaluator.forward(tensor(&device)));
+        let again = values(kernels::batch_norm(&evaluator, tensor(&device)));
         assert_eq!(again, evaluated, "{backend}: evaluation changed the running statistics");
     }
 }

@@ -4,7 +4,8 @@
 //! Per image, `cols` holds the input patch of every output position: row `(ci, kh, kw)`,
 //! column `oh * width + ow`, zero where the patch reaches into the padding. Then
 //! - forward: `out = W cols + b` (`W` is `[c_out, c_in * k * k]`, the weight's own layout);
-//! - input gradient: `dcols = W^T dout`, added back into the image it came from (col2im);
+//! - input gradient: the forward convolution of `dout` with the kernel flipped and its channels
+//!   swapped (im2col of `dout`, then one product: no scatter back into the image);
 //! - weight gradient: `dW = sum over images of dout cols^T`; bias gradient: `db = sum dout`
 //!   (two ops: the bias gradient needs no im2col and no product).
 //!
@@ -51,52 +52,29 @@ impl ConvShape {
         self.c_out * self.plane()
     }
 
-    /// For each `(ci, kh, kw)` row of `cols`, each output row `oh` with its input row inside the
-    /// image: `(row, input channel, ih, oh, output columns lo..hi, input column offset)`. Output
-    /// columns outside `lo..hi` (and output rows not listed) read the padding.
-    fn taps(&self, mut each: impl FnMut(usize, usize, usize, usize, usize, usize, usize)) {
-        let (h, w, k) = (self.height, self.width, self.kernel);
+    /// Fills `cols` (`patch x plane`) from one image, writing every element once (the padding
+    /// as zeros).
+    fn im2col<E: Real>(&self, image: &[E], cols: &mut [E]) {
+        let (h, w, k, plane) = (self.height, self.width, self.kernel, self.plane());
         let pad = k / 2;
-        for ci in 0..self.c_in {
-            for kh in 0..k {
-                for kw in 0..k {
-                    let row = (ci * k + kh) * k + kw;
-                    // ow reads iw = ow + kw - pad, inside [0, w) for ow in lo..hi.
-                    let lo = pad.saturating_sub(kw).min(w);
-                    let hi = (w + pad).saturating_sub(kw).min(w);
-                    if lo >= hi {
-                        continue;
+        for (row, cols) in cols.chunks_exact_mut(plane).take(self.patch()).enumerate() {
+            let (ci, kh, kw) = (row / (k * k), row / k % k, row % k);
+            // ow reads iw = ow + kw - pad, inside [0, w) for ow in lo..hi.
+            let lo = pad.saturating_sub(kw).min(w);
+            let hi = (w + pad).saturating_sub(kw).min(w);
+            for (oh, out) in cols.chunks_exact_mut(w).enumerate() {
+                match (oh + kh).checked_sub(pad).filter(|&ih| ih < h && lo < hi) {
+                    Some(ih) => {
+                        let src = &image[ci * plane + ih * w..][..w];
+                        let from = lo + kw - pad;
+                        out[..lo].fill(E::ZERO);
+                        out[lo..hi].copy_from_slice(&src[from..from + (hi - lo)]);
+                        out[hi..].fill(E::ZERO);
                     }
-                    for oh in 0..h {
-                        let Some(ih) = (oh + kh).checked_sub(pad).filter(|&ih| ih < h) else {
-                            continue;
-                        };
-                        each(row, ci, ih, oh, lo, hi, lo + kw - pad);
-                    }
+                    None => out.fill(E::ZERO),
                 }
             }
         }
-    }
-
-    /// Fills `cols` (`patch x plane`) from one image.
-    fn im2col<E: Real>(&self, image: &[E], cols: &mut [E]) {
-        let (w, plane) = (self.width, self.plane());
-        cols.fill(E::ZERO);
-        self.taps(|row, ci, ih, oh, lo, hi, from| {
-            let src = &image[ci * plane + ih * w..][..w];
-            cols[row * plane + oh * w..][lo..hi].copy_from_slice(&src[from..from + (hi - lo)]);
-        });
-    }
-
-    /// Adds `cols` (`patch x plane`) back into one image's gradient.
-    fn col2im_add<E: Real>(&self, cols: &[E], image: &mut [E]) {
-        let (w, plane) = (self.width, self.plane());
-        self.taps(|row, ci, ih, oh, lo, hi, from| {
-            let dst = &mut image[ci * plane + ih * w..][from..from + (hi - lo)];
-            for (d, &c) in dst.iter_mut().zip(&cols[row * plane + oh * w..][lo..hi]) {
-                *d += c;
-            }
-        });
     }
 
     /// Whether `cols` is the image itself (a 1x1 kernel).
@@ -131,22 +109,25 @@ pub fn forward<E: Real>(s: ConvShape, x: &[E], weight: &[E], bias: &[E], out: &m
     );
 }
 
-/// `dx` (`[batch, c_in, height, width]`) from the output gradient `grad`.
+/// `dx` (`[batch, c_in, height, width]`) from the output gradient `grad`: the same-padded
+/// convolution of `grad` with the kernel flipped in both directions and its channels swapped,
+/// `dx[ci, y, x] = sum over co, kh, kw of grad[co, y + kh - pad, x + kw - pad]
+/// W[co, ci, k-1-kh, k-1-kw]`, computed by [`forward`] (zero bias).
 pub fn input_grad<E: Real>(s: ConvShape, weight: &[E], grad: &[E], dx: &mut [E]) {
-    let (plane, patch) = (s.plane(), s.patch());
-    dx.par_chunks_mut(s.image_in()).zip(grad.par_chunks(s.image_out())).for_each_init(
-        || vec![E::ZERO; if s.pointwise() { 0 } else { patch * plane }],
-        |dcols, (dx, grad)| {
-            // dcols [patch x plane] = weight^T [patch x c_out] * grad [c_out x plane]
-            let target: &mut [E] = if s.pointwise() { dx } else { dcols };
-            let weight_t = Matrix::rows(weight, s.c_out, patch).transposed();
-            product(target, false, weight_t, Matrix::rows(grad, s.c_out, plane));
-            if !s.pointwise() {
-                dx.fill(E::ZERO);
-                s.col2im_add(dcols, dx);
+    let k = s.kernel;
+    let mut flipped = vec![E::ZERO; weight.len()];
+    for co in 0..s.c_out {
+        for ci in 0..s.c_in {
+            for kh in 0..k {
+                for kw in 0..k {
+                    let from = ((co * s.c_in + ci) * k + (k - 1 - kh)) * k + (k - 1 - kw);
+                    flipped[((ci * s.c_out + co) * k + kh) * k + kw] = weight[from];
+                }
             }
-        },
-    );
+        }
+    }
+    let swapped = ConvShape { c_in: s.c_out, c_out: s.c_in, ..s };
+    forward(swapped, grad, &flipped, &vec![E::ZERO; s.c_in], dx);
 }
 
 /// The weight gradient `dW = sum over images of dout cols^T`, `[c_out, c_in, k, k]`.
@@ -167,9 +148,11 @@ pub fn weight_grad<E: Real>(s: ConvShape, x: &[E], grad: &[E]) -> Vec<E> {
                     s.im2col(image, &mut cols);
                     &cols
                 };
-                // dW [c_out x patch] += grad [c_out x plane] * cols^T [plane x patch]
-                let cols_t = Matrix::rows(cols, patch, plane).transposed();
-                product(&mut dw, i > 0, Matrix::rows(grad, s.c_out, plane), cols_t);
+                // dW^T [patch x c_out] += cols [patch x plane] * grad^T [plane x c_out], written
+                // column-major into dW [c_out x patch] (gemm runs this orientation up to 1.8x
+                // faster than dW = grad cols^T: it packs the small grad^T, not grad)
+                let grad_t = Matrix::rows(grad, s.c_out, plane).transposed();
+                product_into(&mut dw, true, i > 0, Matrix::rows(cols, patch, plane), grad_t);
             }
             dw
         })
@@ -239,6 +222,18 @@ impl<'a, E> Matrix<'a, E> {
 /// `dst = lhs * rhs`, or `dst += lhs * rhs` when `accumulate`; `dst` is row-major
 /// `[lhs.rows x rhs.columns]`. One thread (callers split the work over images).
 fn product<E: Real>(dst: &mut [E], accumulate: bool, lhs: Matrix<'_, E>, rhs: Matrix<'_, E>) {
+    product_into(dst, false, accumulate, lhs, rhs)
+}
+
+/// [`product`], with `dst` column-major when `column_major` (`dst` then holds the row-major
+/// transpose of the product).
+fn product_into<E: Real>(
+    dst: &mut [E],
+    column_major: bool,
+    accumulate: bool,
+    lhs: Matrix<'_, E>,
+    rhs: Matrix<'_, E>,
+) {
     let (m, k, n) = (lhs.rows, lhs.columns, rhs.columns);
     assert_eq!(rhs.rows, k, "inner dimensions agree");
     assert!(dst.len() >= m * n, "the destination holds {m} x {n}");
@@ -252,9 +247,11 @@ fn product<E: Real>(dst: &mut [E], accumulate: bool, lhs: Matrix<'_, E>, rhs: Ma
         return;
     }
     let step = |s: usize| s as isize;
+    let (dst_row_step, dst_column_step) = if column_major { (1, m) } else { (n, 1) };
     // SAFETY: every element gemm reads or writes lies inside its slice: `Matrix::rows` checked
     // that `values` holds `rows * columns` elements in row-major order (a transpose reads the
-    // same elements), and `dst` holds `m * n` row-major elements, checked above. `dst` is a
+    // same elements), and `dst` holds `m * n` elements, checked above, in row-major or
+    // column-major order. `dst` is a
     // unique borrow, so it overlaps neither operand.
     unsafe {
         gemm::gemm(
@@ -262,8 +259,8 @@ fn product<E: Real>(dst: &mut [E], accumulate: bool, lhs: Matrix<'_, E>, rhs: Ma
             n,
             k,
             dst.as_mut_ptr(),
-            1,
-            step(n),
+            step(dst_column_step),
+            step(dst_row_step),
             accumulate,
             lhs.values.as_ptr(),
             step(lhs.column_step),

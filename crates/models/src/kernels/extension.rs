@@ -16,6 +16,7 @@ use burn::tensor::Slice;
 
 use super::cells::{CellKernels, LstmOp};
 use super::conv::ConvShape;
+use super::norm::NormShape;
 use super::pool::PoolShape;
 
 #[backend_extension(Flex: cfg(feature = "flex"), NdArray: cfg(feature = "ndarray"), Autodiff)]
@@ -44,6 +45,28 @@ pub trait ModelKernels: Backend {
     fn max_pool2x2(x: FloatTensor<Self>) -> FloatTensor<Self>;
     /// dL/dx of the pooling from x and dL/d(output).
     fn max_pool2x2_grad(x: FloatTensor<Self>, grad: FloatTensor<Self>) -> FloatTensor<Self>;
+    /// Batch normalisation's statistics per channel of x `[n, c, ...]`: `[2, c]`, the means then
+    /// the biased variances (`norm::stats`). Not differentiated.
+    fn batch_norm_stats(x: FloatTensor<Self>) -> FloatTensor<Self>;
+    /// `γ (x - μ) / sqrt(σ² + ε) + β` per channel with `stats` from
+    /// [`batch_norm_stats`](ModelKernels::batch_norm_stats) (the batch's in training, the running
+    /// ones in evaluation).
+    fn batch_norm_apply(
+        x: FloatTensor<Self>,
+        stats: FloatTensor<Self>,
+        gamma: FloatTensor<Self>,
+        beta: FloatTensor<Self>,
+        epsilon: f64,
+    ) -> FloatTensor<Self>;
+    /// dL/dx, dL/dγ and dL/dβ of [`batch_norm_apply`](ModelKernels::batch_norm_apply) with the batch's own
+    /// statistics (their derivatives included), flattened into one 1-D tensor.
+    fn batch_norm_grad(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        stats: FloatTensor<Self>,
+        gamma: FloatTensor<Self>,
+        epsilon: f64,
+    ) -> FloatTensor<Self>;
     /// One half of an LSTM step (`cells::lstm`), `[rows, hidden]`, from the gate
     /// pre-activations z `[rows, 4 hidden]` and the state c it reads (`LstmOp::State`: c, giving
     /// c'; `LstmOp::Output`: c', giving h').
@@ -83,6 +106,12 @@ pub trait ModelKernels: Backend {
 pub(super) fn conv_shape(x: &[usize], c_out: usize, kernel: usize) -> ConvShape {
     let &[batch, c_in, height, width] = x else { panic!("a 4-D image batch, not {x:?}") };
     ConvShape { batch, c_in, c_out, height, width, kernel }
+}
+
+/// Batch normalisation's shape from x `[n, c, ...]`.
+pub(super) fn norm_shape(x: &[usize]) -> NormShape {
+    let &[batch, channels, ref image @ ..] = x else { panic!("a batch of channels, not {x:?}") };
+    NormShape { batch, channels, plane: image.iter().product() }
 }
 
 /// The pooling's shape from x `[n, c, h, w]`.
@@ -165,6 +194,27 @@ fn register<B: Backend, const N: usize>(
         if let Some(id) = parent {
             grads.register::<B>(id, gradient);
         }
+    }
+}
+
+/// Batch normalisation's node in training: keeps x, the batch's statistics and γ.
+#[derive(Debug)]
+struct NormBackward(f64);
+
+impl<B: ModelKernels> Backward<B, 3> for NormBackward {
+    type State = (FloatTensor<B>, FloatTensor<B>, FloatTensor<B>);
+
+    fn backward(
+        self,
+        ops: Ops<Self::State, 3>,
+        grads: &mut Gradients,
+        _checkpointer: &mut Checkpointer,
+    ) {
+        let grad = grads.consume::<B>(&ops.node);
+        let (x, stats, gamma) = ops.state;
+        let shapes = [x.shape(), gamma.shape(), gamma.shape()];
+        let flat = B::batch_norm_grad(x, grad, stats, gamma, self.0);
+        register::<B, 3>(ops.parents.map(|p| p.map(|node| node.id)), flat, shapes, grads);
     }
 }
 
@@ -272,6 +322,57 @@ impl<B: ModelKernels, C: CheckpointStrategy> ModelKernels for Autodiff<B, C> {
         FloatTensor::<Self>::new(B::max_pool2x2_grad(x.into_primitive(), grad.into_primitive()))
     }
 
+    fn batch_norm_stats(x: FloatTensor<Self>) -> FloatTensor<Self> {
+        FloatTensor::<Self>::new(B::batch_norm_stats(x.into_primitive()))
+    }
+
+    fn batch_norm_apply(
+        x: FloatTensor<Self>,
+        stats: FloatTensor<Self>,
+        gamma: FloatTensor<Self>,
+        beta: FloatTensor<Self>,
+        epsilon: f64,
+    ) -> FloatTensor<Self> {
+        let nodes = [x.node(), gamma.node(), beta.node()];
+        match NormBackward(epsilon).prepare::<C>(nodes).compute_bound().stateful() {
+            OpsKind::Tracked(prep) => {
+                let (x, stats, gamma) =
+                    (x.into_primitive(), stats.into_primitive(), gamma.into_primitive());
+                let out = B::batch_norm_apply(
+                    x.clone(),
+                    stats.clone(),
+                    gamma.clone(),
+                    beta.into_primitive(),
+                    epsilon,
+                );
+                prep.finish((x, stats, gamma), out)
+            }
+            OpsKind::UnTracked(prep) => prep.finish(B::batch_norm_apply(
+                x.into_primitive(),
+                stats.into_primitive(),
+                gamma.into_primitive(),
+                beta.into_primitive(),
+                epsilon,
+            )),
+        }
+    }
+
+    fn batch_norm_grad(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        stats: FloatTensor<Self>,
+        gamma: FloatTensor<Self>,
+        epsilon: f64,
+    ) -> FloatTensor<Self> {
+        FloatTensor::<Self>::new(B::batch_norm_grad(
+            x.into_primitive(),
+            grad.into_primitive(),
+            stats.into_primitive(),
+            gamma.into_primitive(),
+            epsilon,
+        ))
+    }
+
     fn lstm(
         z: FloatTensor<Self>,
         c: FloatTensor<Self>,
@@ -356,6 +457,31 @@ pub(super) fn conv2d_same(x: Tensor<4>, weight: Tensor<4>, bias: Tensor<1>) -> T
 /// 2x2 max-pooling with stride 2 with our kernels: x `[n, c, h, w]` on flex or ndarray.
 pub(super) fn max_pool2x2(x: Tensor<4>) -> Tensor<4> {
     Tensor::from_dispatch(<Dispatch as ModelKernels>::max_pool2x2(x.into_dispatch()))
+}
+
+/// Batch normalisation's statistics of x `[n, c, ...]` with our kernel: `[2, c]`, the means
+/// then the biased variances; not tracked by autodiff.
+pub(super) fn batch_norm_stats<const D: usize>(x: Tensor<D>) -> Tensor<2> {
+    Tensor::from_dispatch(<Dispatch as ModelKernels>::batch_norm_stats(x.into_dispatch()))
+}
+
+/// `γ (x - μ) / sqrt(σ² + ε) + β` per channel with our kernel; `stats` `[2, c]` as
+/// [`batch_norm_stats`] gives them. Differentiated as training's batch normalisation: `stats`
+/// must be x's own.
+pub(super) fn batch_norm<const D: usize>(
+    x: Tensor<D>,
+    stats: Tensor<2>,
+    gamma: Tensor<1>,
+    beta: Tensor<1>,
+    epsilon: f64,
+) -> Tensor<D> {
+    Tensor::from_dispatch(<Dispatch as ModelKernels>::batch_norm_apply(
+        x.into_dispatch(),
+        stats.into_dispatch(),
+        gamma.into_dispatch(),
+        beta.into_dispatch(),
+        epsilon,
+    ))
 }
 
 /// One half of an LSTM step with our kernel (`ModelKernels::lstm`): z `[rows, 4 hidden]`, c

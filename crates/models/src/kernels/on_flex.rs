@@ -5,8 +5,8 @@ use burn::backend::flex::FlexTensor;
 use burn::tensor::{DType, Shape, TensorData};
 
 use super::cells::{self, CellKernels, LstmOp};
-use super::extension::{ModelKernels, conv_shape, pool_shape};
-use super::{conv, pool};
+use super::extension::{ModelKernels, conv_shape, norm_shape, pool_shape};
+use super::{conv, norm, pool};
 
 /// A contiguous copy of `t`, readable as a slice.
 fn contiguous(t: FlexTensor) -> FlexTensor {
@@ -102,6 +102,41 @@ impl ModelKernels for Flex {
         }))
     }
 
+    fn batch_norm_stats(x: FlexTensor) -> FlexTensor {
+        let x = contiguous(x);
+        let s = norm_shape(x.layout().shape());
+        by_dtype!(x, E => state(vec![2, s.channels], norm::stats::<E>(s, slice(&x))))
+    }
+
+    fn batch_norm_apply(
+        x: FlexTensor,
+        stats: FlexTensor,
+        gamma: FlexTensor,
+        beta: FlexTensor,
+        epsilon: f64,
+    ) -> FlexTensor {
+        let (x, stats) = (contiguous(x), contiguous(stats));
+        let (gamma, beta) = (contiguous(gamma), contiguous(beta));
+        let shape = x.layout().shape().to_vec();
+        let s = norm_shape(&shape);
+        by_dtype!(x, E => new_tensor::<E>(shape, |out| {
+            norm::forward(s, slice(&x), slice(&stats), slice(&gamma), slice(&beta), epsilon, out)
+        }))
+    }
+
+    fn batch_norm_grad(
+        x: FlexTensor,
+        grad: FlexTensor,
+        stats: FlexTensor,
+        gamma: FlexTensor,
+        epsilon: f64,
+    ) -> FlexTensor {
+        let (x, grad) = (contiguous(x), contiguous(grad));
+        let (stats, gamma) = (contiguous(stats), contiguous(gamma));
+        let s = norm_shape(x.layout().shape());
+        by_dtype!(x, E => flat(norm::backward::<E>(s, slice(&x), slice(&grad), slice(&stats), slice(&gamma), epsilon)))
+    }
+
     fn lstm(z: FlexTensor, c: FlexTensor, op: LstmOp, kernels: CellKernels) -> FlexTensor {
         let (z, c) = (contiguous(z), contiguous(c));
         let shape = c.layout().shape().to_vec();
@@ -139,7 +174,7 @@ impl ModelKernels for Flex {
     }
 }
 
-/// A `[rows, hidden]` state tensor from its elements.
+/// A tensor of `shape` from its elements.
 fn state<E: bytemuck::Pod + burn::tensor::Element>(
     shape: Vec<usize>,
     values: Vec<E>,

@@ -7,9 +7,9 @@ use burn::backend::ndarray::NdArrayTensor;
 use ndarray::{ArcArray, CowArray, IxDyn};
 
 use super::cells::{self, CellKernels, LstmOp};
-use super::extension::{ModelKernels, conv_shape, pool_shape};
+use super::extension::{ModelKernels, conv_shape, norm_shape, pool_shape};
 use super::real::Real;
-use super::{conv, pool};
+use super::{conv, norm, pool};
 
 type Array<E> = ArcArray<E, IxDyn>;
 
@@ -95,6 +95,46 @@ impl ModelKernels for NdArray {
             let (x, grad) = (standard(&x), standard(&grad));
             let s = pool_shape(x.shape());
             new_array(x.shape(), |dx| pool::backward(s, slice(&x), slice(&grad), dx))
+        })
+    }
+
+    fn batch_norm_stats(x: NdArrayTensor) -> NdArrayTensor {
+        by_dtype!(x => {
+            let x = standard(&x);
+            let s = norm_shape(x.shape());
+            array(&[2, s.channels], norm::stats(s, slice(&x)))
+        })
+    }
+
+    fn batch_norm_apply(
+        x: NdArrayTensor,
+        stats: NdArrayTensor,
+        gamma: NdArrayTensor,
+        beta: NdArrayTensor,
+        epsilon: f64,
+    ) -> NdArrayTensor {
+        by_dtype!(x, stats, gamma, beta => {
+            let (x, stats) = (standard(&x), standard(&stats));
+            let (gamma, beta) = (standard(&gamma), standard(&beta));
+            let s = norm_shape(x.shape());
+            new_array(x.shape(), |out| {
+                norm::forward(s, slice(&x), slice(&stats), slice(&gamma), slice(&beta), epsilon, out)
+            })
+        })
+    }
+
+    fn batch_norm_grad(
+        x: NdArrayTensor,
+        grad: NdArrayTensor,
+        stats: NdArrayTensor,
+        gamma: NdArrayTensor,
+        epsilon: f64,
+    ) -> NdArrayTensor {
+        by_dtype!(x, grad, stats, gamma => {
+            let (x, grad) = (standard(&x), standard(&grad));
+            let (stats, gamma) = (standard(&stats), standard(&gamma));
+            let s = norm_shape(x.shape());
+            flat(norm::backward(s, slice(&x), slice(&grad), slice(&stats), slice(&gamma), epsilon))
         })
     }
 

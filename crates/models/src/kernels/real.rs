@@ -22,6 +22,9 @@ pub(super) trait Real:
     /// The activation kernels' pass over slices of this type.
     const RUN: fn(Kernel, Pass<'_, Self>);
     fn is_nan(self) -> bool;
+    fn to_f64(self) -> f64;
+    /// The nearest value of this type.
+    fn from_f64(value: f64) -> Self;
 }
 
 impl Real for f32 {
@@ -31,6 +34,12 @@ impl Real for f32 {
     fn is_nan(self) -> bool {
         self.is_nan()
     }
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+    fn from_f64(value: f64) -> Self {
+        value as f32
+    }
 }
 
 impl Real for f64 {
@@ -39,5 +48,11 @@ impl Real for f64 {
     const RUN: fn(Kernel, Pass<'_, Self>) = slices::run_f64;
     fn is_nan(self) -> bool {
         self.is_nan()
+    }
+    fn to_f64(self) -> f64 {
+        self
+    }
+    fn from_f64(value: f64) -> Self {
+        value
     }
 }

@@ -95,10 +95,11 @@ pub fn max_pool2x2(pool: &MaxPool2d, x: Tensor<4>) -> Tensor<4> {
 /// `norm.forward(x)`: our kernel on flex and ndarray ([`supported_on_cpu`]), else burn's. As
 /// burn's: in training (on an autodiff device) with the batch's statistics, which also update the
 /// running ones (`running = (1 - momentum) running + momentum batch`, biased variance); without
-/// autodiff with the running statistics. On an autodiff device in evaluation mode it is burn's.
+/// autodiff with the running statistics. On an autodiff device in evaluation mode, or with
+/// parameters of another dtype than x, it is burn's.
 pub fn batch_norm<const D: usize>(norm: &BatchNorm, x: Tensor<D>) -> Tensor<D> {
     #[cfg(any(feature = "flex", feature = "ndarray"))]
-    if supported_on_cpu(&x) {
+    if ours_apply(norm, &x) {
         let device = x.device();
         let (gamma, beta) = (norm.gamma.val(), norm.beta.val());
         if !device.is_autodiff() {
@@ -106,23 +107,32 @@ pub fn batch_norm<const D: usize>(norm: &BatchNorm, x: Tensor<D>) -> Tensor<D> {
             let stats = Tensor::stack::<2>(running.map(|t| t.to_device(&device)).into(), 0);
             return extension::batch_norm(x, stats, gamma, beta, norm.epsilon);
         }
-        if norm.training.is_enabled() {
-            let stats = extension::batch_norm_stats(x.clone());
-            let [channels] = gamma.dims();
-            let batch = |row: usize| stats.clone().narrow(0, row, 1).reshape([channels]);
-            let update = |running: Tensor<1>, batch: Tensor<1>| {
-                running
-                    .to_device(&device)
-                    .mul_scalar(1.0 - norm.momentum)
-                    .add(batch.mul_scalar(norm.momentum))
-                    .detach()
-            };
-            norm.running_mean.update(update(norm.running_mean.value_sync(), batch(0)));
-            norm.running_var.update(update(norm.running_var.value_sync(), batch(1)));
-            return extension::batch_norm(x, stats, gamma, beta, norm.epsilon);
-        }
+        let stats = extension::batch_norm_stats(x.clone());
+        let [channels] = gamma.dims();
+        let batch = |row: usize| stats.clone().narrow(0, row, 1).reshape([channels]);
+        let update = |running: Tensor<1>, batch: Tensor<1>| {
+            running
+                .to_device(&device)
+                .mul_scalar(1.0 - norm.momentum)
+                .add(batch.mul_scalar(norm.momentum))
+                .detach()
+        };
+        norm.running_mean.update(update(norm.running_mean.value_sync(), batch(0)));
+        norm.running_var.update(update(norm.running_var.value_sync(), batch(1)));
+        return extension::batch_norm(x, stats, gamma, beta, norm.epsilon);
     }
     norm.forward(x)
+}
+
+/// Whether [`batch_norm`] runs our kernel on `x`: on flex and ndarray ([`supported_on_cpu`]),
+/// with parameters of x's dtype, in training on an autodiff device or in evaluation without one.
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+fn ours_apply<const D: usize>(norm: &BatchNorm, x: &Tensor<D>) -> bool {
+    let same_dtype = |t: Tensor<1>| t.dtype() == x.dtype();
+    supported_on_cpu(x)
+        && same_dtype(norm.gamma.val())
+        && same_dtype(norm.running_mean.value())
+        && (!x.device().is_autodiff() || norm.training.is_enabled())
 }
 
 /// The kernels of a cell's gate and candidate activations, when our cell steps apply to `x`: on
@@ -341,6 +351,9 @@ mod tests {
                         let x =
                             tensor(values(n, step, 50.0 * step as f64), shape4, &ad).require_grad();
                         let g = tensor(values(n, 3 + step, 0.2), shape4, &ad);
+                        if ours {
+                            assert!(ours_apply(&norm, &x), "{device:?} {dtype:?}: our kernel runs");
+                        }
                         let y = if ours {
                             if shape.len() == 2 {
                                 batch_norm(&norm, x.clone().reshape([shape[0], channels]))
@@ -361,6 +374,7 @@ mod tests {
                     }
                     let eval = norm.valid();
                     let x = tensor(values(n, 9, 20.0), shape4, &device);
+                    assert!(!ours || ours_apply(&eval, &x), "{device:?} {dtype:?}: ours evaluates");
                     out.push(host(if ours { batch_norm(&eval, x) } else { eval.forward(x) }));
                     out
                 };

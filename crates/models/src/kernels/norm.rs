@@ -1,7 +1,7 @@
 //! Batch normalisation over the channels of an NCHW batch (Ioffe and Szegedy, "Batch
 //! Normalization: Accelerating Deep Network Training by Reducing Internal Covariate Shift", ICML
-//! 2015), on slices: the statistics in one read of x per pass, the output in one pass, and the
-//! backward pass in two.
+//! 2015), on slices: the statistics in two reads of x (the mean, then the variance about it),
+//! the output in one pass, and the backward pass in two.
 //!
 //! With `x̂ = (x - μ) / sqrt(σ² + ε)` per channel (μ and the biased σ² over the batch and the
 //! image):
@@ -49,7 +49,7 @@ impl NormShape {
 
     /// Calls `each(channel, start, end)` for the channel runs of a task's elements.
     fn runs(&self, len: usize, mut each: impl FnMut(usize, usize, usize)) {
-        for (i, start) in (0..len).step_by(self.plane).enumerate() {
+        for (i, start) in (0..len).step_by(self.plane.max(1)).enumerate() {
             each(i % self.channels, start, start + self.plane);
         }
     }
@@ -145,7 +145,7 @@ pub fn backward<E: Real>(
         })
         .collect();
     let n = s.count();
-    // dx = a dy + b (x - μ) + c per channel, with a = γ/std, b = -a mean(dy x̂)/std, c = -a mean(dy).
+    // dx = a dy + b (x - μ) + k per channel, with a = γ/std, b = -a mean(dy x̂)/std, k = -a mean(dy).
     let coefficients: Vec<[E; 3]> = (0..s.channels)
         .map(|c| {
             let (dy, dyx) = sums[c];

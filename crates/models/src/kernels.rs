@@ -322,7 +322,7 @@ mod tests {
             for shape in [vec![5, 3, 6, 7], vec![16, 4]] {
                 let n: usize = shape.iter().product();
                 let channels = shape[1];
-                // Run `f` (ours or burn's) for two training steps and an evaluation, in `dtype`.
+                // Ours or burn's for two training steps and an evaluation, in `dtype`.
                 let results = |dtype: DType, ours: bool| -> Vec<Vec<f64>> {
                     let ad = device.clone().autodiff();
                     let tensor = |v: Vec<f64>, shape: [usize; 4], d: &Device| {

@@ -1,7 +1,7 @@
 //! The float types the kernels take (f32 and f64), below every kernel file and the extension.
 
 use actbench_activations::fused::Kernel;
-use actbench_activations::fused::slices::{self, Pass};
+use actbench_activations::fused::slices::{self, Float, Pass};
 
 /// The float types the kernels take.
 pub(super) trait Real:
@@ -13,6 +13,7 @@ pub(super) trait Real:
     + std::ops::Sub<Output = Self>
     + bytemuck::Pod
     + burn::tensor::Element
+    + Float
     + Send
     + Sync
     + 'static
@@ -22,9 +23,6 @@ pub(super) trait Real:
     /// The activation kernels' pass over slices of this type.
     const RUN: fn(Kernel, Pass<'_, Self>);
     fn is_nan(self) -> bool;
-    fn to_f64(self) -> f64;
-    /// The nearest value of this type.
-    fn from_f64(value: f64) -> Self;
 }
 
 impl Real for f32 {
@@ -34,12 +32,6 @@ impl Real for f32 {
     fn is_nan(self) -> bool {
         self.is_nan()
     }
-    fn to_f64(self) -> f64 {
-        self as f64
-    }
-    fn from_f64(value: f64) -> Self {
-        value as f32
-    }
 }
 
 impl Real for f64 {
@@ -48,11 +40,5 @@ impl Real for f64 {
     const RUN: fn(Kernel, Pass<'_, Self>) = slices::run_f64;
     fn is_nan(self) -> bool {
         self.is_nan()
-    }
-    fn to_f64(self) -> f64 {
-        self
-    }
-    fn from_f64(value: f64) -> Self {
-        value
     }
 }

@@ -10,9 +10,10 @@
 //! input gradient as a transposed convolution, and its max-pool writes an index tensor. On
 //! ndarray the same step ran 25x slower than on flex. Its batch norm (`batch_norm_train`) takes
 //! two reductions over transposed copies forward and about ten passes backward: 27% of a ResNet
-//! step. Here each op is im2col + one matrix product per image (`conv.rs`, the `gemm` crate
-//! flex itself uses) or one or two passes over memory (`pool.rs`, `norm.rs`), on every core, the
-//! same code on both backends. Other backends (wgpu, cuda) and other dtypes keep burn's ops;
+//! step. Here the convolution is a few shifted copies of each input channel and one matrix
+//! product per kernel row and image, reading the copies in place (`conv.rs`, the `gemm` crate
+//! flex itself uses), and the others one or two passes over memory (`pool.rs`, `norm.rs`), on
+//! every core, the same code on both backends. Other backends (wgpu, cuda) and other dtypes keep burn's ops;
 //! [`conv2d`], [`max_pool2x2`] and [`batch_norm`] choose.
 //!
 //! The `gemm` crate runs with its `x86-v4` feature: on a CPU with AVX-512 it picks its AVX-512

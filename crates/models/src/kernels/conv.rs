@@ -30,7 +30,7 @@
 
 use rayon::prelude::*;
 
-use super::real::Real;
+use super::real::{Real, plane_sum};
 
 /// Images per weight-gradient partial sum (fixed, so the sum's order never depends on threads).
 const IMAGES_PER_PARTIAL: usize = 4;
@@ -345,7 +345,7 @@ pub fn bias_grad<E: Real>(channels: usize, plane: usize, grad: &[E]) -> Vec<E> {
             let mut db = vec![E::ZERO; channels];
             for grad in grads.chunks(image) {
                 for (db, channel) in db.iter_mut().zip(grad.chunks(plane)) {
-                    *db += channel.iter().fold(E::ZERO, |sum, &g| sum + g);
+                    *db += E::from_f64(plane_sum(plane, |i| channel[i]));
                 }
             }
             db

@@ -1,8 +1,8 @@
 //! How the process's allocator treats the large buffers a training step frees and allocates
 //! again.
 //!
-//! A CNN step allocates and frees the same few-megabyte buffers (activations, gradients, im2col
-//! outputs) every step. glibc serves buffers above its mmap threshold (128 KiB at start, raised
+//! A CNN step allocates and frees the same few-megabyte buffers (activations, gradients, the
+//! convolution's shifted copies) every step. glibc serves buffers above its mmap threshold (128 KiB at start, raised
 //! to the largest freed one up to 32 MiB) with fresh `mmap`s, and returns free memory at the top
 //! of its heap to the kernel beyond its trim threshold: either way the next step's buffers
 //! fault in page by page, and the kernel zeroes each page. Profiled on flex (`perf record`, the

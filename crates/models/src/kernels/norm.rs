@@ -10,17 +10,14 @@
 //!   `dx = γ / sqrt(σ² + ε) (dy - mean(dy) - x̂ mean(dy x̂))` (the statistics' own derivatives
 //!   included: the gradient of burn's `batch_norm_train`).
 //!
-//! Sums run over each channel plane in [`LANES`] independent partial sums of the element type,
+//! Sums run over each channel plane in independent partial sums of the element type ([`plane_sum`]),
 //! then over planes in float64, in a fixed order: the same bits for any number of threads.
 //! burn's version takes two reductions over transposed copies forward and six element-wise
 //! passes and four reductions backward.
 
 use rayon::prelude::*;
 
-use super::real::Real;
-
-/// Partial sums per plane (one vector register of float32 with AVX2).
-const LANES: usize = 8;
+use super::real::{Real, plane_sum};
 
 /// Elements per rayon task of the element-wise passes (whole images).
 const TASK_ELEMENTS: usize = 1 << 14;
@@ -58,20 +55,6 @@ impl NormShape {
     fn count(&self) -> f64 {
         (self.batch * self.plane) as f64
     }
-}
-
-/// `Σ f(i)` over a plane's positions, in [`LANES`] partial sums of `E`, returned in float64.
-#[inline(always)]
-fn plane_sum<E: Real>(len: usize, f: impl Fn(usize) -> E) -> f64 {
-    let mut lanes = [E::ZERO; LANES];
-    let whole = len / LANES * LANES;
-    for start in (0..whole).step_by(LANES) {
-        for (l, lane) in lanes.iter_mut().enumerate() {
-            *lane += f(start + l);
-        }
-    }
-    let tail = (whole..len).fold(0.0, |sum, i| sum + f(i).to_f64());
-    lanes.iter().fold(tail, |sum, lane| sum + lane.to_f64())
 }
 
 /// Per channel: the mean and the biased variance of `x`, as `[means..., variances...]`.

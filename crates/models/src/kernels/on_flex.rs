@@ -6,6 +6,7 @@ use burn::tensor::{DType, Shape, TensorData};
 
 use super::cells::{self, CellKernels, LstmOp};
 use super::extension::{ModelKernels, conv_shape, norm_shape, pool_shape};
+use super::real::{Real, zeros};
 use super::{conv, norm, pool};
 
 /// A contiguous copy of `t`, readable as a slice.
@@ -19,11 +20,8 @@ fn slice<E: bytemuck::Pod + burn::tensor::Element>(t: &FlexTensor) -> &[E] {
 }
 
 /// A new tensor of `shape` from the elements `fill` writes into a zeroed buffer.
-fn new_tensor<E: bytemuck::Pod + burn::tensor::Element>(
-    shape: Vec<usize>,
-    fill: impl FnOnce(&mut [E]),
-) -> FlexTensor {
-    let mut values: Vec<E> = bytemuck::zeroed_vec(shape.iter().product());
+fn new_tensor<E: Real>(shape: Vec<usize>, fill: impl FnOnce(&mut [E])) -> FlexTensor {
+    let mut values: Vec<E> = zeros(shape.iter().product());
     fill(&mut values);
     FlexTensor::from_data(TensorData::new(values, Shape::from(shape)))
 }

@@ -8,12 +8,12 @@
 //! and pooling took half the step outside the matrix products: its convolution converts NCHW to
 //! NHWC and back, computes the weight gradient as a convolution of permuted tensors and the
 //! input gradient as a transposed convolution, and its max-pool writes an index tensor. On
-//! ndarray the same step ran 25x slower than on flex. Its batch norm (`batch_norm_train`) takes
-//! two reductions over transposed copies forward and about ten passes backward: 27% of a ResNet
-//! step. Here the convolution is a few shifted copies of each input channel and one matrix
-//! product per kernel row and image, reading the copies in place (`conv.rs`, the `gemm` crate
-//! flex itself uses), and the others one or two passes over memory (`pool.rs`, `norm.rs`), on
-//! every core, the same code on both backends. Other backends (wgpu, cuda) and other dtypes keep burn's ops;
+//! ndarray the same step ran 25x slower than on flex. Its batch norm (`batch_norm_train`) takes two
+//! reductions over transposed copies forward and about ten passes backward: 27% of a ResNet step.
+//! Here the convolution is a few shifted copies of each input channel and one matrix product per
+//! kernel row and image, reading the copies in place (`conv.rs`, the `gemm` crate flex itself
+//! uses), and the others one or two passes over memory (`pool.rs`, `norm.rs`), on every core, the
+//! same code on both backends. Other backends (wgpu, cuda) and other dtypes keep burn's ops;
 //! [`conv2d`], [`max_pool2x2`] and [`batch_norm`] choose.
 //!
 //! The `gemm` crate runs with its `x86-v4` feature: on a CPU with AVX-512 it picks its AVX-512

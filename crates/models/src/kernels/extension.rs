@@ -58,8 +58,8 @@ pub trait ModelKernels: Backend {
         beta: FloatTensor<Self>,
         epsilon: f64,
     ) -> FloatTensor<Self>;
-    /// dL/dx, dL/dγ and dL/dβ of [`batch_norm_apply`](ModelKernels::batch_norm_apply) with the batch's own
-    /// statistics (their derivatives included), flattened into one 1-D tensor.
+    /// dL/dx, dL/dγ and dL/dβ of [`batch_norm_apply`](ModelKernels::batch_norm_apply) with the
+    /// batch's own statistics (their derivatives included), flattened into one 1-D tensor.
     fn batch_norm_grad(
         x: FloatTensor<Self>,
         grad: FloatTensor<Self>,

@@ -2,12 +2,12 @@
 //! again.
 //!
 //! A CNN step allocates and frees the same few-megabyte buffers (activations, gradients, the
-//! convolution's shifted copies) every step. glibc serves buffers above its mmap threshold (128 KiB at start, raised
-//! to the largest freed one up to 32 MiB) with fresh `mmap`s, and returns free memory at the top
-//! of its heap to the kernel beyond its trim threshold: either way the next step's buffers
-//! fault in page by page, and the kernel zeroes each page. Profiled on flex (`perf record`, the
-//! speed config's `cnn-32-64` cell), page faults, page clearing and unmapping took 14% of the
-//! step. Raising both thresholds keeps freed memory in the process for reuse: the step went
+//! convolution's shifted copies) every step. glibc serves buffers above its mmap threshold (128 KiB
+//! at start, raised to the largest freed one up to 32 MiB) with fresh `mmap`s, and returns free
+//! memory at the top of its heap to the kernel beyond its trim threshold: either way the next
+//! step's buffers fault in page by page, and the kernel zeroes each page. Profiled on flex (`perf
+//! record`, the speed config's `cnn-32-64` cell), page faults, page clearing and unmapping took 14%
+//! of the step. Raising both thresholds keeps freed memory in the process for reuse: the step went
 //! from 42 ms to 28 ms on the 2-core reference machine. Peak memory stays what the step needs;
 //! memory freed at the end of a cell is reused by the next.
 

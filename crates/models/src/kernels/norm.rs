@@ -10,9 +10,9 @@
 //!   `dx = γ / sqrt(σ² + ε) (dy - mean(dy) - x̂ mean(dy x̂))` (the statistics' own derivatives
 //!   included: the gradient of burn's `batch_norm_train`).
 //!
-//! Sums run over each channel plane in independent partial sums of the element type ([`plane_sum`]),
-//! then over planes in float64, in a fixed order: the same bits for any number of threads.
-//! burn's version takes two reductions over transposed copies forward and six element-wise
+//! Sums run over each channel plane in independent partial sums of the element type
+//! ([`plane_sum`]), then over planes in float64, in a fixed order: the same bits for any number of
+//! threads. burn's version takes two reductions over transposed copies forward and six element-wise
 //! passes and four reductions backward.
 
 use rayon::prelude::*;

@@ -141,8 +141,24 @@ const HUGE_PAGE_MIN_BYTES: usize = 4 << 20;
 /// ignores it (THP disabled) nothing changes.
 #[cfg(any(feature = "flex", feature = "ndarray"))]
 fn output_buffer<E: Element>(n: usize) -> Vec<E> {
-    let values: Vec<E> = bytemuck::zeroed_vec(n);
+    let values: Vec<E> = zeroed(n);
     advise_huge_pages(&values);
+    values
+}
+
+/// `n` zeros, written by all of rayon's threads in chunks of [`CHUNK`] elements: a kernel's
+/// output buffer. The allocator hands out reused memory (see `actbench_models`'
+/// `keep_freed_buffers`), which `calloc` would clear with one `memset` on the calling thread
+/// while the other cores wait for the kernel to start.
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+pub fn zeroed<E: bytemuck::Zeroable + Copy + Send>(n: usize) -> Vec<E> {
+    let mut values = Vec::with_capacity(n);
+    values.spare_capacity_mut()[..n]
+        .par_chunks_mut(CHUNK)
+        .for_each(|chunk| chunk.fill(std::mem::MaybeUninit::zeroed()));
+    // SAFETY: the capacity is at least `n`, and the loop above wrote all of its first `n`
+    // elements; an all-zero `E` is a valid value (`Zeroable`).
+    unsafe { values.set_len(n) };
     values
 }
 

@@ -15,9 +15,10 @@
 //! threads. burn's version takes two reductions over transposed copies forward and six element-wise
 //! passes and four reductions backward.
 
+use actbench_activations::fused::zeroed;
 use rayon::prelude::*;
 
-use super::real::{Real, plane_sum, zeros};
+use super::real::{Real, plane_sum};
 
 /// Elements per rayon task of the element-wise passes (whole images).
 const TASK_ELEMENTS: usize = 1 << 14;
@@ -137,7 +138,7 @@ pub fn backward<E: Real>(
             [a, -a * mean_dy_xhat * inv[c], -a * dy / n].map(E::from_f64)
         })
         .collect();
-    let mut out = zeros(x.len() + 2 * s.channels);
+    let mut out = zeroed(x.len() + 2 * s.channels);
     let (dx, params) = out.split_at_mut(x.len());
     let task = s.task();
     dx.par_chunks_mut(task).zip(x.par_chunks(task)).zip(grad.par_chunks(task)).for_each(

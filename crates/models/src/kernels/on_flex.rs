@@ -1,12 +1,13 @@
 //! The models' kernels on flex: `FlexTensor` storage in, `FlexTensor` out.
 
+use actbench_activations::fused::zeroed;
 use burn::backend::Flex;
 use burn::backend::flex::FlexTensor;
 use burn::tensor::{DType, Shape, TensorData};
 
 use super::cells::{self, CellKernels, LstmOp};
 use super::extension::{ModelKernels, conv_shape, norm_shape, pool_shape};
-use super::real::{Real, zeros};
+use super::real::Real;
 use super::{conv, norm, pool};
 
 /// A contiguous copy of `t`, readable as a slice.
@@ -21,7 +22,7 @@ fn slice<E: bytemuck::Pod + burn::tensor::Element>(t: &FlexTensor) -> &[E] {
 
 /// A new tensor of `shape` from the elements `fill` writes into a zeroed buffer.
 fn new_tensor<E: Real>(shape: Vec<usize>, fill: impl FnOnce(&mut [E])) -> FlexTensor {
-    let mut values: Vec<E> = zeros(shape.iter().product());
+    let mut values: Vec<E> = zeroed(shape.iter().product());
     fill(&mut values);
     FlexTensor::from_data(TensorData::new(values, Shape::from(shape)))
 }

@@ -2,13 +2,14 @@
 // burn 0.22 deprecates its ndarray backend; our users still run it.
 #![allow(deprecated)]
 
+use actbench_activations::fused::zeroed;
 use burn::backend::NdArray;
 use burn::backend::ndarray::NdArrayTensor;
 use ndarray::{ArcArray, CowArray, IxDyn};
 
 use super::cells::{self, CellKernels, LstmOp};
 use super::extension::{ModelKernels, conv_shape, norm_shape, pool_shape};
-use super::real::{Real, zeros};
+use super::real::Real;
 use super::{conv, norm, pool};
 
 type Array<E> = ArcArray<E, IxDyn>;
@@ -20,7 +21,7 @@ fn standard<E: Clone>(a: &Array<E>) -> CowArray<'_, E, IxDyn> {
 
 /// A new array of `shape` from the elements `fill` writes into a zeroed buffer.
 fn new_array<E: Real>(shape: &[usize], fill: impl FnOnce(&mut [E])) -> Array<E> {
-    let mut values = zeros(shape.iter().product());
+    let mut values = zeroed(shape.iter().product());
     fill(&mut values);
     ArcArray::from_shape_vec(IxDyn(shape), values).expect("the shape matches the element count")
 }

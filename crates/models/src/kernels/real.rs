@@ -2,7 +2,6 @@
 
 use actbench_activations::fused::Kernel;
 use actbench_activations::fused::slices::{self, Float, Pass};
-use rayon::prelude::*;
 
 /// The float types the kernels take.
 pub(super) trait Real:
@@ -62,19 +61,4 @@ pub(super) fn plane_sum<E: Real>(len: usize, f: impl Fn(usize) -> E) -> f64 {
     }
     let tail = (whole..len).fold(0.0, |sum, i| sum + f(i).to_f64());
     lanes.iter().fold(tail, |sum, lane| sum + lane.to_f64())
-}
-
-/// Buffers at least this long are zeroed by every core in [`zeros`].
-const PARALLEL_ZEROS: usize = 1 << 16;
-
-/// `n` zeros: a kernel's output buffer. Large buffers are zeroed by all the pool's threads
-/// instead of one `memset` on the calling thread, which took 7% of a ResNet step's samples while
-/// the other core waited for the kernel to start.
-pub(super) fn zeros<E: Real>(n: usize) -> Vec<E> {
-    if n < PARALLEL_ZEROS {
-        return vec![E::ZERO; n];
-    }
-    let mut values = Vec::with_capacity(n);
-    values.par_extend(rayon::iter::repeat_n(E::ZERO, n));
-    values
 }

@@ -129,53 +129,75 @@ fn parallel<E: Element>(kernel: Kernel, pass: Pass<'_, E>) {
     }
 }
 
-/// Buffers this large are worth transparent huge pages.
+/// A kernel's output of `n` elements, written by `fill` over chunks of [`CHUNK`] elements in
+/// parallel: `fill(i, out)` writes chunk `i` (see [`filled`]), in buffers large enough advised for
+/// transparent huge pages (2 MiB), so that a fresh one faults in a page per 2 MiB instead of one
+/// per 4 KiB. Advice only: when the kernel ignores it (THP disabled) nothing changes.
 #[cfg(any(feature = "flex", feature = "ndarray"))]
-const HUGE_PAGE_MIN_BYTES: usize = 4 << 20;
-
-/// A zeroed buffer of `n` elements for a kernel's output. The allocator maps large zeroed
-/// buffers straight from the kernel, untouched; before the first write we ask Linux to back them
-/// with transparent huge pages (2 MiB), so that filling one costs a page fault per 2 MiB instead
-/// of one per 4 KiB. On the 2-core VM of our reference runs, first-touch page faults cost more
-/// than the arithmetic of a pass over a fresh 2^24-element tensor. Advice only: when the kernel
-/// ignores it (THP disabled) nothing changes.
-#[cfg(any(feature = "flex", feature = "ndarray"))]
-fn output_buffer<E: Element>(n: usize) -> Vec<E> {
-    let values: Vec<E> = zeroed(n);
-    advise_huge_pages(&values);
-    values
+fn output_buffer<E: Element>(n: usize, fill: impl Fn(usize, &mut [E]) + Sync + Send) -> Vec<E> {
+    filled(n, 0, CHUNK, || (), |_, i, out| fill(i, out))
 }
 
-/// `n` zeros, written by all of rayon's threads in chunks of [`CHUNK`] elements: a kernel's
-/// output buffer. The allocator hands out reused memory (see `actbench_models`'
-/// `keep_freed_buffers`), which `calloc` would clear with one `memset` on the calling thread
-/// while the other cores wait for the kernel to start.
+/// A new buffer of `n` elements (with room for `spare` more) that `fill(state, i, out)` writes
+/// chunk by chunk, in parallel: chunk `i` is elements `i * chunk..` (the last one may be
+/// shorter), and `state` comes from `init`, once per rayon task (scratch buffers). Each chunk is
+/// zeroed just before `fill` gets it, while it is in the core's cache: a kernel that writes all of
+/// its output then sends it to memory once. Zeroing whole buffers first, a separate pass over
+/// megabytes, had taken 4-8% of a ResNet step's samples (`perf record`, Intel Xeon).
 #[cfg(any(feature = "flex", feature = "ndarray"))]
-pub fn zeroed<E: bytemuck::Zeroable + Copy + Send>(n: usize) -> Vec<E> {
-    let mut values = Vec::with_capacity(n);
-    values.spare_capacity_mut()[..n]
-        .par_chunks_mut(CHUNK)
-        .for_each(|chunk| chunk.fill(std::mem::MaybeUninit::zeroed()));
-    // SAFETY: the capacity is at least `n`, and the loop above wrote all of its first `n`
-    // elements; an all-zero `E` is a valid value (`Zeroable`).
+pub fn filled<E, S>(
+    n: usize,
+    spare: usize,
+    chunk: usize,
+    init: impl Fn() -> S + Sync + Send,
+    fill: impl Fn(&mut S, usize, &mut [E]) + Sync + Send,
+) -> Vec<E>
+where
+    E: bytemuck::Zeroable + Copy + Send,
+{
+    let mut values = Vec::with_capacity(n + spare);
+    advise_huge_pages::<E>(values.as_ptr() as usize, n);
+    values.spare_capacity_mut()[..n].par_chunks_mut(chunk.max(1)).enumerate().for_each_init(
+        init,
+        |state, (i, out)| {
+            out.fill(std::mem::MaybeUninit::zeroed());
+            // SAFETY: every element of `out` was just written with a valid `E` (all-zero bits, a
+            // valid value of a `Zeroable` type), and `MaybeUninit<E>` has the layout of `E`.
+            let out = unsafe { &mut *(out as *mut [std::mem::MaybeUninit<E>] as *mut [E]) };
+            fill(state, i, out);
+        },
+    );
+    // SAFETY: the capacity is at least `n`, and the loop above wrote all of the first `n`
+    // elements (its chunks cover them, and each chunk was zeroed before `fill` saw it).
     unsafe { values.set_len(n) };
     values
 }
 
+/// `n` zeros, written by all of rayon's threads: a buffer a kernel adds into.
 #[cfg(any(feature = "flex", feature = "ndarray"))]
-fn advise_huge_pages<E>(values: &[E]) {
-    let bytes = std::mem::size_of_val(values);
+pub fn zeroed<E: bytemuck::Zeroable + Copy + Send>(n: usize) -> Vec<E> {
+    filled(n, 0, CHUNK, || (), |_, _, _| {})
+}
+
+/// Buffers this large are worth transparent huge pages.
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+const HUGE_PAGE_MIN_BYTES: usize = 4 << 20;
+
+/// Asks Linux to back the `n` elements of `E` from address `start` with transparent huge pages,
+/// when they span at least [`HUGE_PAGE_MIN_BYTES`].
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+fn advise_huge_pages<E>(start: usize, n: usize) {
+    let bytes = n * std::mem::size_of::<E>();
     if bytes < HUGE_PAGE_MIN_BYTES {
         return;
     }
     #[cfg(target_os = "linux")]
     {
         const PAGE: usize = 4096;
-        let start = values.as_ptr() as usize;
         let aligned = start.next_multiple_of(PAGE);
         let len = (start + bytes - aligned) / PAGE * PAGE;
-        // SAFETY: [aligned, aligned + len) lies inside `values`' allocation; MADV_HUGEPAGE only
-        // changes how the kernel backs those pages, never their contents.
+        // SAFETY: [aligned, aligned + len) lies inside the allocation of `n` elements at `start`;
+        // MADV_HUGEPAGE only changes how the kernel backs those pages, never their contents.
         unsafe {
             libc::madvise(aligned as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
         }

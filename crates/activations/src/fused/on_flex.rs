@@ -7,7 +7,7 @@ use burn::tensor::DType;
 use super::gated::FusedGated;
 use super::prelu::{self, FusedPrelu};
 use super::slices::Pass;
-use super::{Element, FusedActivation, Kernel, output_buffer, parallel};
+use super::{CHUNK, Element, FusedActivation, Kernel, output_buffer, parallel};
 
 /// `t` with its elements in one contiguous run of its storage (copied only when they are not).
 fn contiguous(t: FlexTensor) -> FlexTensor {
@@ -25,13 +25,14 @@ fn elements_mut<E: Element>(t: &mut FlexTensor) -> Option<&mut [E]> {
     Some(&mut t.try_storage_mut::<E>()?[start..end])
 }
 
-/// A new contiguous tensor of `shape` with elements of type `E`, its storage not yet touched
-/// (see [`output_buffer`]).
-fn new_output<E: Element>(shape: burn::tensor::Shape) -> FlexTensor {
-    FlexTensor::from_data(burn::tensor::TensorData::new(
-        output_buffer::<E>(shape.num_elements()),
-        shape,
-    ))
+/// A new contiguous tensor of `shape` with elements of type `E`, written chunk by chunk by
+/// `fill(i, out)` (see [`output_buffer`]).
+fn new_output<E: Element>(
+    shape: burn::tensor::Shape,
+    fill: impl Fn(usize, &mut [E]) + Sync + Send,
+) -> FlexTensor {
+    let values = output_buffer::<E>(shape.num_elements(), fill);
+    FlexTensor::from_data(burn::tensor::TensorData::new(values, shape))
 }
 
 /// `f(x)`: over x's own memory when x is not shared (inference), else into a new tensor.
@@ -41,9 +42,10 @@ fn forward<E: Element>(mut x: FlexTensor, kernel: Kernel) -> FlexTensor {
         return x;
     }
     let x = contiguous(x);
-    let mut out = new_output::<E>(x.layout().shape().clone());
-    parallel::<E>(kernel, Pass::Forward { x: elements(&x), out: out.storage_mut() });
-    out
+    let xs = elements::<E>(&x);
+    new_output::<E>(x.layout().shape().clone(), |i, out| {
+        E::RUN(kernel, Pass::Forward { x: &xs[i * CHUNK..][..out.len()], out })
+    })
 }
 
 /// `grad * f'(x)`: over the incoming gradient's memory when it is not shared (the usual case),
@@ -55,12 +57,11 @@ fn backward<E: Element>(x: FlexTensor, mut grad: FlexTensor, kernel: Kernel) -> 
         return grad;
     }
     let grad = contiguous(grad);
-    let mut out = new_output::<E>(x.layout().shape().clone());
-    parallel::<E>(
-        kernel,
-        Pass::Backward { x: elements(&x), grad: elements(&grad), out: out.storage_mut() },
-    );
-    out
+    let (xs, grads) = (elements::<E>(&x), elements::<E>(&grad));
+    new_output::<E>(x.layout().shape().clone(), |i, out| {
+        let (x, grad) = (&xs[i * CHUNK..][..out.len()], &grads[i * CHUNK..][..out.len()]);
+        E::RUN(kernel, Pass::Backward { x, grad, out })
+    })
 }
 
 impl FusedActivation for Flex {
@@ -93,16 +94,19 @@ fn scalar_tensor<E: Element>(value: E) -> FlexTensor {
 
 fn prelu_forward<E: Element>(x: FlexTensor, alpha: FlexTensor) -> FlexTensor {
     let x = contiguous(x);
-    let mut out = new_output::<E>(x.layout().shape().clone());
-    prelu::forward(elements::<E>(&x), only(alpha), out.storage_mut());
-    out
+    let (xs, alpha) = (elements::<E>(&x), only(alpha));
+    new_output::<E>(x.layout().shape().clone(), |i, out| {
+        prelu::forward(&xs[i * CHUNK..][..out.len()], alpha, out)
+    })
 }
 
 fn prelu_input_grad<E: Element>(x: FlexTensor, alpha: FlexTensor, grad: FlexTensor) -> FlexTensor {
     let (x, grad) = (contiguous(x), contiguous(grad));
-    let mut out = new_output::<E>(x.layout().shape().clone());
-    prelu::input_grad(elements::<E>(&x), only(alpha), elements(&grad), out.storage_mut());
-    out
+    let (xs, grads, alpha) = (elements::<E>(&x), elements::<E>(&grad), only(alpha));
+    new_output::<E>(x.layout().shape().clone(), |i, out| {
+        let (x, grad) = (&xs[i * CHUNK..][..out.len()], &grads[i * CHUNK..][..out.len()]);
+        prelu::input_grad(x, alpha, grad, out)
+    })
 }
 
 fn prelu_alpha_grad<E: Element>(x: FlexTensor, grad: FlexTensor) -> FlexTensor {
@@ -137,10 +141,11 @@ impl FusedPrelu for Flex {
 
 fn gated_forward<E: Element>(a: FlexTensor, b: FlexTensor, kernel: Kernel) -> FlexTensor {
     let (a, b) = (contiguous(a), contiguous(b));
-    let mut out = new_output::<E>(a.layout().shape().clone());
-    let (a, b) = (elements::<E>(&a), elements(&b));
-    parallel(kernel, Pass::GatedForward { a, b, out: out.storage_mut() });
-    out
+    let (a_all, b_all) = (elements::<E>(&a), elements::<E>(&b));
+    new_output::<E>(a.layout().shape().clone(), |i, out| {
+        let (a, b) = (&a_all[i * CHUNK..][..out.len()], &b_all[i * CHUNK..][..out.len()]);
+        E::RUN(kernel, Pass::GatedForward { a, b, out })
+    })
 }
 
 fn gated_backward<E: Element>(
@@ -150,8 +155,8 @@ fn gated_backward<E: Element>(
     kernel: Kernel,
 ) -> (FlexTensor, FlexTensor) {
     let (a, b, grad) = (contiguous(a), contiguous(b), contiguous(grad));
-    let mut da = new_output::<E>(a.layout().shape().clone());
-    let mut db = new_output::<E>(a.layout().shape().clone());
+    let mut da = new_output::<E>(a.layout().shape().clone(), |_, _| {});
+    let mut db = new_output::<E>(a.layout().shape().clone(), |_, _| {});
     let (a, b, grad) = (elements::<E>(&a), elements(&b), elements(&grad));
     let (da_out, db_out) = (da.storage_mut(), db.storage_mut());
     parallel(kernel, Pass::GatedBackward { a, b, grad, da: da_out, db: db_out });

@@ -9,15 +9,17 @@ use ndarray::{ArcArray, IxDyn};
 use super::gated::FusedGated;
 use super::prelu::{self, FusedPrelu};
 use super::slices::Pass;
-use super::{Element, FusedActivation, Kernel, output_buffer, parallel};
+use super::{CHUNK, Element, FusedActivation, Kernel, output_buffer, parallel};
 
 type Array<E> = ArcArray<E, IxDyn>;
 
-/// A new standard-layout array of `shape` from the elements `fill` writes (storage not yet
-/// touched before that; see [`output_buffer`]).
-fn new_array<E: Element>(shape: &[usize], fill: impl FnOnce(&mut [E])) -> Array<E> {
-    let mut values = output_buffer::<E>(shape.iter().product());
-    fill(&mut values);
+/// A new standard-layout array of `shape`, written chunk by chunk by `fill(i, out)` (see
+/// [`output_buffer`]).
+fn new_array<E: Element>(
+    shape: &[usize],
+    fill: impl Fn(usize, &mut [E]) + Sync + Send,
+) -> Array<E> {
+    let values = output_buffer::<E>(shape.iter().product(), fill);
     ArcArray::from_shape_vec(IxDyn(shape), values).expect("the shape matches the element count")
 }
 
@@ -28,8 +30,9 @@ fn forward<E: Element>(mut x: Array<E>, kernel: Kernel) -> Array<E> {
         return x;
     }
     let xs = x.as_standard_layout();
-    new_array(x.shape(), |out| {
-        parallel(kernel, Pass::Forward { x: xs.as_slice().expect("standard layout"), out })
+    let xs = xs.as_slice().expect("standard layout");
+    new_array(x.shape(), |i, out| {
+        E::RUN(kernel, Pass::Forward { x: &xs[i * CHUNK..][..out.len()], out })
     })
 }
 
@@ -46,11 +49,10 @@ fn backward<E: Element>(x: Array<E>, mut grad: Array<E>, kernel: Kernel) -> Arra
         return grad;
     }
     let grads = grad.as_standard_layout();
-    new_array(x.shape(), |out| {
-        parallel(
-            kernel,
-            Pass::Backward { x: xs, grad: grads.as_slice().expect("standard layout"), out },
-        )
+    let grads = grads.as_slice().expect("standard layout");
+    new_array(x.shape(), |i, out| {
+        let (x, grad) = (&xs[i * CHUNK..][..out.len()], &grads[i * CHUNK..][..out.len()]);
+        E::RUN(kernel, Pass::Backward { x, grad, out })
     })
 }
 
@@ -95,16 +97,17 @@ fn only<E: Element>(a: &Array<E>) -> E {
 
 fn prelu_forward<E: Element>(x: Array<E>, alpha: Array<E>) -> Array<E> {
     let xs = x.as_standard_layout();
-    new_array(x.shape(), |out| {
-        prelu::forward(xs.as_slice().expect("standard layout"), only(&alpha), out)
-    })
+    let (xs, alpha) = (xs.as_slice().expect("standard layout"), only(&alpha));
+    new_array(x.shape(), |i, out| prelu::forward(&xs[i * CHUNK..][..out.len()], alpha, out))
 }
 
 fn prelu_input_grad<E: Element>(x: Array<E>, alpha: Array<E>, grad: Array<E>) -> Array<E> {
     let (xs, grads) = (x.as_standard_layout(), grad.as_standard_layout());
-    new_array(x.shape(), |out| {
-        let (xs, grads) = (xs.as_slice(), grads.as_slice());
-        prelu::input_grad(xs.expect("standard"), only(&alpha), grads.expect("standard"), out)
+    let (xs, grads) = (xs.as_slice().expect("standard"), grads.as_slice().expect("standard"));
+    let alpha = only(&alpha);
+    new_array(x.shape(), |i, out| {
+        let (x, grad) = (&xs[i * CHUNK..][..out.len()], &grads[i * CHUNK..][..out.len()]);
+        prelu::input_grad(x, alpha, grad, out)
     })
 }
 
@@ -137,9 +140,10 @@ impl FusedPrelu for NdArray {
 
 fn gated_forward<E: Element>(a: Array<E>, b: Array<E>, kernel: Kernel) -> Array<E> {
     let (a_std, b_std) = (a.as_standard_layout(), b.as_standard_layout());
-    new_array(a.shape(), |out| {
-        let (a, b) = (a_std.as_slice().expect("standard"), b_std.as_slice().expect("standard"));
-        parallel(kernel, Pass::GatedForward { a, b, out })
+    let (a_all, b_all) = (a_std.as_slice().expect("standard"), b_std.as_slice().expect("standard"));
+    new_array(a.shape(), |i, out| {
+        let (a, b) = (&a_all[i * CHUNK..][..out.len()], &b_all[i * CHUNK..][..out.len()]);
+        E::RUN(kernel, Pass::GatedForward { a, b, out })
     })
 }
 
@@ -153,13 +157,10 @@ fn gated_backward<E: Element>(
         (a.as_standard_layout(), b.as_standard_layout(), grad.as_standard_layout());
     let (a_s, b_s) = (a_std.as_slice().expect("standard"), b_std.as_slice().expect("standard"));
     let g_s = g_std.as_slice().expect("standard");
-    let mut db = None;
-    let da = new_array(a.shape(), |da| {
-        db = Some(new_array(a.shape(), |db| {
-            parallel(kernel, Pass::GatedBackward { a: a_s, b: b_s, grad: g_s, da, db })
-        }));
-    });
-    (da, db.expect("filled with da"))
+    let (mut da, mut db) = (new_array(a.shape(), |_, _| {}), new_array(a.shape(), |_, _| {}));
+    let (da_s, db_s) = (da.as_slice_mut().expect("new"), db.as_slice_mut().expect("new"));
+    parallel(kernel, Pass::GatedBackward { a: a_s, b: b_s, grad: g_s, da: da_s, db: db_s });
+    (da, db)
 }
 
 impl FusedGated for NdArray {

@@ -28,6 +28,7 @@
 //! [`IMAGES_PER_PARTIAL`] images and the partials are added in order, so results do not depend
 //! on the number of threads.
 
+use actbench_activations::fused::filled;
 use rayon::prelude::*;
 
 use super::real::{Real, plane_sum};
@@ -229,19 +230,23 @@ impl ConvShape {
     }
 }
 
-/// `out = conv(x, weight) + bias`; `out` is `[batch, c_out, height, width]`.
-pub fn forward<E: Real>(s: ConvShape, x: &[E], weight: &[E], bias: &[E], out: &mut [E]) {
-    convolve(s, x, weight, Some(bias), out)
+/// `conv(x, weight) + bias`, `[batch, c_out, height, width]`.
+pub fn forward<E: Real>(s: ConvShape, x: &[E], weight: &[E], bias: &[E]) -> Vec<E> {
+    convolve(s, x, weight, Some(bias))
 }
 
-/// `out = conv(x, weight)`, plus `bias` when there is one.
-fn convolve<E: Real>(s: ConvShape, x: &[E], weight: &[E], bias: Option<&[E]>, out: &mut [E]) {
+/// `conv(x, weight)`, plus `bias` when there is one; written image by image.
+fn convolve<E: Real>(s: ConvShape, x: &[E], weight: &[E], bias: Option<&[E]>) -> Vec<E> {
     let (plane, columns) = (s.plane(), s.columns());
     let rows = s.by_kernel_row(weight);
     let wide_len = if columns == plane { 0 } else { s.c_out * columns };
-    out.par_chunks_mut(s.image_out()).zip(x.par_chunks(s.image_in())).for_each_init(
+    filled(
+        s.batch * s.image_out(),
+        0,
+        s.image_out(),
         || (vec![E::ZERO; s.buffer_len()], vec![E::ZERO; wide_len]),
-        |(buffer, wide), (out, image)| {
+        |(buffer, wide), n, out| {
+            let image = &x[n * s.image_in()..][..s.image_in()];
             let taps = s.taps(image, buffer);
             // the products' destination: `out` (after the bias, if any), or `wide`, copied out
             // after
@@ -272,14 +277,14 @@ fn convolve<E: Real>(s: ConvShape, x: &[E], weight: &[E], bias: Option<&[E]>, ou
                 }
             }
         },
-    );
+    )
 }
 
 /// `dx` (`[batch, c_in, height, width]`) from the output gradient `grad`: the same-padded
 /// convolution of `grad` with the kernel flipped in both directions and its channels swapped,
 /// `dx[ci, y, x] = sum over co, kh, kw of grad[co, y + kh - pad, x + kw - pad]
 /// W[co, ci, k-1-kh, k-1-kw]`, computed by [`forward`]'s convolution (no bias).
-pub fn input_grad<E: Real>(s: ConvShape, weight: &[E], grad: &[E], dx: &mut [E]) {
+pub fn input_grad<E: Real>(s: ConvShape, weight: &[E], grad: &[E]) -> Vec<E> {
     let k = s.kernel;
     let mut flipped = vec![E::ZERO; weight.len()];
     for co in 0..s.c_out {
@@ -293,7 +298,7 @@ pub fn input_grad<E: Real>(s: ConvShape, weight: &[E], grad: &[E], dx: &mut [E])
         }
     }
     let swapped = ConvShape { c_in: s.c_out, c_out: s.c_in, ..s };
-    convolve(swapped, grad, &flipped, None, dx);
+    convolve(swapped, grad, &flipped, None)
 }
 
 /// The weight gradient `dW = sum over images of dout taps^T`, `[c_out, c_in, k, k]`.
@@ -557,9 +562,7 @@ mod tests {
             let w = values(s.c_out * s.patch(), 2);
             let b = values(s.c_out, 3);
             let g = values(s.batch * s.image_out(), 4);
-            // the kernels write every element: start from values that would show otherwise
-            let mut out = vec![7.0; s.batch * s.image_out()];
-            forward(s, &x, &w, &b, &mut out);
+            let out = forward(s, &x, &w, &b);
             let expected = naive(s, &x, &w, &b);
             for (a, e) in out.iter().zip(&expected) {
                 assert!((a - e).abs() < 1e-12, "{s:?}: {a} vs {e}");
@@ -570,8 +573,7 @@ mod tests {
                 naive(s, x, w, b).iter().zip(&g).map(|(o, g)| o * g).sum()
             };
             let base = loss(&x, &w, &b);
-            let mut dx = vec![7.0; x.len()];
-            input_grad(s, &w, &g, &mut dx);
+            let dx = input_grad(s, &w, &g);
             for i in 0..x.len() {
                 let mut moved = x.clone();
                 moved[i] += 1.0;

@@ -15,7 +15,7 @@
 //! threads. burn's version takes two reductions over transposed copies forward and six element-wise
 //! passes and four reductions backward.
 
-use actbench_activations::fused::zeroed;
+use actbench_activations::fused::filled;
 use rayon::prelude::*;
 
 use super::real::{Real, plane_sum};
@@ -82,7 +82,7 @@ fn inverse_std<E: Real>(var: &[E], epsilon: f64) -> Vec<f64> {
     var.iter().map(|v| 1.0 / (v.to_f64() + epsilon).sqrt()).collect()
 }
 
-/// `out = γ (x - μ) / sqrt(σ² + ε) + β`, with `stats` as [`stats`] returns them.
+/// `γ (x - μ) / sqrt(σ² + ε) + β`, with `stats` as [`stats`] returns them.
 pub fn forward<E: Real>(
     s: NormShape,
     x: &[E],
@@ -90,19 +90,25 @@ pub fn forward<E: Real>(
     gamma: &[E],
     beta: &[E],
     epsilon: f64,
-    out: &mut [E],
-) {
+) -> Vec<E> {
     let (mean, var) = stats.split_at(s.channels);
     let inv = inverse_std(var, epsilon);
     let scale: Vec<E> = gamma.iter().zip(&inv).map(|(g, i)| E::from_f64(g.to_f64() * i)).collect();
-    out.par_chunks_mut(s.task()).zip(x.par_chunks(s.task())).for_each(|(out, x)| {
-        s.runs(x.len(), |c, start, end| {
-            let (m, a, b) = (mean[c], scale[c], beta[c]);
-            for (y, &x) in out[start..end].iter_mut().zip(&x[start..end]) {
-                *y = (x - m) * a + b;
-            }
-        })
-    });
+    filled(
+        x.len(),
+        0,
+        s.task(),
+        || (),
+        |_, i, out| {
+            let x = &x[i * s.task()..][..out.len()];
+            s.runs(x.len(), |c, start, end| {
+                let (m, a, b) = (mean[c], scale[c], beta[c]);
+                for (y, &x) in out[start..end].iter_mut().zip(&x[start..end]) {
+                    *y = (x - m) * a + b;
+                }
+            })
+        },
+    )
 }
 
 /// `[dx..., dγ..., dβ...]` from x, the output gradient `grad` and the forward pass's `stats`.
@@ -138,11 +144,14 @@ pub fn backward<E: Real>(
             [a, -a * mean_dy_xhat * inv[c], -a * dy / n].map(E::from_f64)
         })
         .collect();
-    let mut out = zeroed(x.len() + 2 * s.channels);
-    let (dx, params) = out.split_at_mut(x.len());
     let task = s.task();
-    dx.par_chunks_mut(task).zip(x.par_chunks(task)).zip(grad.par_chunks(task)).for_each(
-        |((dx, x), g)| {
+    let mut out = filled(
+        x.len(),
+        2 * s.channels,
+        task,
+        || (),
+        |_, i, dx| {
+            let (x, g) = (&x[i * task..][..dx.len()], &grad[i * task..][..dx.len()]);
             s.runs(x.len(), |c, start, end| {
                 let ([a, b, k], m) = (coefficients[c], mean[c]);
                 let (x, g) = (&x[start..end], &g[start..end]);
@@ -152,11 +161,9 @@ pub fn backward<E: Real>(
             })
         },
     );
-    let (dgamma, dbeta) = params.split_at_mut(s.channels);
-    for c in 0..s.channels {
-        dgamma[c] = E::from_f64(sums[c].1 * inv[c]);
-        dbeta[c] = E::from_f64(sums[c].0);
-    }
+    // dγ, then dβ, in the room `filled` left after dx
+    out.extend((0..s.channels).map(|c| E::from_f64(sums[c].1 * inv[c])));
+    out.extend((0..s.channels).map(|c| E::from_f64(sums[c].0)));
     out
 }
 
@@ -207,8 +214,7 @@ mod tests {
             let eps = 1e-5;
             let [y_want, dx_want, dgamma_want, dbeta_want] = naive(s, &x, &dy, &gamma, eps);
             let st = stats(s, &x);
-            let mut y = vec![0.0; len];
-            forward(s, &x, &st, &gamma, &vec![0.5; s.channels], eps, &mut y);
+            let y = forward(s, &x, &st, &gamma, &vec![0.5; s.channels], eps);
             let grads = backward(s, &x, &dy, &st, &gamma, eps);
             let (dx, rest) = grads.split_at(len);
             let (dgamma, dbeta) = rest.split_at(s.channels);

@@ -1,13 +1,11 @@
 //! The models' kernels on flex: `FlexTensor` storage in, `FlexTensor` out.
 
-use actbench_activations::fused::zeroed;
 use burn::backend::Flex;
 use burn::backend::flex::FlexTensor;
 use burn::tensor::{DType, Shape, TensorData};
 
 use super::cells::{self, CellKernels, LstmOp};
 use super::extension::{ModelKernels, conv_shape, norm_shape, pool_shape};
-use super::real::Real;
 use super::{conv, norm, pool};
 
 /// A contiguous copy of `t`, readable as a slice.
@@ -18,13 +16,6 @@ fn contiguous(t: FlexTensor) -> FlexTensor {
 /// The elements of a contiguous tensor.
 fn slice<E: bytemuck::Pod + burn::tensor::Element>(t: &FlexTensor) -> &[E] {
     t.as_slice().expect("a contiguous tensor of the kernel's dtype")
-}
-
-/// A new tensor of `shape` from the elements `fill` writes into a zeroed buffer.
-fn new_tensor<E: Real>(shape: Vec<usize>, fill: impl FnOnce(&mut [E])) -> FlexTensor {
-    let mut values: Vec<E> = zeroed(shape.iter().product());
-    fill(&mut values);
-    FlexTensor::from_data(TensorData::new(values, Shape::from(shape)))
 }
 
 /// Runs `$body` with `$E` the element type of `$t` (float32 or float64).
@@ -49,9 +40,10 @@ impl ModelKernels for Flex {
         let (x, weight, bias) = (contiguous(x), contiguous(weight), contiguous(bias));
         let w = weight.layout().shape().to_vec();
         let s = conv_shape(x.layout().shape(), w[0], w[3]);
-        by_dtype!(x, E => new_tensor::<E>(vec![s.batch, s.c_out, s.height, s.width], |out| {
-            conv::forward(s, slice::<E>(&x), slice(&weight), slice(&bias), out)
-        }))
+        by_dtype!(x, E => {
+            let y = conv::forward(s, slice::<E>(&x), slice(&weight), slice(&bias));
+            state(vec![s.batch, s.c_out, s.height, s.width], y)
+        })
     }
 
     fn conv2d_same_input_grad(weight: FlexTensor, grad: FlexTensor) -> FlexTensor {
@@ -59,9 +51,10 @@ impl ModelKernels for Flex {
         let w = weight.layout().shape().to_vec();
         let g = grad.layout().shape().to_vec();
         let s = conv_shape(&[g[0], w[1], g[2], g[3]], w[0], w[3]);
-        by_dtype!(grad, E => new_tensor::<E>(vec![s.batch, s.c_in, s.height, s.width], |dx| {
-            conv::input_grad(s, slice::<E>(&weight), slice(&grad), dx)
-        }))
+        by_dtype!(grad, E => {
+            let dx = conv::input_grad(s, slice::<E>(&weight), slice(&grad));
+            state(vec![s.batch, s.c_in, s.height, s.width], dx)
+        })
     }
 
     fn conv2d_same_weight_grad(x: FlexTensor, grad: FlexTensor, kernel: usize) -> FlexTensor {
@@ -89,16 +82,14 @@ impl ModelKernels for Flex {
         let dims = x.layout().shape().to_vec();
         let s = pool_shape(&dims);
         let shape = vec![dims[0], dims[1], s.out_height(), s.out_width()];
-        by_dtype!(x, E => new_tensor::<E>(shape, |out| pool::forward(s, slice::<E>(&x), out)))
+        by_dtype!(x, E => state(shape, pool::forward(s, slice::<E>(&x))))
     }
 
     fn max_pool2x2_grad(x: FlexTensor, grad: FlexTensor) -> FlexTensor {
         let (x, grad) = (contiguous(x), contiguous(grad));
         let dims = x.layout().shape().to_vec();
         let s = pool_shape(&dims);
-        by_dtype!(x, E => new_tensor::<E>(dims, |dx| {
-            pool::backward(s, slice::<E>(&x), slice(&grad), dx)
-        }))
+        by_dtype!(x, E => state(dims, pool::backward(s, slice::<E>(&x), slice(&grad))))
     }
 
     fn batch_norm_stats(x: FlexTensor) -> FlexTensor {
@@ -118,9 +109,10 @@ impl ModelKernels for Flex {
         let (gamma, beta) = (contiguous(gamma), contiguous(beta));
         let shape = x.layout().shape().to_vec();
         let s = norm_shape(&shape);
-        by_dtype!(x, E => new_tensor::<E>(shape, |out| {
-            norm::forward(s, slice(&x), slice(&stats), slice(&gamma), slice(&beta), epsilon, out)
-        }))
+        by_dtype!(x, E => {
+            let y = norm::forward::<E>(s, slice(&x), slice(&stats), slice(&gamma), slice(&beta), epsilon);
+            state(shape, y)
+        })
     }
 
     fn batch_norm_grad(

@@ -2,14 +2,12 @@
 // burn 0.22 deprecates its ndarray backend; our users still run it.
 #![allow(deprecated)]
 
-use actbench_activations::fused::zeroed;
 use burn::backend::NdArray;
 use burn::backend::ndarray::NdArrayTensor;
 use ndarray::{ArcArray, CowArray, IxDyn};
 
 use super::cells::{self, CellKernels, LstmOp};
 use super::extension::{ModelKernels, conv_shape, norm_shape, pool_shape};
-use super::real::Real;
 use super::{conv, norm, pool};
 
 type Array<E> = ArcArray<E, IxDyn>;
@@ -17,13 +15,6 @@ type Array<E> = ArcArray<E, IxDyn>;
 /// The elements of `a` in standard (row-major) order, copied only when not already so.
 fn standard<E: Clone>(a: &Array<E>) -> CowArray<'_, E, IxDyn> {
     a.as_standard_layout()
-}
-
-/// A new array of `shape` from the elements `fill` writes into a zeroed buffer.
-fn new_array<E: Real>(shape: &[usize], fill: impl FnOnce(&mut [E])) -> Array<E> {
-    let mut values = zeroed(shape.iter().product());
-    fill(&mut values);
-    ArcArray::from_shape_vec(IxDyn(shape), values).expect("the shape matches the element count")
 }
 
 /// Runs `$body` on the tensors' float32 or float64 arrays (`actbench_activations`' macro).
@@ -42,9 +33,8 @@ impl ModelKernels for NdArray {
         by_dtype!(x, weight, bias => {
             let (x, weight, bias) = (standard(&x), standard(&weight), standard(&bias));
             let s = conv_shape(x.shape(), weight.shape()[0], weight.shape()[3]);
-            new_array(&[s.batch, s.c_out, s.height, s.width], |out| {
-                conv::forward(s, slice(&x), slice(&weight), slice(&bias), out)
-            })
+            let y = conv::forward(s, slice(&x), slice(&weight), slice(&bias));
+            array(&[s.batch, s.c_out, s.height, s.width], y)
         })
     }
 
@@ -53,9 +43,8 @@ impl ModelKernels for NdArray {
             let (weight, grad) = (standard(&weight), standard(&grad));
             let (w, g) = (weight.shape(), grad.shape());
             let s = conv_shape(&[g[0], w[1], g[2], g[3]], w[0], w[3]);
-            new_array(&[s.batch, s.c_in, s.height, s.width], |dx| {
-                conv::input_grad(s, slice(&weight), slice(&grad), dx)
-            })
+            let dx = conv::input_grad(s, slice(&weight), slice(&grad));
+            array(&[s.batch, s.c_in, s.height, s.width], dx)
         })
     }
 
@@ -67,9 +56,7 @@ impl ModelKernels for NdArray {
         by_dtype!(x, grad => {
             let (x, grad) = (standard(&x), standard(&grad));
             let s = conv_shape(x.shape(), grad.shape()[1], kernel);
-            let dw = conv::weight_grad(s, slice(&x), slice(&grad));
-            let shape = [s.c_out, s.c_in, kernel, kernel];
-            ArcArray::from_shape_vec(IxDyn(&shape), dw).expect("the weight's shape")
+            array(&[s.c_out, s.c_in, kernel, kernel], conv::weight_grad(s, slice(&x), slice(&grad)))
         })
     }
 
@@ -87,7 +74,7 @@ impl ModelKernels for NdArray {
             let x = standard(&x);
             let s = pool_shape(x.shape());
             let shape = [x.shape()[0], x.shape()[1], s.out_height(), s.out_width()];
-            new_array(&shape, |out| pool::forward(s, slice(&x), out))
+            array(&shape, pool::forward(s, slice(&x)))
         })
     }
 
@@ -95,7 +82,7 @@ impl ModelKernels for NdArray {
         by_dtype!(x, grad => {
             let (x, grad) = (standard(&x), standard(&grad));
             let s = pool_shape(x.shape());
-            new_array(x.shape(), |dx| pool::backward(s, slice(&x), slice(&grad), dx))
+            array(x.shape(), pool::backward(s, slice(&x), slice(&grad)))
         })
     }
 
@@ -118,9 +105,8 @@ impl ModelKernels for NdArray {
             let (x, stats) = (standard(&x), standard(&stats));
             let (gamma, beta) = (standard(&gamma), standard(&beta));
             let s = norm_shape(x.shape());
-            new_array(x.shape(), |out| {
-                norm::forward(s, slice(&x), slice(&stats), slice(&gamma), slice(&beta), epsilon, out)
-            })
+            let y = norm::forward(s, slice(&x), slice(&stats), slice(&gamma), slice(&beta), epsilon);
+            array(x.shape(), y)
         })
     }
 

@@ -7,7 +7,7 @@
 //! element burn's pooling sends it to. Backward does not keep indices: it finds the maximum
 //! again in x, which costs one read of x and no stored index tensor.
 
-use rayon::prelude::*;
+use actbench_activations::fused::filled;
 
 use super::real::Real;
 
@@ -76,47 +76,51 @@ fn winner<E: Real>(w: [E; 4]) -> usize {
     any_nan * last_nan + (1 - any_nan) * first_equal
 }
 
-/// `out[p, oh, ow] = max of x[p, 2oh..2oh+2, 2ow..2ow+2]`.
-pub fn forward<E: Real>(s: PoolShape, x: &[E], out: &mut [E]) {
-    if s.plane_out() == 0 {
-        return;
-    }
+/// `out[p, oh, ow] = max of x[p, 2oh..2oh+2, 2ow..2ow+2]`, `[planes, height / 2, width / 2]`.
+pub fn forward<E: Real>(s: PoolShape, x: &[E]) -> Vec<E> {
     let per_task = s.planes_per_task();
-    out.par_chunks_mut(s.plane_out() * per_task)
-        .zip(x.par_chunks(s.plane_in() * per_task))
-        .for_each(|(out, x)| {
+    let out_len = s.planes * s.plane_out();
+    filled(
+        out_len,
+        0,
+        s.plane_out() * per_task,
+        || (),
+        |_, i, out| {
+            let x = &x[i * s.plane_in() * per_task..];
             for (out, plane) in out.chunks_mut(s.plane_out()).zip(x.chunks(s.plane_in())) {
                 for (out, (top, bottom)) in out.chunks_mut(s.out_width()).zip(s.row_pairs(plane)) {
                     let pairs = top.chunks_exact(2).zip(bottom.chunks_exact(2));
                     for (o, (t, b)) in out.iter_mut().zip(pairs) {
-                        let window = [t[0], t[1], b[0], b[1]];
-                        *o = window_max(window);
+                        *o = window_max([t[0], t[1], b[0], b[1]]);
                     }
                 }
             }
-        });
+        },
+    )
 }
 
-/// `dx`: each window's gradient at its maximum, zero elsewhere.
-pub fn backward<E: Real>(s: PoolShape, x: &[E], grad: &[E], dx: &mut [E]) {
+/// `dx`, `[planes, height, width]`: each window's gradient at its maximum, zero elsewhere
+/// (including the rows and columns no window covers, with odd sizes: [`filled`] hands out its
+/// chunks zeroed).
+pub fn backward<E: Real>(s: PoolShape, x: &[E], grad: &[E]) -> Vec<E> {
     let per_task = s.planes_per_task();
-    if s.plane_out() == 0 {
-        dx.fill(E::ZERO);
-        return;
-    }
     let (w, ow) = (s.width, s.out_width());
-    dx.par_chunks_mut(s.plane_in() * per_task)
-        .zip(x.par_chunks(s.plane_in() * per_task))
-        .zip(grad.par_chunks(s.plane_out() * per_task))
-        .for_each(|((dx, x), grad)| {
+    filled(
+        s.planes * s.plane_in(),
+        0,
+        s.plane_in() * per_task,
+        || (),
+        |_, i, dx| {
+            if s.plane_out() == 0 {
+                return;
+            }
+            let x = &x[i * s.plane_in() * per_task..];
+            let grad = &grad[i * s.plane_out() * per_task..];
             let planes = dx.chunks_mut(s.plane_in()).zip(x.chunks(s.plane_in()));
             for ((dx, plane), grad) in planes.zip(grad.chunks(s.plane_out())) {
-                // Rows and columns no window covers (odd sizes) get no gradient.
-                dx[2 * s.out_height() * w..].fill(E::ZERO);
                 let dx_pairs = dx.chunks_exact_mut(2 * w);
                 for ((d, (top, bottom)), g) in dx_pairs.zip(s.row_pairs(plane)).zip(grad.chunks(ow))
                 {
-                    d.fill(E::ZERO);
                     let windows = top.chunks_exact(2).zip(bottom.chunks_exact(2));
                     for (j, ((t, b), &g)) in windows.zip(g).enumerate() {
                         let at = winner([t[0], t[1], b[0], b[1]]);
@@ -125,7 +129,8 @@ pub fn backward<E: Real>(s: PoolShape, x: &[E], grad: &[E], dx: &mut [E]) {
                     }
                 }
             }
-        });
+        },
+    )
 }
 
 #[cfg(test)]
@@ -142,12 +147,10 @@ mod tests {
             2.0, 0.0,   nan, 1.0,   9.0,
             7.0, 7.0,   7.0, 7.0,   7.0,
         ];
-        let mut out = [0.0; 2];
-        forward(s, &x, &mut out);
+        let out = forward(s, &x);
         assert_eq!(out[0], 2.0);
         assert!(out[1].is_nan());
-        let mut dx = [9.0; 15];
-        backward(s, &x, &[10.0, 20.0], &mut dx);
+        let dx = backward(s, &x, &[10.0, 20.0]);
         #[rustfmt::skip]
         let expected = [
             0.0, 10.0,  0.0, 0.0,   0.0,
@@ -157,8 +160,7 @@ mod tests {
         assert_eq!(dx, expected);
         // Ties: the first in row-major order.
         let tie = PoolShape { planes: 2, height: 2, width: 2 };
-        let mut dx = [0.0; 8];
-        backward(tie, &[3.0, 3.0, 3.0, 3.0, 0.0, 1.0, 1.0, 0.0], &[1.0, 2.0], &mut dx);
+        let dx = backward(tie, &[3.0, 3.0, 3.0, 3.0, 0.0, 1.0, 1.0, 0.0], &[1.0, 2.0]);
         assert_eq!(dx, [1.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0]);
     }
 }

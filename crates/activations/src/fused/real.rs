@@ -84,14 +84,17 @@ const EXP_MIN: f32 = -104.0;
 const EXP_MAX: f32 = 88.7;
 
 /// `exp(r) - 1` for `|r| <= 0.35`: its Taylor polynomial to degree 7 (error below 1.5e-8
-/// relative), by Estrin's scheme.
+/// relative), by Estrin's scheme in fused multiply-adds (one rounding each; with the reduction's
+/// two, the float32 activations built on `exp` ran 15-20% faster forward and backward on the
+/// Intel Xeon than in separate multiplies and adds: `actbench bench activations --elements
+/// 1605632`).
 #[inline(always)]
 fn expm1_near_zero(r: f32) -> f32 {
     let r2 = r * r;
     let r4 = r2 * r2;
-    let low = (0.5 + r * (1.0 / 6.0)) + r2 * (1.0 / 24.0 + r * (1.0 / 120.0));
-    let high = 1.0 / 720.0 + r * (1.0 / 5040.0);
-    r + r2 * (low + r4 * high)
+    let low = r2.mul_add(r.mul_add(1.0 / 120.0, 1.0 / 24.0), r.mul_add(1.0 / 6.0, 0.5));
+    let high = r.mul_add(1.0 / 5040.0, 1.0 / 720.0);
+    r2.mul_add(r4.mul_add(high, low), r)
 }
 
 /// Cody and Waite's reduction: `x = k ln 2 + r`, `|r| <= ln 2 / 2` (plus `extra`, a small addend
@@ -101,9 +104,9 @@ fn expm1_near_zero(r: f32) -> f32 {
 fn reduce(x: f32, extra: f32) -> (f32, f32, f32) {
     let x = if x < EXP_MIN { EXP_MIN } else { x };
     let x = if x > EXP_MAX { EXP_MAX } else { x };
-    let shifted = x * std::f32::consts::LOG2_E + SHIFT;
+    let shifted = x.mul_add(std::f32::consts::LOG2_E, SHIFT);
     let k = shifted - SHIFT;
-    let r = ((x - k * LN2_HI) - k * LN2_LO) + extra;
+    let r = (-k).mul_add(LN2_LO, (-k).mul_add(LN2_HI, x)) + extra;
     // In [2^23, 2^24) consecutive floats are consecutive integers, so the bit difference is k.
     let k = shifted.to_bits() as i32 - SHIFT.to_bits() as i32;
     let half = k >> 1;

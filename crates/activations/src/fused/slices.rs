@@ -4,9 +4,11 @@
 //! Float32 slices compute what [`Kernel::eval_f32`] says: the kernels built on `exp` and GELU
 //! in float32 arithmetic (16 lanes with AVX-512), the piecewise-linear ones and softsign in
 //! float64, rounded once; the compiler vectorises both.
-//! On x86-64 the loops are compiled three times, for AVX-512, AVX2 and the SSE2 baseline, and
-//! the widest the CPU supports is picked at run time (16, 8 or 4 float32 lanes; half as many in
-//! float64). Float64 slices use [`Kernel::eval`], so float64 results keep the C library's
+//! On x86-64 the loops are compiled three times, for AVX-512 and AVX2 (each with FMA) and the
+//! SSE2 baseline, and the widest the CPU supports is picked at run time (16, 8 or 4 float32
+//! lanes; half as many in float64). The float32 `exp` is written in fused multiply-adds
+//! (`real.rs`): with FMA one instruction each; the baseline computes them in software, to the
+//! same bits, slowly (only CPUs without AVX2 and FMA run it). Float64 slices use [`Kernel::eval`], so float64 results keep the C library's
 //! accuracy.
 
 use super::kernel::{
@@ -145,17 +147,18 @@ pub fn run_f64(kernel: Kernel, pass: Pass<'_, f64>) {
     each(pass, InF64(|x| kernel.eval(x)));
 }
 
-/// `each(pass, f)`, compiled (per `f`) for AVX-512, AVX2 and the baseline; runs the widest.
+/// `each(pass, f)`, compiled (per `f`) for AVX-512 and AVX2, each with FMA, and the baseline;
+/// runs the widest.
 #[inline(always)]
 fn widest<F: Element<f32>>(pass: Pass<'_, f32>, f: F, wide: bool) {
     #[cfg(target_arch = "x86_64")]
-    if wide {
+    if wide && std::arch::is_x86_feature_detected!("fma") {
         if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F (checked just above).
+            // SAFETY: the CPU supports AVX-512F and FMA (checked just above).
             return unsafe { each_avx512(pass, f) };
         }
         if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 (checked just above).
+            // SAFETY: the CPU supports AVX2 and FMA (checked just above).
             return unsafe { each_avx2(pass, f) };
         }
     }
@@ -163,13 +166,13 @@ fn widest<F: Element<f32>>(pass: Pass<'_, f32>, f: F, wide: bool) {
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
+#[target_feature(enable = "avx512f,fma")]
 fn each_avx512<F: Element<f32>>(pass: Pass<'_, f32>, f: F) {
     each(pass, f)
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 fn each_avx2<F: Element<f32>>(pass: Pass<'_, f32>, f: F) {
     each(pass, f)
 }

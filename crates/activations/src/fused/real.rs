@@ -85,7 +85,7 @@ const EXP_MAX: f32 = 88.7;
 
 /// `exp(r) - 1` for `|r| <= 0.35`: its Taylor polynomial to degree 7 (error below 1.5e-8
 /// relative), by Estrin's scheme in fused multiply-adds (one rounding each; with the reduction's
-/// two, the float32 activations built on `exp` ran 15-20% faster forward and backward on the
+/// two, the float32 activations built on `exp` ran 11-19% faster forward and backward on the
 /// Intel Xeon than in separate multiplies and adds: `actbench bench activations --elements
 /// 1605632`).
 #[inline(always)]

@@ -173,12 +173,6 @@ where
     values
 }
 
-/// `n` zeros, written by all of rayon's threads: a buffer a kernel adds into.
-#[cfg(any(feature = "flex", feature = "ndarray"))]
-pub fn zeroed<E: bytemuck::Zeroable + Copy + Send>(n: usize) -> Vec<E> {
-    filled(n, 0, CHUNK, || (), |_, _, _| {})
-}
-
 /// Buffers this large are worth transparent huge pages.
 #[cfg(any(feature = "flex", feature = "ndarray"))]
 const HUGE_PAGE_MIN_BYTES: usize = 4 << 20;

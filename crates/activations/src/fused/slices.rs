@@ -1,15 +1,14 @@
 //! The fused kernels over contiguous slices: `y = f(x)` and `dL/dx = dL/dy * f'(x)`, each written
 //! to a new slice or over its input.
 //!
-//! Float32 slices compute what [`Kernel::eval_f32`] says: the kernels built on `exp` and GELU
-//! in float32 arithmetic (16 lanes with AVX-512), the piecewise-linear ones and softsign in
-//! float64, rounded once; the compiler vectorises both.
-//! On x86-64 the loops are compiled three times, for AVX-512 and AVX2 (each with FMA) and the
-//! SSE2 baseline, and the widest the CPU supports is picked at run time (16, 8 or 4 float32
-//! lanes; half as many in float64). The float32 `exp` is written in fused multiply-adds
-//! (`real.rs`): with FMA one instruction each; the baseline computes them in software, to the
-//! same bits, slowly (only CPUs without AVX2 and FMA run it). Float64 slices use [`Kernel::eval`], so float64 results keep the C library's
-//! accuracy.
+//! Float32 slices compute what [`Kernel::eval_f32`] says: the kernels built on `exp` and GELU in
+//! float32 arithmetic (16 lanes with AVX-512), the piecewise-linear ones and softsign in float64,
+//! rounded once; the compiler vectorises both. On x86-64 the loops are compiled three times, for
+//! AVX-512 and AVX2 (each with FMA) and the SSE2 baseline, and the widest the CPU supports is
+//! picked at run time (16, 8 or 4 float32 lanes; half as many in float64). The float32 `exp` is
+//! written in fused multiply-adds (`real.rs`): with FMA one instruction each; the baseline computes
+//! them in software, to the same bits, slowly (only CPUs without AVX2 and FMA run it). Float64
+//! slices use [`Kernel::eval`], so float64 results keep the C library's accuracy.
 
 use super::kernel::{
     Kernel, exp_linear, exp_linear_unit_width, gelu_f32, gelu_tanh, hard_sigmoid, hard_swish,

@@ -110,7 +110,8 @@ impl ModelKernels for Flex {
         let shape = x.layout().shape().to_vec();
         let s = norm_shape(&shape);
         by_dtype!(x, E => {
-            let y = norm::forward::<E>(s, slice(&x), slice(&stats), slice(&gamma), slice(&beta), epsilon);
+            let (stats, gamma, beta) = (slice(&stats), slice(&gamma), slice(&beta));
+            let y = norm::forward::<E>(s, slice(&x), stats, gamma, beta, epsilon);
             state(shape, y)
         })
     }

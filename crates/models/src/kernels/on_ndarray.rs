@@ -105,7 +105,8 @@ impl ModelKernels for NdArray {
             let (x, stats) = (standard(&x), standard(&stats));
             let (gamma, beta) = (standard(&gamma), standard(&beta));
             let s = norm_shape(x.shape());
-            let y = norm::forward(s, slice(&x), slice(&stats), slice(&gamma), slice(&beta), epsilon);
+            let (stats, gamma, beta) = (slice(&stats), slice(&gamma), slice(&beta));
+            let y = norm::forward(s, slice(&x), stats, gamma, beta, epsilon);
             array(x.shape(), y)
         })
     }

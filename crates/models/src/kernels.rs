@@ -19,7 +19,9 @@
 //! The `gemm` crate runs with its `x86-v4` feature: on a CPU with AVX-512 it picks its AVX-512
 //! kernels at run time (for burn-flex's matrix products too), up to 2x faster than its AVX2
 //! kernels on an Intel Xeon. The price: on AVX-512 machines the products' last bits differ from
-//! those of AVX2-only machines.
+//! those of AVX2-only machines. The same holds for float32 3x3 convolutions on small planes,
+//! which run on our own AVX-512 kernels where the CPU has it (`direct.rs`), summing in another
+//! order than the products.
 //!
 //! Results agree with burn's ops to rounding (tests below); the pooling picks the same maximum.
 //!
@@ -42,6 +44,8 @@ use burn::prelude::*;
 mod cells;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
 mod conv;
+#[cfg(any(feature = "flex", feature = "ndarray"))]
+mod direct;
 #[cfg(any(feature = "flex", feature = "ndarray"))]
 mod extension;
 mod memory;

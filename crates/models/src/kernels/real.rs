@@ -43,6 +43,21 @@ impl Real for f64 {
     }
 }
 
+/// `values` as float32 slices, when `E` is float32 (the type of the direct convolution).
+pub(super) fn as_f32<E: Real>(values: &[E]) -> Option<&[f32]> {
+    is_f32::<E>().then(|| bytemuck::cast_slice(values))
+}
+
+/// [`as_f32`] for a mutable slice.
+pub(super) fn as_f32_mut<E: Real>(values: &mut [E]) -> Option<&mut [f32]> {
+    is_f32::<E>().then(|| bytemuck::cast_slice_mut(values))
+}
+
+/// Whether `E` is float32.
+pub(super) fn is_f32<E: Real>() -> bool {
+    std::any::TypeId::of::<E>() == std::any::TypeId::of::<f32>()
+}
+
 /// Partial sums per plane in [`plane_sum`]: four SSE2 vector registers of float32, so four
 /// additions run at once (with 8, the loop waited on two chains of dependent additions; the
 /// norm and bias-gradient passes ran that much slower).

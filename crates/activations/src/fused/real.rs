@@ -151,9 +151,11 @@ impl Real for f32 {
         let f = self / (2.0 + self);
         let f2 = f * f;
         let f4 = f2 * f2;
-        let low = (1.0 + f2 * (1.0 / 3.0)) + f4 * (1.0 / 5.0 + f2 * (1.0 / 7.0));
-        let high = (1.0 / 9.0 + f2 * (1.0 / 11.0)) + f4 * (1.0 / 13.0 + f2 * (1.0 / 15.0));
-        2.0 * f * (low + f4 * f4 * high)
+        // Estrin's scheme in fused multiply-adds, as `expm1_near_zero`
+        let low = f4.mul_add(f2.mul_add(1.0 / 7.0, 1.0 / 5.0), f2.mul_add(1.0 / 3.0, 1.0));
+        let high =
+            f4.mul_add(f2.mul_add(1.0 / 15.0, 1.0 / 13.0), f2.mul_add(1.0 / 11.0, 1.0 / 9.0));
+        2.0 * f * (f4 * f4).mul_add(high, low)
     }
 }
 

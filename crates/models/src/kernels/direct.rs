@@ -293,9 +293,8 @@ struct Tile<'a> {
 
 impl Tile<'_> {
     /// Writes the tile into `out`, from its top-left position in the first output channel.
-    /// Reads `x` from the tile's top-left padded input at
-    /// the offsets `taps` (one per input channel and tap, in the weight's order), and the weight
-    /// and bias of the tile's blocks.
+    /// Reads `x` from the tile's top-left padded input at the offsets `taps` (one per input
+    /// channel and tap, in the weight's order), and the weight and bias of the tile's blocks.
     #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
     fn run(self, x: &[f32], taps: &[usize], weight: &[f32], bias: Option<&[f32]>, out: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]

@@ -252,7 +252,7 @@ pub fn forward<E: Real>(s: ConvShape, x: &[E], weight: &[E], bias: &[E]) -> Vec<
 
 /// `conv(x, weight)`, plus `bias` when there is one; written image by image.
 fn convolve<E: Real>(s: ConvShape, x: &[E], weight: &[E], bias: Option<&[E]>) -> Vec<E> {
-    if let Some(direct) = s.direct::<E>().filter(|d| d.tile_columns().is_some()) {
+    if let Some(direct) = s.direct::<E>().filter(Direct::forward_fits) {
         return convolve_direct(s, direct, x, weight, bias);
     }
     let (plane, columns) = (s.plane(), s.columns());
@@ -307,7 +307,7 @@ fn convolve_direct<E: Real>(
     bias: Option<&[E]>,
 ) -> Vec<E> {
     let float32 = "the direct kernel's slices are float32";
-    let (x, packed) = (as_f32(x).expect(float32), direct.pack(as_f32(weight).expect(float32)));
+    let (x, prepared) = (as_f32(x).expect(float32), direct.prepare(as_f32(weight).expect(float32)));
     let bias = bias.map(|b| as_f32(b).expect(float32));
     filled(
         s.batch * s.image_out(),
@@ -316,7 +316,7 @@ fn convolve_direct<E: Real>(
         || vec![0.0; direct.padded_len()],
         |padded, n, out| {
             direct.pad(&x[n * s.image_in()..][..s.image_in()], padded);
-            direct.forward(padded, &packed, bias, as_f32_mut(out).expect(float32));
+            direct.forward(padded, &prepared, bias, as_f32_mut(out).expect(float32));
         },
     )
 }

@@ -56,6 +56,18 @@ pub(super) struct Direct {
     width: usize,
 }
 
+/// What [`Direct::forward`] reads besides the image, made once per call by
+/// [`Direct::prepare`].
+pub(super) struct Forward {
+    /// The weight as `[c_out / 16, c_in, 9, 16]`.
+    packed: Vec<f32>,
+    /// Per input channel and tap, in the weight's order: the padded input it reads, from a
+    /// tile's top-left corner.
+    taps: Vec<usize>,
+    /// Per lane: output channel `lane` of a block, in elements after the block's first.
+    lanes: Vec<i32>,
+}
+
 impl Direct {
     /// The direct kernels for a convolution of this shape, if the CPU has AVX-512 and the kernel
     /// is 3x3 with a multiple of 16 output channels.
@@ -71,10 +83,11 @@ impl Direct {
         (fits && cpu_has_avx512()).then_some(Self { c_in, c_out, height, width })
     }
 
-    /// Positions per output row of one forward tile: the row, for rows of 14 or 7 positions.
-    /// Other widths keep the matrix products forward (rows of 28 ran as fast either way).
-    pub(super) fn tile_columns(&self) -> Option<usize> {
-        [14, 7].into_iter().find(|&c| self.width == c)
+    /// Whether the forward kernel takes this shape: rows of 14 or 7 positions, one row a tile's
+    /// columns. Other widths keep the matrix products forward (rows of 28 ran as fast either
+    /// way).
+    pub(super) fn forward_fits(&self) -> bool {
+        matches!(self.width, 7 | 14)
     }
 
     fn plane(&self) -> usize {
@@ -117,43 +130,54 @@ impl Direct {
         }
     }
 
-    /// The weight `[c_out, c_in, 3, 3]` as `[c_out / 16, c_in, 9, 16]`: per block of sixteen
-    /// output channels, one vector per input channel and tap.
-    pub(super) fn pack(&self, weight: &[f32]) -> Vec<f32> {
-        let mut packed = vec![0.0; weight.len()];
-        for (co, filter) in weight.chunks_exact(self.c_in * TAPS).enumerate() {
-            let (block, lane) = (co / LANES, co % LANES);
-            for (tap, &value) in filter.iter().enumerate() {
-                packed[(block * self.c_in * TAPS + tap) * LANES + lane] = value;
-            }
-        }
-        packed
+    /// Where element `(co, tap)` of a `[c_out, c_in * 9]` weight (or weight gradient) lies in
+    /// the packed layout `[c_out / 16, c_in, 9, 16]`: per block of sixteen output channels, one
+    /// vector per input channel and tap.
+    fn packed_index(&self, co: usize, tap: usize) -> usize {
+        ((co / LANES) * self.c_in * TAPS + tap) * LANES + co % LANES
     }
 
-    /// One image's convolution `[c_out, height, width]` from its padded copy and the packed
-    /// weight, plus `bias` when there is one. Panics unless the width splits into tiles
-    /// ([`tile_columns`](Self::tile_columns)) and the slices have this shape's lengths.
+    /// What the forward passes of one call share, made once: the weight `[c_out, c_in, 3, 3]`
+    /// packed, and the offsets the tiles read and write. Panics unless
+    /// [`forward_fits`](Self::forward_fits).
+    pub(super) fn prepare(&self, weight: &[f32]) -> Forward {
+        assert!(self.forward_fits(), "rows of 14 or 7 positions");
+        let mut packed = vec![0.0; weight.len()];
+        for (co, filter) in weight.chunks_exact(self.c_in * TAPS).enumerate() {
+            for (tap, &value) in filter.iter().enumerate() {
+                packed[self.packed_index(co, tap)] = value;
+            }
+        }
+        // the padded input each tap reads, from a tile's top-left corner, in the weight's order
+        let stride = self.stride();
+        let taps = (0..self.c_in * TAPS)
+            .map(|t| t / TAPS * self.channel() + t % TAPS / 3 * stride + t % 3)
+            .collect();
+        // output channel `lane` of a block lies `lane * plane` elements after the block's first
+        let lanes = (0..LANES)
+            .map(|lane| i32::try_from(lane * self.plane()))
+            .collect::<Result<_, _>>()
+            .expect("an output image of fewer than 2^31 elements");
+        Forward { packed, taps, lanes }
+    }
+
+    /// One image's convolution `[c_out, height, width]` from its padded copy and what
+    /// [`prepare`](Self::prepare) made, plus `bias` when there is one. Panics unless the slices
+    /// have this shape's lengths.
     pub(super) fn forward(
         &self,
         padded: &[f32],
-        packed: &[f32],
+        prepared: &Forward,
         bias: Option<&[f32]>,
         out: &mut [f32],
     ) {
-        let columns = self.tile_columns().expect("a width that splits into tiles of 14 or 7");
+        let Forward { packed, taps, lanes } = prepared;
         assert_eq!(padded.len(), self.padded_len(), "one padded image");
         assert_eq!(packed.len(), self.c_out * self.c_in * TAPS, "the packed weight");
         assert_eq!(out.len(), self.c_out * self.plane(), "one output image");
         let (stride, plane, block_len) = (self.stride(), self.plane(), self.c_in * TAPS * LANES);
-        // the padded input each tap reads, from a tile's top-left corner, in the weight's order
-        let taps: Vec<usize> = (0..self.c_in * TAPS)
-            .map(|t| t / TAPS * self.channel() + t % TAPS / 3 * stride + t % 3)
-            .collect();
-        // output channel `lane` of a block lies `lane * plane` elements after the block's first
-        let lanes: Vec<i32> = (0..LANES)
-            .map(|lane| i32::try_from(lane * plane))
-            .collect::<Result<_, _>>()
-            .expect("an output image of fewer than 2^31 elements");
+        // a tile's columns are the output row
+        let columns = self.width;
         // blocks of sixteen output channels per tile: two where they divide the channels (the
         // weight vectors then serve 14 positions each, each broadcast input two blocks; on the
         // Intel Xeon four blocks of one 7-wide row ran slower, their weights out of L1), else one
@@ -167,20 +191,9 @@ impl Direct {
             let out = &mut out[first * LANES * plane..][..group * LANES * plane];
             for top in (0..self.height).step_by(rows_per_tile) {
                 let rows = rows_per_tile.min(self.height - top);
-                for left in (0..self.width).step_by(columns) {
-                    let tile = Tile {
-                        blocks: group,
-                        rows,
-                        columns,
-                        stride,
-                        width: self.width,
-                        lanes: &lanes,
-                        block_step: plane * LANES,
-                    };
-                    let from = &padded[top * stride + left..];
-                    let to = &mut out[top * self.width + left..];
-                    tile.run(from, &taps, weight, bias, to);
-                }
+                let tile =
+                    Tile { blocks: group, rows, columns, stride, lanes, block_step: plane * LANES };
+                tile.run(&padded[top * stride..], taps, weight, bias, &mut out[top * columns..]);
             }
         }
     }
@@ -255,9 +268,8 @@ impl Direct {
     pub(super) fn unpack(&self, packed: &[f32]) -> Vec<f32> {
         let mut weight = vec![0.0; packed.len()];
         for (co, filter) in weight.chunks_exact_mut(self.c_in * TAPS).enumerate() {
-            let (block, lane) = (co / LANES, co % LANES);
             for (tap, value) in filter.iter_mut().enumerate() {
-                *value = packed[(block * self.c_in * TAPS + tap) * LANES + lane];
+                *value = packed[self.packed_index(co, tap)];
             }
         }
         weight
@@ -275,7 +287,8 @@ fn cpu_has_avx512() -> bool {
 }
 
 /// The output positions and channels that one forward call computes: `blocks` blocks of
-/// sixteen output channels at `rows x columns` positions (a shape [`Direct::forward`] chooses).
+/// sixteen output channels at `rows` whole output rows of `columns` positions (a shape
+/// [`Direct::forward`] chooses).
 #[derive(Clone, Copy)]
 struct Tile<'a> {
     blocks: usize,
@@ -283,8 +296,6 @@ struct Tile<'a> {
     columns: usize,
     /// Row length of the padded input.
     stride: usize,
-    /// Row length of the output.
-    width: usize,
     /// Output channel `lane` of a block lies `lanes[lane]` elements after the block's first.
     lanes: &'a [i32],
     /// Elements from one block's first output channel to the next block's.
@@ -292,14 +303,15 @@ struct Tile<'a> {
 }
 
 impl Tile<'_> {
-    /// Writes the tile into `out`, from its top-left position in the first output channel.
+    /// Writes the tile into `out`, from its first position in the first output channel.
     /// Reads `x` from the tile's top-left padded input at the offsets `taps` (one per input
     /// channel and tap, in the weight's order), and the weight and bias of the tile's blocks.
     #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
     fn run(self, x: &[f32], taps: &[usize], weight: &[f32], bias: Option<&[f32]>, out: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
         {
-            let Self { blocks, rows, columns, stride, width, lanes, block_step } = self;
+            let Self { blocks, rows, columns, stride, lanes, block_step } = self;
+            let width = columns;
             let reach = taps.iter().max().map_or(0, |t| t + (rows - 1) * stride + columns - 1);
             assert!(reach < x.len() && blocks * rows * columns <= TILE);
             assert!(weight.len() == blocks * taps.len() * LANES && lanes.len() == LANES);

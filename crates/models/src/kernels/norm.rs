@@ -12,8 +12,8 @@
 //!
 //! Sums run over each channel plane in independent partial sums of the element type
 //! ([`plane_sum`]), then over a channel's planes in float64, in image order: the same bits for any
-//! number of threads. burn's version takes two reductions over transposed copies forward and six element-wise
-//! passes and four reductions backward.
+//! number of threads. burn's version takes two reductions over transposed copies forward and six
+//! element-wise passes and four reductions backward.
 
 use actbench_activations::fused::filled;
 use rayon::prelude::*;

@@ -17,9 +17,9 @@
 //! Against the matrix products of [`conv`](super::conv), each of the ResNet's 3x3 convolutions
 //! timed alone (batch 128, one thread of the Intel Xeon, the two timed in turn, best of 9): on
 //! 14x14 and 7x7 planes the forward pass and input gradient 1.05x-1.4x faster (1.4x on the 7x7
-//! ones), and the weight gradient 1.1x-1.4x faster on every shape with more than one input
-//! channel (1.4x on the 16-channel 28x28 one). The kernels run at about 80% of the core's multiply-add rate in a
-//! profile; padding, scattering and transposing take the rest. An image with one channel and a
+//! ones), and the weight gradient 1.1x-1.4x faster on every shape with more than one input channel
+//! (1.4x on the 16-channel 28x28 one). The kernels run at about 80% of the core's multiply-add rate
+//! in a profile; padding, scattering and transposing take the rest. An image with one channel and a
 //! forward pass on rows of 28 keep the products, which are as fast or faster there.
 //!
 //! Inputs are read from a copy of each image with one zero row and column on every side

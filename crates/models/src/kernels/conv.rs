@@ -298,6 +298,9 @@ fn convolve<E: Real>(s: ConvShape, x: &[E], weight: &[E], bias: Option<&[E]>) ->
     )
 }
 
+/// Why the direct kernels' slices convert: [`ConvShape::direct`] offers them for float32 only.
+const FLOAT32: &str = "the direct kernel's slices are float32";
+
 /// [`convolve`] by the direct kernel, image by image.
 fn convolve_direct<E: Real>(
     s: ConvShape,
@@ -306,9 +309,8 @@ fn convolve_direct<E: Real>(
     weight: &[E],
     bias: Option<&[E]>,
 ) -> Vec<E> {
-    let float32 = "the direct kernel's slices are float32";
-    let (x, prepared) = (as_f32(x).expect(float32), direct.prepare(as_f32(weight).expect(float32)));
-    let bias = bias.map(|b| as_f32(b).expect(float32));
+    let (x, prepared) = (as_f32(x).expect(FLOAT32), direct.prepare(as_f32(weight).expect(FLOAT32)));
+    let bias = bias.map(|b| as_f32(b).expect(FLOAT32));
     filled(
         s.batch * s.image_out(),
         0,
@@ -316,7 +318,7 @@ fn convolve_direct<E: Real>(
         || vec![0.0; direct.padded_len()],
         |padded, n, out| {
             direct.pad(&x[n * s.image_in()..][..s.image_in()], padded);
-            direct.forward(padded, &prepared, bias, as_f32_mut(out).expect(float32));
+            direct.forward(padded, &prepared, bias, as_f32_mut(out).expect(FLOAT32));
         },
     )
 }
@@ -386,8 +388,7 @@ pub fn weight_grad<E: Real>(s: ConvShape, x: &[E], grad: &[E]) -> Vec<E> {
 
 /// [`weight_grad`] by the direct kernel, over the same groups of images.
 fn weight_grad_direct<E: Real>(s: ConvShape, direct: Direct, x: &[E], grad: &[E]) -> Vec<E> {
-    let float32 = "the direct kernel's slices are float32";
-    let (x, grad) = (as_f32(x).expect(float32), as_f32(grad).expect(float32));
+    let (x, grad) = (as_f32(x).expect(FLOAT32), as_f32(grad).expect(FLOAT32));
     let partials = x
         .par_chunks(s.image_in() * IMAGES_PER_PARTIAL)
         .zip(grad.par_chunks(s.image_out() * IMAGES_PER_PARTIAL))

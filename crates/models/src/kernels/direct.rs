@@ -151,7 +151,7 @@ impl Direct {
         // the padded input each tap reads, from a tile's top-left corner, in the weight's order
         let stride = self.stride();
         let taps = (0..self.c_in * TAPS)
-            .map(|t| t / TAPS * self.channel() + t % TAPS / 3 * stride + t % 3)
+            .map(|t| tap_offset(t / TAPS, t % TAPS, self.channel(), stride))
             .collect();
         // output channel `lane` of a block lies `lane * plane` elements after the block's first
         let lanes = (0..LANES)
@@ -276,6 +276,13 @@ impl Direct {
     }
 }
 
+/// Where tap `tap` (`kh * 3 + kw`) of input channel `i` reads a padded copy (`channel` elements
+/// per channel, rows of `stride`), from the top-left corner of the window at an output position.
+#[inline(always)]
+fn tap_offset(i: usize, tap: usize, channel: usize, stride: usize) -> usize {
+    i * channel + tap / 3 * stride + tap % 3
+}
+
 #[cfg(target_arch = "x86_64")]
 fn cpu_has_avx512() -> bool {
     std::arch::is_x86_feature_detected!("avx512f")
@@ -311,23 +318,22 @@ impl Tile<'_> {
         #[cfg(target_arch = "x86_64")]
         {
             let Self { blocks, rows, columns, stride, lanes, block_step } = self;
-            let width = columns;
             let reach = taps.iter().max().map_or(0, |t| t + (rows - 1) * stride + columns - 1);
             assert!(reach < x.len() && blocks * rows * columns <= TILE);
             assert!(weight.len() == blocks * taps.len() * LANES && lanes.len() == LANES);
             assert!(bias.is_none_or(|b| b.len() == blocks * LANES));
             let lane = lanes.iter().map(|&l| l as usize).max().unwrap_or(0);
-            let last = (blocks - 1) * block_step + lane + (rows - 1) * width + columns - 1;
+            let last = (blocks - 1) * block_step + lane + (rows - 1) * columns + columns - 1;
             assert!(last < out.len() && cpu_has_avx512());
             let (x, w, b) = (x.as_ptr(), weight.as_ptr(), bias.map(<[f32]>::as_ptr));
             let (lanes, out) = (lanes.as_ptr(), out.as_mut_ptr());
             let block_len = taps.len() * LANES;
-            let to = Scatter { lanes, block_step, width, out };
+            let to = Scatter { lanes, block_step, out };
             // SAFETY: the CPU has AVX-512 (checked above, and by `Direct::new`). The tile reads x
             // at offset + r * stride + c for each of `taps`' offsets, r < rows and c < columns,
             // at most `reach` (checked in bounds above); the weight's blocks * taps.len()
             // vectors and the bias's blocks * 16 lanes; and writes `out` at block * block_step +
-            // lane + r * width + c, at most `last` (checked in bounds above).
+            // lane + r * columns + c, at most `last` (checked in bounds above).
             unsafe {
                 match (blocks, rows, columns) {
                     (2, 1, 14) => tile_avx512::<2, 1, 14>(x, stride, taps, w, block_len, b, to),
@@ -349,13 +355,13 @@ impl Tile<'_> {
 }
 
 /// Where a tile's accumulators go: position `(r, c)` of output channel `lane` of block `b` at
-/// `out + b * block_step + lanes[lane] + r * width + c`.
+/// `out + b * block_step + lanes[lane] + r * COLUMNS + c` (a tile's columns are whole output
+/// rows).
 #[cfg(target_arch = "x86_64")]
 #[derive(Clone, Copy)]
 struct Scatter {
     lanes: *const i32,
     block_step: usize,
-    width: usize,
     out: *mut f32,
 }
 
@@ -373,7 +379,7 @@ struct Scatter {
 /// The CPU has AVX-512; `x` is readable at every `offset + r * stride + c` for `offset` in
 /// `taps`, `r < ROWS`, `c < COLUMNS`; `w` for `BLOCKS * block_len` elements (`block_len =
 /// taps.len() * 16`), `b` (if any) for `BLOCKS * 16`; `to.lanes` for 16, and `to.out` writable
-/// at every `b * block_step + lane + r * width + c` for `lane` in `to.lanes` and `b < BLOCKS`.
+/// at every `b * block_step + lane + r * COLUMNS + c` for `lane` in `to.lanes` and `b < BLOCKS`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 unsafe fn tile_avx512<const BLOCKS: usize, const ROWS: usize, const COLUMNS: usize>(
@@ -415,8 +421,9 @@ unsafe fn tile_avx512<const BLOCKS: usize, const ROWS: usize, const COLUMNS: usi
     for (block, acc) in acc.iter().enumerate() {
         for (r, acc) in acc.iter().enumerate() {
             for (c, &acc) in acc.iter().enumerate() {
-                let at = block * to.block_step + r * to.width + c;
-                // SAFETY: each lane + r * width + c of block b is writable (the caller guarantees).
+                let at = block * to.block_step + r * COLUMNS + c;
+                // SAFETY: each lane + r * COLUMNS + c of block b is writable (the caller
+                // guarantees).
                 unsafe { _mm512_i32scatter_ps::<4>(to.out.add(at), lanes, acc) };
             }
         }
@@ -511,7 +518,7 @@ unsafe fn taps_avx512<const BLOCKS: usize, const GROUP: usize>(
             let at = unsafe { x.add(oh * stride + ow) };
             for i in 0..GROUP {
                 for tap in 0..TAPS {
-                    let offset = i * channel + tap / 3 * stride + tap % 3;
+                    let offset = tap_offset(i, tap, channel, stride);
                     // SAFETY: i * channel + (oh + kh) * stride + ow + kw < GROUP * channel, as
                     // oh + kh <= height + 1 and ow + kw < stride.
                     let input = _mm512_set1_ps(unsafe { *at.add(offset) });

@@ -3,7 +3,7 @@
 
 Usage:
     python3 scripts/bench_train_pytorch.py configs/speed.toml [--steps 20] [--warmup 3]
-        [--actbench target/release/actbench] [--format table|markdown|json]
+        [--rounds 1] [--actbench target/release/actbench] [--format table|markdown|json]
         [--only EXPERIMENT] [--vocab N] [--backend flex|ndarray|wgpu|cuda] [--device cpu|cuda]
 
 It runs `actbench bench train --config CONFIG` (one cell per experiment and activation, the
@@ -36,6 +36,13 @@ activation parameters left out) and prints it. The dry run does not say the voca
 it is taken as 62 for `text` (actbench's generated text: its records say "vocabulary 62") and
 114 for `corpus` (Debian's fortunes); `--vocab N` overrides it (the step time barely depends on
 it). The context is the dataset's `steps` (default 64).
+
+`--rounds N` times every cell N times on each side, in rounds: a round runs actbench's cells,
+then PyTorch's, and the next round the other way round, so a slow spell of a shared machine
+lands on both sides alike. Samples/s are then the medians over the rounds, the ratio the median
+of the rounds' ratios, beside their range and a distribution-free interval for the median (the
+order statistics whose coverage is at least 95%, else the whole range with the coverage it has:
+93.75% for five rounds). One round (the default) prints the ratio alone.
 
 `--only EXPERIMENT` times that experiment alone: actbench then runs on a copy of the config that
 keeps only that `[[experiment]]` (the config's experiments must come after its other tables).
@@ -431,6 +438,9 @@ def main():
     parser.add_argument("config")
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--rounds", type=positive, default=1,
+                        help="rounds, each side timing every cell once, the side going first "
+                             "alternating (default 1)")
     parser.add_argument("--actbench", default="target/release/actbench")
     parser.add_argument("--format", choices=["table", "markdown", "json"], default="table")
     parser.add_argument("--only", metavar="EXPERIMENT", help="time only this experiment")
@@ -448,50 +458,28 @@ def main():
     if args.only:
         config = only_experiment(args.config, args.only)
     try:
-        ours = actbench_json(
-            args.actbench,
-            ["bench", "train", "--config", config, "--backend", args.backend, "--steps",
-             str(args.steps), "--warmup", str(args.warmup), "--format", "json"],
-        )
         cells = actbench_json(args.actbench, ["run", config, "--dry-run", "--format", "json"])
+        ours_args = ["bench", "train", "--config", config, "--backend", args.backend, "--steps",
+                     str(args.steps), "--warmup", str(args.warmup), "--format", "json"]
+        rounds = []
+        for r in range(args.rounds):
+            # Odd rounds time PyTorch first: a drift in the machine's speed then favours neither.
+            if r % 2 == 0:
+                ours = actbench_json(args.actbench, ours_args)
+                theirs = time_torch(ours, cells, args)
+            else:
+                theirs = time_torch(rounds[0][0], cells, args)
+                ours = actbench_json(args.actbench, ours_args)
+            rounds.append((ours, theirs))
     finally:
         if config != args.config:
             os.unlink(config)
-    rows = []
-    torch_times = {}  # one PyTorch timing per cell, beside both fusion settings of a GPU backend
-    for record in ours:
-        cell = next(
-            (c for c in cells
-             if c["experiment"] == record["experiment"]
-             and activation_label(c["activation"]) == record["activation"]),
-            None,
-        )
-        if cell is None:
-            sys.exit(f"bench_train_pytorch.py: no planned cell for {record['experiment']} "
-                     f"{record['activation']}")
-        key = (record["experiment"], record["activation"])
-        if key not in torch_times:
-            torch_times[key] = time_cell(cell, args.steps, args.warmup, args.vocab, args.device)
-        torch_side = torch_times[key]
-        rows.append({
-            "experiment": record["experiment"],
-            "model": record["model"],
-            "activation": record["activation"],
-            "backend": record["backend"],
-            "fusion": record.get("fusion"),
-            "launches_per_step": record.get("launches_per_step"),
-            "batch_size": record["batch_size"],
-            "actbench_samples_per_s": record["samples_per_s"],
-            "pytorch_samples_per_s": torch_side["samples_per_s"],
-            "ratio": record["samples_per_s"] / torch_side["samples_per_s"],
-            "actbench_step_times_s": record["step_times_s"],
-            "pytorch_step_times_s": torch_side["step_times_s"],
-        })
+    rows = [summarise(i, rounds) for i in range(len(rounds[0][0]))]
     if args.format == "json":
         json.dump(
             {"torch_version": torch.__version__, "torch_threads": torch.get_num_threads(),
              "torch_device": torch_device_name(args.device), "backend": args.backend,
-             "steps": args.steps, "warmup": args.warmup, "cells": rows},
+             "steps": args.steps, "warmup": args.warmup, "rounds": args.rounds, "cells": rows},
             sys.stdout, indent=2)
         print()
         return
@@ -500,14 +488,22 @@ def main():
     lines = [[r["experiment"], r["model"], r["activation"], str(r["batch_size"]),
               f"{r['actbench_samples_per_s']:.0f}", f"{r['pytorch_samples_per_s']:.0f}",
               f"{r['ratio']:.2f}x"] for r in rows]
+    if args.rounds > 1:
+        header += ["per round", "interval of the median"]
+        for line, r in zip(lines, rows):
+            lo, hi = r["ratio_interval"]
+            line += [f"{min(r['round_ratios']):.2f}x-{max(r['round_ratios']):.2f}x",
+                     f"{lo:.2f}x-{hi:.2f}x ({100 * r['ratio_interval_coverage']:.0f}%)"]
     if any(r["fusion"] is not None for r in rows):
         header[3:3] = ["fusion", "launches/step"]
         for line, r in zip(lines, rows):
             line[3:3] = [{True: "on", False: "off", None: "-"}[r["fusion"]],
                          "-" if r["launches_per_step"] is None else f"{r['launches_per_step']:.0f}"]
+    each = "each side" if args.rounds == 1 else (
+        f"each side, {args.rounds} rounds; samples/s and the ratio are the medians of the rounds'")
     print(f"actbench on {args.backend}; PyTorch {torch.__version__} on {torch_device_name(args.device)}, "
           f"{torch.get_num_threads()} threads; median of {args.steps} steps after {args.warmup} "
-          f"warm-up, each side")
+          f"warm-up, {each}")
     if args.format == "markdown":
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))
@@ -517,6 +513,70 @@ def main():
         widths = [max(len(h), *(len(l[i]) for l in lines)) for i, h in enumerate(header)]
         for line in [header, *lines]:
             print("  ".join(c.ljust(w) for c, w in zip(line, widths)))
+
+
+def positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive count")
+    return value
+
+
+def time_torch(ours, cells, args):
+    """PyTorch's timing of each cell that actbench's records `ours` name, keyed by (experiment,
+    activation): one per cell, beside both fusion settings of a GPU backend."""
+    times = {}
+    for record in ours:
+        key = (record["experiment"], record["activation"])
+        cell = next((c for c in cells
+                     if (c["experiment"], activation_label(c["activation"])) == key), None)
+        if cell is None:
+            sys.exit(f"bench_train_pytorch.py: no planned cell for {key[0]} {key[1]}")
+        if key not in times:
+            times[key] = time_cell(cell, args.steps, args.warmup, args.vocab, args.device)
+    return times
+
+
+def summarise(i, rounds):
+    """Record `i` of every round, both sides: samples/s are the medians over the rounds, the
+    ratio the median of the rounds' ratios with a distribution-free interval."""
+    ours = [round_ours[i] for round_ours, _ in rounds]
+    cell = lambda r: (r["experiment"], r["activation"], r.get("fusion"))
+    if any(cell(o) != cell(ours[0]) for o in ours):
+        sys.exit("bench_train_pytorch.py: actbench timed other cells in another round")
+    theirs = [times[(o["experiment"], o["activation"])] for o, (_, times) in zip(ours, rounds)]
+    ratios = [o["samples_per_s"] / t["samples_per_s"] for o, t in zip(ours, theirs)]
+    lo, hi, coverage = median_interval(ratios)
+    first = ours[0]
+    return {
+        "experiment": first["experiment"],
+        "model": first["model"],
+        "activation": first["activation"],
+        "backend": first["backend"],
+        "fusion": first.get("fusion"),
+        "launches_per_step": first.get("launches_per_step"),
+        "batch_size": first["batch_size"],
+        "actbench_samples_per_s": statistics.median(o["samples_per_s"] for o in ours),
+        "pytorch_samples_per_s": statistics.median(t["samples_per_s"] for t in theirs),
+        "ratio": statistics.median(ratios),
+        "round_ratios": ratios,
+        "ratio_interval": [lo, hi],
+        "ratio_interval_coverage": coverage,
+        "actbench_step_times_s": [t for o in ours for t in o["step_times_s"]],
+        "pytorch_step_times_s": [x for t in theirs for x in t["step_times_s"]],
+    }
+
+
+def median_interval(values, level=0.95):
+    """A distribution-free interval for the median of `values` from their order statistics:
+    the k-th smallest to the k-th largest, with the largest k whose coverage (the chance that
+    it holds the median of independent draws, `1 - 2 P(Binomial(n, 1/2) < k)`) is at least
+    `level`, else k = 1 (all of them) with the lower coverage it has. Returns (low, high,
+    coverage)."""
+    xs, n = sorted(values), len(values)
+    coverage = lambda k: 1 - 2 * sum(math.comb(n, j) for j in range(k)) / 2 ** n
+    k = max((k for k in range(1, (n + 1) // 2 + 1) if coverage(k) >= level), default=1)
+    return xs[k - 1], xs[n - k], coverage(k)
 
 
 def torch_device_name(device):

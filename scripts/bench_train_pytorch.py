@@ -463,7 +463,8 @@ def main():
                      str(args.steps), "--warmup", str(args.warmup), "--format", "json"]
         rounds = []
         for r in range(args.rounds):
-            # Odd rounds time PyTorch first: a drift in the machine's speed then favours neither.
+            # The second, fourth, ... rounds time PyTorch first: a drift in the machine's speed
+            # then favours neither side.
             if r % 2 == 0:
                 ours = actbench_json(args.actbench, ours_args)
                 theirs = time_torch(ours, cells, args)
@@ -527,7 +528,7 @@ def time_torch(ours, cells, args):
     activation): one per cell, beside both fusion settings of a GPU backend."""
     times = {}
     for record in ours:
-        key = (record["experiment"], record["activation"])
+        key = cell_key(record)
         cell = next((c for c in cells
                      if (c["experiment"], activation_label(c["activation"])) == key), None)
         if cell is None:
@@ -537,14 +538,19 @@ def time_torch(ours, cells, args):
     return times
 
 
+def cell_key(record):
+    """The cell an actbench record times, as PyTorch's timings are keyed."""
+    return (record["experiment"], record["activation"])
+
+
 def summarise(i, rounds):
     """Record `i` of every round, both sides: samples/s are the medians over the rounds, the
     ratio the median of the rounds' ratios with a distribution-free interval."""
     ours = [round_ours[i] for round_ours, _ in rounds]
-    cell = lambda r: (r["experiment"], r["activation"], r.get("fusion"))
-    if any(cell(o) != cell(ours[0]) for o in ours):
+    timed = lambda r: (cell_key(r), r.get("fusion"))
+    if any(timed(o) != timed(ours[0]) for o in ours):
         sys.exit("bench_train_pytorch.py: actbench timed other cells in another round")
-    theirs = [times[(o["experiment"], o["activation"])] for o, (_, times) in zip(ours, rounds)]
+    theirs = [times[cell_key(o)] for o, (_, times) in zip(ours, rounds)]
     ratios = [o["samples_per_s"] / t["samples_per_s"] for o, t in zip(ours, theirs)]
     lo, hi, coverage = median_interval(ratios)
     first = ours[0]
@@ -570,7 +576,8 @@ def summarise(i, rounds):
 def median_interval(values, level=0.95):
     """A distribution-free interval for the median of `values` from their order statistics:
     the k-th smallest to the k-th largest, with the largest k whose coverage (the chance that
-    it holds the median of independent draws, `1 - 2 P(Binomial(n, 1/2) < k)`) is at least
+    it holds the median of the distribution the values are independent draws from,
+    `1 - 2 P(Binomial(n, 1/2) < k)`) is at least
     `level`, else k = 1 (all of them) with the lower coverage it has. Returns (low, high,
     coverage)."""
     xs, n = sorted(values), len(values)
